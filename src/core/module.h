@@ -1,0 +1,103 @@
+// The decoded, validated form of a module: a plain description with no
+// execution state. Function bodies stay as byte ranges into {bytes}; the
+// interpreter translates them lazily and the JIT compiles them from there.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/types.h"
+
+namespace brisk {
+
+// A constant expression (WebAssembly 2.0: exactly one instruction).
+struct ConstExpr {
+  enum class Kind : uint8_t { I32, I64, F32, F64, RefNull, RefFunc, GlobalGet };
+  Kind kind = Kind::I32;
+  ValType type = ValType::I32;  // type of the produced value
+  uint64_t bits = 0;            // numeric payload (also V128 low half later)
+  uint32_t index = 0;           // function or global index
+};
+
+struct Import {
+  std::string module;
+  std::string name;
+  ExternKind kind = ExternKind::Func;
+  uint32_t func_type = 0;  // Func
+  TableType table;         // Table
+  MemoryType memory;       // Memory
+  GlobalType global;       // Global
+};
+
+struct Export {
+  std::string name;
+  ExternKind kind = ExternKind::Func;
+  uint32_t index = 0;
+};
+
+struct GlobalDecl {
+  GlobalType type;
+  ConstExpr init;  // unused for imported globals
+};
+
+enum class SegmentMode : uint8_t { Active, Passive, Declarative };
+
+struct ElemSegment {
+  SegmentMode mode = SegmentMode::Active;
+  uint32_t table = 0;
+  ConstExpr offset;
+  ValType type = ValType::FuncRef;
+  std::vector<ConstExpr> items;
+};
+
+struct DataSegment {
+  SegmentMode mode = SegmentMode::Active;
+  uint32_t memory = 0;
+  ConstExpr offset;
+  uint32_t data_offset = 0;  // into Module::bytes
+  uint32_t size = 0;
+};
+
+struct FuncBody {
+  std::vector<ValType> locals;  // declared locals, params excluded
+  uint32_t code_offset = 0;     // first instruction, into Module::bytes
+  uint32_t code_end = 0;        // one past the final `end`
+  uint32_t max_stack = 0;       // max operand stack height, from validation
+};
+
+struct Module {
+  std::vector<uint8_t> bytes;
+  std::vector<FuncType> types;
+  std::vector<Import> imports;
+  uint32_t num_imported_funcs = 0;
+  uint32_t num_imported_tables = 0;
+  uint32_t num_imported_memories = 0;
+  uint32_t num_imported_globals = 0;
+
+  std::vector<uint32_t> func_types;  // type index of every function, imports first
+  std::vector<FuncBody> bodies;      // defined functions only
+  std::vector<TableType> tables;     // imports first
+  std::vector<MemoryType> memories;  // imports first
+  std::vector<GlobalDecl> globals;   // imports first
+  std::vector<Export> exports;
+  std::optional<uint32_t> start;
+  std::vector<ElemSegment> elems;
+  std::vector<DataSegment> datas;
+  std::optional<uint32_t> data_count;
+
+  // From the custom "name" section, when present and well-formed.
+  std::string name;
+  std::unordered_map<uint32_t, std::string> func_names;
+
+  uint32_t num_funcs() const { return uint32_t(func_types.size()); }
+  const FuncType& func_type(uint32_t func_index) const { return types[func_types[func_index]]; }
+  bool is_imported_func(uint32_t i) const { return i < num_imported_funcs; }
+  const FuncBody& body(uint32_t func_index) const { return bodies[func_index - num_imported_funcs]; }
+  // "name" for backtraces: the name section's, else an export's, else func[N].
+  std::string func_display_name(uint32_t func_index) const;
+};
+
+}  // namespace brisk

@@ -1,0 +1,64 @@
+// The opcode enum and per-opcode facts, generated from opcodes.def.
+// Op is a dense internal numbering (prefixed opcodes included), not the
+// binary encoding; decode_op() maps bytes to it.
+#pragma once
+#include <cstdint>
+
+#include "core/types.h"
+
+namespace brisk {
+
+enum class Op : uint16_t {
+#define BRISK_OP(name, prefix, code, imm, r, a, b, bytes, text) name,
+#include "core/opcodes.def"
+#undef BRISK_OP
+  kCount
+};
+constexpr unsigned kOpCount = unsigned(Op::kCount);
+
+enum class ImmKind : uint8_t {
+  None, Block, Depth, BrTable, Func, CallIndirect, Local, Global, Table, Memarg, MemIdx,
+  I32, I64, F32, F64, SelectT, RefNull, MemInit, DataIdx, MemCopy, TableInit, ElemIdx, TableCopy,
+};
+
+// Signature letter of a simple instruction: V none, i/I/f/F the four number types.
+enum class SigType : uint8_t { V, i, I, f, F };
+
+struct OpInfo {
+  const char* text;
+  uint8_t prefix;
+  uint32_t code;
+  ImmKind imm;
+  SigType result, param1, param2;
+  uint8_t access_bytes;
+};
+
+extern const OpInfo kOpInfo[kOpCount];
+
+inline const OpInfo& op_info(Op op) { return kOpInfo[unsigned(op)]; }
+inline const char* op_name(Op op) { return op_info(op).text; }
+
+// A "simple" op is fully described by its table row: no immediates beyond
+// an optional memarg, a fixed signature (numeric ops, loads and stores).
+inline bool is_simple_op(Op op) {
+  const OpInfo& i = op_info(op);
+  return (i.imm == ImmKind::None || i.imm == ImmKind::Memarg) && i.param1 != SigType::V;
+}
+
+inline ValType sig_valtype(SigType s) {
+  switch (s) {
+    case SigType::i: return ValType::I32;
+    case SigType::I: return ValType::I64;
+    case SigType::f: return ValType::F32;
+    case SigType::F: return ValType::F64;
+    default: return ValType::Bottom;
+  }
+}
+
+// Decoding tables: single-byte opcodes and the 0xFC prefix. kInvalidOp marks holes.
+constexpr uint16_t kInvalidOp = 0xffff;
+extern const uint16_t kSingleByteOps[256];
+constexpr unsigned kFcOpCount = 18;
+extern const uint16_t kFcOps[kFcOpCount];
+
+}  // namespace brisk

@@ -1,0 +1,113 @@
+// Runtime objects referenced by instances and by executing code. Their
+// fields are read directly by the interpreter and (later) by JIT code, so
+// the layout is kept simple and stable.
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/module.h"
+#include "runtime/store.h"
+
+namespace brisk {
+
+// Linear memory. In BoundsMode::Guard the whole 8 GiB that a 32-bit address
+// plus a 32-bit offset can reach is reserved up front, so accessible bytes
+// never move and out-of-bounds accesses fault on PROT_NONE pages.
+class Memory {
+ public:
+  Memory(const MemoryType& type, BoundsMode mode);
+  ~Memory();
+  Memory(const Memory&) = delete;
+  Memory& operator=(const Memory&) = delete;
+
+  bool valid() const { return base_ != nullptr || type_.limits.min == 0; }
+  uint8_t* data() const { return base_; }
+  uint64_t size_bytes() const { return size_; }
+  uint32_t pages() const { return uint32_t(size_ / kPageSize); }
+  const MemoryType& type() const { return type_; }
+  uint64_t max_pages() const { return type_.limits.has_max ? type_.limits.max : kMaxPages; }
+  // Returns the old size in pages, or -1 when the memory cannot grow.
+  int64_t grow(uint64_t delta_pages);
+  bool in_bounds(uint64_t addr, uint64_t len) const { return addr <= size_ && len <= size_ - addr; }
+  bool guarded() const { return mode_ == BoundsMode::Guard; }
+  // True when {addr} lies in this memory's reservation (for the fault handler).
+  bool owns_address(const void* addr) const;
+
+  // Read by executing code: keep these first and plain.
+  uint8_t* base_ = nullptr;
+  uint64_t size_ = 0;
+
+ private:
+  MemoryType type_;
+  BoundsMode mode_;
+  size_t reserved_ = 0;
+};
+
+class Table {
+ public:
+  explicit Table(const TableType& type, uint64_t init);
+  const TableType& type() const { return type_; }
+  uint32_t size() const { return uint32_t(elems_.size()); }
+  uint64_t max() const { return type_.limits.has_max ? type_.limits.max : 0xffffffffull; }
+  // Returns the old size, or -1 on failure.
+  int64_t grow(uint32_t delta, uint64_t init);
+
+  std::vector<uint64_t> elems_;  // Function* for funcref, host value for externref
+
+ private:
+  TableType type_;
+};
+
+struct Global {
+  GlobalType type;
+  uint64_t bits = 0;
+};
+
+struct HostFunc {
+  HostCallback callback;
+  std::string name;
+};
+
+// A function: the value a funcref points at.
+struct Function {
+  uint32_t sig_id = 0;
+  const FuncType* type = nullptr;
+  Instance* instance = nullptr;  // owner; null for host functions
+  uint32_t index = 0;            // index in the owner's module
+  std::unique_ptr<HostFunc> host;
+  // Interpreter code, translated on first call (owned by the instance).
+  InterpCode* interp = nullptr;
+  // Entry into JIT code, once compiled (null until then).
+  void* jit_entry = nullptr;
+  std::string display_name() const;
+};
+
+class Instance {
+ public:
+  Store* store = nullptr;
+  std::shared_ptr<const Module> module;
+  std::vector<Function*> funcs;
+  std::vector<Table*> tables;
+  std::vector<Memory*> memories;
+  std::vector<Global*> globals;
+  std::vector<uint8_t> dropped_elems;  // 1 once elem.drop'ed (or after active init)
+  std::vector<uint8_t> dropped_datas;
+  std::unordered_map<std::string, Extern> exports;
+  // Interpreter code of defined functions, indexed by defined-function index.
+  std::vector<std::unique_ptr<InterpCode>> interp_code;
+
+  std::optional<Extern> get_export(std::string_view name) const {
+    auto it = exports.find(std::string(name));
+    if (it == exports.end()) return std::nullopt;
+    return it->second;
+  }
+  Function* get_func(std::string_view name) const {
+    auto e = get_export(name);
+    return e && e->kind == ExternKind::Func ? e->func() : nullptr;
+  }
+};
+
+}  // namespace brisk

@@ -1,0 +1,140 @@
+// The runtime's object model: a Store owns every runtime object (functions,
+// memories, tables, globals, instances) created in it; objects of different
+// stores never mix. Nothing here is global: two stores are fully isolated.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "base/result.h"
+#include "core/module.h"
+#include "runtime/trap.h"
+
+namespace brisk {
+
+class Store;
+class Instance;
+class Memory;
+class Table;
+struct Global;
+struct Function;
+struct InterpCode;
+
+enum class ExecMode : uint8_t { Interp, Jit, Tiered };
+enum class BoundsMode : uint8_t {
+  Guard,     // 8 GiB reservation + guard pages; faults become traps (64-bit hosts)
+  Explicit,  // every access checked in code; no signal handler needed
+};
+
+struct EngineConfig {
+  ExecMode mode = ExecMode::Interp;
+  BoundsMode bounds = BoundsMode::Guard;
+  uint32_t max_call_depth = 20000;             // wasm frames per call into wasm
+  size_t value_stack_bytes = 8u << 20;         // interpreter operand/local stack
+  uint64_t fuel = 0;                           // 0 = unlimited; else instruction budget (tests)
+};
+
+// A typed runtime value. For references, bits is a Function* (funcref) or an
+// opaque host value (externref); 0 is null.
+struct Value {
+  ValType type = ValType::I32;
+  uint64_t bits = 0;
+
+  static Value i32(int32_t v) { return {ValType::I32, uint64_t(uint32_t(v))}; }
+  static Value i64(int64_t v) { return {ValType::I64, uint64_t(v)}; }
+  static Value f32_bits(uint32_t b) { return {ValType::F32, b}; }
+  static Value f64_bits(uint64_t b) { return {ValType::F64, b}; }
+  int32_t as_i32() const { return int32_t(uint32_t(bits)); }
+  int64_t as_i64() const { return int64_t(bits); }
+};
+
+// What a host callback sees of its caller.
+struct HostCall {
+  Store* store = nullptr;
+  Instance* caller = nullptr;   // null when called directly by the embedder
+  Memory* memory = nullptr;     // caller's memory 0, if any
+  std::string message;          // set with trap()
+  int exit_code = 0;            // set with exit()
+
+  TrapKind trap(std::string msg) { message = std::move(msg); return TrapKind::Host; }
+  TrapKind exit(int code) { exit_code = code; return TrapKind::Exit; }
+};
+
+// Arguments and results are raw 64-bit slots in the function type's order.
+using HostCallback = std::function<TrapKind(HostCall&, const uint64_t* args, uint64_t* results)>;
+
+struct Extern {
+  ExternKind kind = ExternKind::Func;
+  void* ptr = nullptr;  // Function*, Table*, Memory* or Global*
+  Function* func() const { return static_cast<Function*>(ptr); }
+  Table* table() const { return static_cast<Table*>(ptr); }
+  Memory* memory() const { return static_cast<Memory*>(ptr); }
+  Global* global() const { return static_cast<Global*>(ptr); }
+};
+
+// Resolves imports by (module, name): host modules and registered instances.
+class Linker {
+ public:
+  void define(std::string module, std::string name, Extern e);
+  void define_instance(const std::string& module, Instance* inst);
+  std::optional<Extern> resolve(std::string_view module, std::string_view name) const;
+
+ private:
+  std::unordered_map<std::string, Extern> map_;  // key: module + '\0' + name
+};
+
+struct InstantiateResult {
+  Instance* instance = nullptr;   // set even when the start function trapped
+  std::optional<Error> link_error;
+  std::optional<Trap> trap;       // segment initialisation or start function
+  bool ok() const { return instance && !link_error && !trap; }
+};
+
+struct CallResult {
+  std::optional<Trap> trap;
+  bool ok() const { return !trap; }
+};
+
+class Store {
+ public:
+  explicit Store(EngineConfig config = {});
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  const EngineConfig& config() const { return config_; }
+
+  Function* create_host_function(const FuncType& type, HostCallback cb, std::string name);
+  Memory* create_memory(const MemoryType& type);
+  Table* create_table(const TableType& type, uint64_t init_ref = 0);
+  Global* create_global(const GlobalType& type, uint64_t bits);
+
+  InstantiateResult instantiate(std::shared_ptr<const Module> module, const Linker& linker);
+
+  // Calls {f} with raw argument slots; results receives one slot per result.
+  CallResult call(Function* f, const uint64_t* args, uint64_t* results);
+  CallResult call(Function* f, const std::vector<Value>& args, std::vector<Value>& results);
+
+  // Interned signature ids: equal FuncTypes have equal ids across modules.
+  uint32_t intern_sig(const FuncType& t);
+  const FuncType& sig(uint32_t id) const { return *sigs_[id]; }
+
+  // Asks running wasm code in this store to stop with TrapKind::Interrupted
+  // at the next loop back-edge or call. Safe from another thread.
+  void interrupt();
+  struct Internals;
+  Internals& internals() { return *internals_; }
+
+ private:
+  EngineConfig config_;
+  std::vector<std::unique_ptr<FuncType>> sigs_;
+  std::unordered_map<std::string, uint32_t> sig_ids_;
+  std::unique_ptr<Internals> internals_;
+};
+
+}  // namespace brisk
