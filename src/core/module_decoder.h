@@ -21,7 +21,4 @@ struct DecodeOptions {
 Result<std::shared_ptr<Module>> decode_module(std::vector<uint8_t> bytes,
                                               const DecodeOptions& opts = {});
 
-// True when {e} came from validation rather than from a malformed encoding.
-bool is_validation_error(const Error& e);
-
 }  // namespace brisk
