@@ -93,8 +93,10 @@ class Instance {
   std::vector<Table*> tables;
   std::vector<Memory*> memories;
   std::vector<Global*> globals;
-  std::vector<uint8_t> dropped_elems;  // 1 once elem.drop'ed (or after active init)
-  std::vector<uint8_t> dropped_datas;
+  // Evaluated references of each element segment; emptied by elem.drop
+  // (and for active and declarative segments, after instantiation).
+  std::vector<std::vector<uint64_t>> elem_values;
+  std::vector<uint8_t> dropped_datas;  // 1 once data.drop'ed or applied
   std::unordered_map<std::string, Extern> exports;
   // Interpreter code of defined functions, indexed by defined-function index.
   std::vector<std::unique_ptr<InterpCode>> interp_code;

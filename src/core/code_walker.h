@@ -1,0 +1,661 @@
+// The one function-body walker. It decodes every instruction's immediates,
+// validates operand types and the control stack, and hands each *reachable*
+// instruction to a Visitor after its stack effect has been checked. The
+// validator is this walker with the NullVisitor; the interpreter's
+// translator and the JIT are other visitors. Adding an opcode means one row
+// in opcodes.def, one case here (if it is not "simple") and one handler per
+// consumer.
+//
+// Code after br/br_table/return/unreachable is validated but not visited:
+// visitors see only reachable code, plus the else/end of constructs they saw
+// open (with a flag telling whether the end is reachable by fallthrough).
+#pragma once
+#include <cstdint>
+#include <algorithm>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "base/reader.h"
+#include "core/module.h"
+#include "core/opcodes.h"
+
+namespace brisk {
+
+struct MemArg {
+  uint32_t align = 0;   // log2
+  uint32_t offset = 0;
+};
+
+// A block signature: params and results as views into stable storage.
+struct BlockSig {
+  const ValType* params = nullptr;
+  uint32_t num_params = 0;
+  const ValType* results = nullptr;
+  uint32_t num_results = 0;
+};
+
+// Immediate knowledge the walker shares with visitors about one control frame.
+struct ControlFrame {
+  Op kind = Op::block;       // block, loop, if_, else_; the function is a block
+  BlockSig sig;
+  uint32_t height = 0;       // validator stack height below the block's params
+  bool unreachable = false;  // rest of this frame is dead code
+  bool visited = false;      // the visitor saw this frame open
+  uint32_t label_arity() const { return kind == Op::loop ? sig.num_params : sig.num_results; }
+  const ValType* label_types() const { return kind == Op::loop ? sig.params : sig.results; }
+};
+
+// Visitors derive from this and override what they need (static dispatch).
+struct NullVisitor {
+  void on_block(Op kind, const BlockSig& sig) {}
+  void on_else(bool then_end_reachable) {}
+  void on_end(bool end_reachable, bool is_function_end) {}
+  void on_br(uint32_t depth) {}
+  void on_br_if(uint32_t depth) {}
+  void on_br_table(const std::vector<uint32_t>& depths) {}  // last one is the default
+  void on_return() {}
+  void on_unreachable() {}
+  void on_call(uint32_t func_index) {}
+  void on_call_indirect(uint32_t type_index, uint32_t table_index) {}
+  void on_drop(ValType t) {}
+  void on_select(ValType t) {}
+  void on_local_get(uint32_t i) {}
+  void on_local_set(uint32_t i) {}
+  void on_local_tee(uint32_t i) {}
+  void on_global_get(uint32_t i) {}
+  void on_global_set(uint32_t i) {}
+  void on_simple(Op op, MemArg m) {}  // numeric ops, loads and stores
+  void on_const(Op op, uint64_t bits) {}
+  void on_memory_size() {}
+  void on_memory_grow() {}
+  void on_ref_null(ValType t) {}
+  void on_ref_is_null() {}
+  void on_ref_func(uint32_t func_index) {}
+  // table.get/set/size/grow/fill: a = table; table.copy: a = dst, b = src;
+  // table.init: a = elem segment, b = table; elem.drop: a = segment.
+  void on_table_op(Op op, uint32_t a, uint32_t b) {}
+  // memory.init / data.drop: a = data segment; memory.copy / memory.fill: a = 0.
+  void on_memory_op(Op op, uint32_t a) {}
+};
+
+// Module-level facts the walker needs (the module being decoded may still
+// be incomplete: later sections are not needed by code validation).
+struct WalkerEnv {
+  const Module* module = nullptr;
+  // Per function: may appear in ref.func. Null for already-validated code.
+  const std::vector<uint8_t>* declared_refs = nullptr;
+};
+
+template <typename Visitor>
+class CodeWalker {
+ public:
+  CodeWalker(const WalkerEnv& env, uint32_t func_index, const uint8_t* code, const uint8_t* end,
+             uint64_t base_offset, Visitor& v)
+      : env_(env), m_(*env.module), func_index_(func_index), r_(code, end, base_offset), v_(v) {}
+
+  // Walks the whole body; returns the first error. Sets max_stack on success.
+  Result<void> walk(const std::vector<ValType>& declared_locals);
+
+  uint32_t max_stack() const { return max_stack_; }
+  const std::vector<ValType>& locals() const { return locals_; }
+  size_t control_depth() const { return ctl_.size(); }
+  const ControlFrame& frame(uint32_t depth) const { return ctl_[ctl_.size() - 1 - depth]; }
+  uint32_t stack_height() const { return uint32_t(stack_.size()); }
+  ValType stack_type(uint32_t from_top) const { return stack_[stack_.size() - 1 - from_top]; }
+
+ private:
+  bool fail(const std::string& msg) {
+    r_.fail_at(op_offset_, msg);
+    return false;
+  }
+  void push(ValType t) {
+    stack_.push_back(t);
+    if (stack_.size() > max_stack_) max_stack_ = uint32_t(stack_.size());
+  }
+  // Pops one operand, checking it against {expect} (Bottom = any type).
+  ValType pop(ValType expect = ValType::Bottom) {
+    ControlFrame& f = ctl_.back();
+    if (stack_.size() == f.height) {
+      if (!f.unreachable) fail("type mismatch");
+      return expect;
+    }
+    ValType t = stack_.back();
+    stack_.pop_back();
+    if (t != expect && t != ValType::Bottom && expect != ValType::Bottom) fail("type mismatch");
+    return t == ValType::Bottom ? expect : t;
+  }
+  void pop_n(const ValType* types, uint32_t n) {
+    for (uint32_t i = n; i-- > 0;) pop(types[i]);
+  }
+  void push_n(const ValType* types, uint32_t n) {
+    for (uint32_t i = 0; i < n; ++i) push(types[i]);
+  }
+  void set_unreachable() {
+    ControlFrame& f = ctl_.back();
+    stack_.resize(f.height);
+    f.unreachable = true;
+  }
+  bool reachable() const { return !ctl_.back().unreachable; }
+
+  bool read_block_sig(BlockSig* sig);
+  bool read_memarg(Op op, MemArg* m);
+  bool check_label(uint32_t depth) {
+    if (depth >= ctl_.size()) return fail("unknown label");
+    return true;
+  }
+  bool check_func(uint32_t i) { return i < m_.num_funcs() ? true : fail("unknown function"); }
+  bool check_table(uint32_t i) { return i < m_.tables.size() ? true : fail("unknown table"); }
+  bool check_memory() { return !m_.memories.empty() ? true : fail("unknown memory 0"); }
+  bool check_data(uint32_t i) {
+    if (!m_.data_count) return fail("data count section required");
+    return i < *m_.data_count ? true : fail("unknown data segment " + std::to_string(i));
+  }
+  bool check_elem(uint32_t i) {
+    return i < m_.elems.size() ? true : fail("unknown elem segment " + std::to_string(i));
+  }
+  bool read_reftype(ValType* t) {
+    uint8_t b = r_.u8();
+    if (b != 0x70 && b != 0x6f) return fail("malformed reference type");
+    *t = ValType(b);
+    return true;
+  }
+  bool read_valtype(ValType* t) {
+    uint8_t b = r_.u8();
+    if (!r_.ok()) return false;
+    if (b == 0x7b) return fail("unsupported feature: simd");
+    if (!is_valid_valtype_byte(b)) return fail("malformed value type");
+    *t = ValType(b);
+    return true;
+  }
+
+  bool step();
+  bool step_simple(Op op);
+
+  const WalkerEnv& env_;
+  const Module& m_;
+  uint32_t func_index_;
+  Reader r_;
+  Visitor& v_;
+  uint64_t op_offset_ = 0;
+  std::vector<ValType> locals_;
+  std::vector<ValType> stack_;
+  std::vector<ControlFrame> ctl_;
+  std::vector<uint32_t> br_targets_;
+  uint32_t max_stack_ = 0;
+};
+
+template <typename Visitor>
+Result<void> CodeWalker<Visitor>::walk(const std::vector<ValType>& declared_locals) {
+  const FuncType& ft = m_.func_type(func_index_);
+  locals_.reserve(ft.params.size() + declared_locals.size());
+  locals_.insert(locals_.end(), ft.params.begin(), ft.params.end());
+  locals_.insert(locals_.end(), declared_locals.begin(), declared_locals.end());
+
+  ControlFrame fn;
+  fn.kind = Op::block;
+  fn.sig.results = ft.results.data();
+  fn.sig.num_results = uint32_t(ft.results.size());
+  fn.height = 0;
+  fn.visited = true;
+  ctl_.push_back(fn);
+
+  while (!ctl_.empty()) {
+    if (r_.at_end()) {
+      op_offset_ = r_.offset();
+      r_.fail("unexpected end of section or function");
+      break;
+    }
+    if (!step()) break;
+  }
+  if (!r_.ok()) return r_.take_error();
+  if (!r_.at_end()) return make_error(r_.offset(), "section size mismatch");
+  return {};
+}
+
+template <typename Visitor>
+bool CodeWalker<Visitor>::read_block_sig(BlockSig* sig) {
+  *sig = BlockSig{};
+  uint8_t b = r_.peek_u8();
+  if (b == 0x40) {
+    r_.u8();
+    return true;
+  }
+  if (b & 0x40) {  // a negative s33: a single value type
+    ValType t;
+    if (!read_valtype(&t)) return false;
+    // Stable storage per value type for the one-result view.
+    static const ValType kTypes[] = {ValType::I32, ValType::I64, ValType::F32, ValType::F64,
+                                     ValType::V128, ValType::FuncRef, ValType::ExternRef};
+    for (const ValType& k : kTypes)
+      if (k == t) sig->results = &k;
+    sig->num_results = 1;
+    return true;
+  }
+  int64_t idx = r_.s33();
+  if (!r_.ok()) return false;
+  if (idx < 0 || uint64_t(idx) >= m_.types.size()) return fail("unknown type");
+  const FuncType& ft = m_.types[size_t(idx)];
+  sig->params = ft.params.data();
+  sig->num_params = uint32_t(ft.params.size());
+  sig->results = ft.results.data();
+  sig->num_results = uint32_t(ft.results.size());
+  return true;
+}
+
+template <typename Visitor>
+bool CodeWalker<Visitor>::read_memarg(Op op, MemArg* m) {
+  m->align = r_.u32();
+  m->offset = r_.u32();
+  if (!r_.ok()) return false;
+  if (!check_memory()) return false;
+  uint32_t natural = 0;
+  for (uint32_t bytes = op_info(op).access_bytes; bytes > 1; bytes >>= 1) ++natural;
+  if (m->align >= 32) return fail("malformed memop flags");
+  if (m->align > natural) return fail("alignment must not be larger than natural");
+  return true;
+}
+
+template <typename Visitor>
+bool CodeWalker<Visitor>::step_simple(Op op) {
+  const OpInfo& info = op_info(op);
+  MemArg m;
+  if (info.imm == ImmKind::Memarg && !read_memarg(op, &m)) return false;
+  if (info.param2 != SigType::V) pop(sig_valtype(info.param2));
+  pop(sig_valtype(info.param1));
+  if (info.result != SigType::V) push(sig_valtype(info.result));
+  if (!r_.ok()) return false;
+  if (reachable()) v_.on_simple(op, m);
+  return true;
+}
+
+template <typename Visitor>
+bool CodeWalker<Visitor>::step() {
+  op_offset_ = r_.offset();
+  uint8_t byte = r_.u8();
+  uint16_t code;
+  if (byte == 0xfc) {
+    uint32_t sub = r_.u32();
+    if (!r_.ok()) return false;
+    code = sub < kFcOpCount ? kFcOps[sub] : kInvalidOp;
+  } else if (byte == 0xfd) {
+    return fail("unsupported feature: simd");
+  } else {
+    code = kSingleByteOps[byte];
+  }
+  if (code == kInvalidOp) return fail("illegal opcode");
+  Op op = Op(code);
+  if (is_simple_op(op)) return step_simple(op);
+
+  const bool live = reachable();
+  switch (op) {
+    case Op::unreachable:
+      if (live) v_.on_unreachable();
+      set_unreachable();
+      return true;
+    case Op::nop:
+      return true;
+    case Op::block:
+    case Op::loop:
+    case Op::if_: {
+      BlockSig sig;
+      if (!read_block_sig(&sig)) return false;
+      if (op == Op::if_) pop(ValType::I32);
+      pop_n(sig.params, sig.num_params);
+      if (!r_.ok()) return false;
+      ControlFrame f;
+      f.kind = op;
+      f.sig = sig;
+      f.height = uint32_t(stack_.size());
+      f.unreachable = !live;
+      f.visited = live;
+      push_n(sig.params, sig.num_params);
+      ctl_.push_back(f);
+      if (live) v_.on_block(op, sig);
+      return true;
+    }
+    case Op::else_: {
+      ControlFrame& f = ctl_.back();
+      if (f.kind != Op::if_) return fail("else without matching if");
+      pop_n(f.sig.results, f.sig.num_results);
+      if (stack_.size() != f.height) return fail("type mismatch");
+      if (!r_.ok()) return false;
+      bool then_reachable = !f.unreachable;
+      f.kind = Op::else_;
+      f.unreachable = !f.visited;
+      push_n(f.sig.params, f.sig.num_params);
+      if (f.visited) v_.on_else(then_reachable);
+      return true;
+    }
+    case Op::end: {
+      ControlFrame& f = ctl_.back();
+      // An if without else must have matching params and results.
+      if (f.kind == Op::if_) {
+        if (f.sig.num_params != f.sig.num_results ||
+            !std::equal(f.sig.params, f.sig.params + f.sig.num_params, f.sig.results))
+          return fail("type mismatch");
+      }
+      pop_n(f.sig.results, f.sig.num_results);
+      if (stack_.size() != f.height) return fail("type mismatch");
+      if (!r_.ok()) return false;
+      ControlFrame done = f;
+      ctl_.pop_back();
+      push_n(done.sig.results, done.sig.num_results);
+      if (done.visited) v_.on_end(!done.unreachable, ctl_.empty());
+      return true;
+    }
+    case Op::br: {
+      uint32_t d = r_.u32();
+      if (!r_.ok() || !check_label(d)) return false;
+      const ControlFrame& t = frame(d);
+      pop_n(t.label_types(), t.label_arity());
+      if (!r_.ok()) return false;
+      if (live) v_.on_br(d);
+      set_unreachable();
+      return true;
+    }
+    case Op::br_if: {
+      uint32_t d = r_.u32();
+      if (!r_.ok() || !check_label(d)) return false;
+      pop(ValType::I32);
+      const ControlFrame& t = frame(d);
+      pop_n(t.label_types(), t.label_arity());
+      push_n(t.label_types(), t.label_arity());
+      if (!r_.ok()) return false;
+      if (live) v_.on_br_if(d);
+      return true;
+    }
+    case Op::br_table: {
+      uint32_t n = r_.u32();
+      if (!r_.ok()) return false;
+      if (n > r_.remaining()) return fail("unexpected end");
+      br_targets_.clear();
+      for (uint32_t i = 0; i <= n; ++i) {
+        uint32_t d = r_.u32();
+        if (!r_.ok() || !check_label(d)) return false;
+        br_targets_.push_back(d);
+      }
+      pop(ValType::I32);
+      const uint32_t arity = frame(br_targets_.back()).label_arity();
+      for (uint32_t d : br_targets_) {
+        const ControlFrame& t = frame(d);
+        if (t.label_arity() != arity) return fail("type mismatch");
+        // Check each target's types against the operands without consuming them.
+        std::vector<ValType> saved(stack_.end() - std::min<size_t>(stack_.size() - ctl_.back().height, arity),
+                                   stack_.end());
+        pop_n(t.label_types(), arity);
+        stack_.insert(stack_.end(), saved.begin(), saved.end());
+        if (!r_.ok()) return false;
+      }
+      if (live) v_.on_br_table(br_targets_);
+      set_unreachable();
+      return true;
+    }
+    case Op::return_: {
+      const ControlFrame& fn = ctl_.front();
+      pop_n(fn.sig.results, fn.sig.num_results);
+      if (!r_.ok()) return false;
+      if (live) v_.on_return();
+      set_unreachable();
+      return true;
+    }
+    case Op::call: {
+      uint32_t fi = r_.u32();
+      if (!r_.ok() || !check_func(fi)) return false;
+      const FuncType& ft = m_.func_type(fi);
+      pop_n(ft.params.data(), uint32_t(ft.params.size()));
+      push_n(ft.results.data(), uint32_t(ft.results.size()));
+      if (!r_.ok()) return false;
+      if (live) v_.on_call(fi);
+      return true;
+    }
+    case Op::call_indirect: {
+      uint32_t ti = r_.u32();
+      uint32_t tab = r_.u32();
+      if (!r_.ok()) return false;
+      if (ti >= m_.types.size()) return fail("unknown type");
+      if (!check_table(tab)) return false;
+      if (m_.tables[tab].elem != ValType::FuncRef) return fail("type mismatch");
+      pop(ValType::I32);
+      const FuncType& ft = m_.types[ti];
+      pop_n(ft.params.data(), uint32_t(ft.params.size()));
+      push_n(ft.results.data(), uint32_t(ft.results.size()));
+      if (!r_.ok()) return false;
+      if (live) v_.on_call_indirect(ti, tab);
+      return true;
+    }
+    case Op::drop: {
+      ValType t = pop();
+      if (!r_.ok()) return false;
+      if (live) v_.on_drop(t);
+      return true;
+    }
+    case Op::select: {
+      pop(ValType::I32);
+      ValType t1 = pop();
+      ValType t2 = pop();
+      if (!r_.ok()) return false;
+      if (t1 == ValType::V128 || t2 == ValType::V128) return fail("unsupported feature: simd");
+      if ((t1 != ValType::Bottom && !is_num_type(t1)) || (t2 != ValType::Bottom && !is_num_type(t2)))
+        return fail("type mismatch");
+      if (t1 != t2 && t1 != ValType::Bottom && t2 != ValType::Bottom) return fail("type mismatch");
+      ValType t = t1 == ValType::Bottom ? t2 : t1;
+      push(t);
+      if (live) v_.on_select(t);
+      return true;
+    }
+    case Op::select_t: {
+      uint32_t n = r_.u32();
+      if (!r_.ok()) return false;
+      if (n != 1) return fail("invalid result arity");
+      ValType t;
+      if (!read_valtype(&t)) return false;
+      pop(ValType::I32);
+      pop(t);
+      pop(t);
+      push(t);
+      if (!r_.ok()) return false;
+      if (live) v_.on_select(t);
+      return true;
+    }
+    case Op::local_get:
+    case Op::local_set:
+    case Op::local_tee: {
+      uint32_t i = r_.u32();
+      if (!r_.ok()) return false;
+      if (i >= locals_.size()) return fail("unknown local");
+      ValType t = locals_[i];
+      if (op == Op::local_get) {
+        push(t);
+        if (live) v_.on_local_get(i);
+      } else if (op == Op::local_set) {
+        pop(t);
+        if (live && r_.ok()) v_.on_local_set(i);
+      } else {
+        pop(t);
+        push(t);
+        if (live && r_.ok()) v_.on_local_tee(i);
+      }
+      return r_.ok();
+    }
+    case Op::global_get:
+    case Op::global_set: {
+      uint32_t i = r_.u32();
+      if (!r_.ok()) return false;
+      if (i >= m_.globals.size()) return fail("unknown global");
+      const GlobalType& g = m_.globals[i].type;
+      if (op == Op::global_get) {
+        push(g.type);
+        if (live) v_.on_global_get(i);
+      } else {
+        if (!g.mut) return fail("global is immutable");
+        pop(g.type);
+        if (live && r_.ok()) v_.on_global_set(i);
+      }
+      return r_.ok();
+    }
+    case Op::table_get:
+    case Op::table_set: {
+      uint32_t t = r_.u32();
+      if (!r_.ok() || !check_table(t)) return false;
+      ValType et = m_.tables[t].elem;
+      if (op == Op::table_get) {
+        pop(ValType::I32);
+        push(et);
+      } else {
+        pop(et);
+        pop(ValType::I32);
+      }
+      if (!r_.ok()) return false;
+      if (live) v_.on_table_op(op, t, 0);
+      return true;
+    }
+    case Op::memory_size:
+    case Op::memory_grow: {
+      uint8_t z = r_.u8();
+      if (!r_.ok()) return false;
+      if (z != 0) return fail("zero byte expected");
+      if (!check_memory()) return false;
+      if (op == Op::memory_grow) pop(ValType::I32);
+      push(ValType::I32);
+      if (!r_.ok()) return false;
+      if (live) op == Op::memory_size ? v_.on_memory_size() : v_.on_memory_grow();
+      return true;
+    }
+    case Op::i32_const: {
+      int32_t v = r_.s32();
+      push(ValType::I32);
+      if (r_.ok() && live) v_.on_const(op, uint64_t(uint32_t(v)));
+      return r_.ok();
+    }
+    case Op::i64_const: {
+      int64_t v = r_.s64();
+      push(ValType::I64);
+      if (r_.ok() && live) v_.on_const(op, uint64_t(v));
+      return r_.ok();
+    }
+    case Op::f32_const: {
+      uint32_t v = r_.fixed_u32();
+      push(ValType::F32);
+      if (r_.ok() && live) v_.on_const(op, v);
+      return r_.ok();
+    }
+    case Op::f64_const: {
+      uint64_t v = r_.fixed_u64();
+      push(ValType::F64);
+      if (r_.ok() && live) v_.on_const(op, v);
+      return r_.ok();
+    }
+    case Op::ref_null: {
+      ValType t;
+      if (!read_reftype(&t)) return false;
+      push(t);
+      if (live) v_.on_ref_null(t);
+      return true;
+    }
+    case Op::ref_is_null: {
+      ValType t = pop();
+      if (!r_.ok()) return false;
+      if (t != ValType::Bottom && !is_ref_type(t)) return fail("type mismatch");
+      push(ValType::I32);
+      if (live) v_.on_ref_is_null();
+      return true;
+    }
+    case Op::ref_func: {
+      uint32_t fi = r_.u32();
+      if (!r_.ok() || !check_func(fi)) return false;
+      if (env_.declared_refs && !(*env_.declared_refs)[fi]) return fail("undeclared function reference");
+      push(ValType::FuncRef);
+      if (live) v_.on_ref_func(fi);
+      return true;
+    }
+    case Op::memory_init: {
+      uint32_t seg = r_.u32();
+      uint8_t z = r_.u8();
+      if (!r_.ok()) return false;
+      if (z != 0) return fail("zero byte expected");
+      if (!check_memory() || !check_data(seg)) return false;
+      pop(ValType::I32);
+      pop(ValType::I32);
+      pop(ValType::I32);
+      if (!r_.ok()) return false;
+      if (live) v_.on_memory_op(op, seg);
+      return true;
+    }
+    case Op::data_drop: {
+      uint32_t seg = r_.u32();
+      if (!r_.ok() || !check_data(seg)) return false;
+      if (live) v_.on_memory_op(op, seg);
+      return true;
+    }
+    case Op::memory_copy:
+    case Op::memory_fill: {
+      uint8_t z1 = r_.u8();
+      uint8_t z2 = op == Op::memory_copy ? r_.u8() : 0;
+      if (!r_.ok()) return false;
+      if (z1 != 0 || z2 != 0) return fail("zero byte expected");
+      if (!check_memory()) return false;
+      pop(ValType::I32);
+      pop(ValType::I32);
+      pop(ValType::I32);
+      if (!r_.ok()) return false;
+      if (live) v_.on_memory_op(op, 0);
+      return true;
+    }
+    case Op::table_init: {
+      uint32_t seg = r_.u32();
+      uint32_t t = r_.u32();
+      if (!r_.ok() || !check_table(t) || !check_elem(seg)) return false;
+      if (m_.elems[seg].type != m_.tables[t].elem) return fail("type mismatch");
+      pop(ValType::I32);
+      pop(ValType::I32);
+      pop(ValType::I32);
+      if (!r_.ok()) return false;
+      if (live) v_.on_table_op(op, seg, t);
+      return true;
+    }
+    case Op::elem_drop: {
+      uint32_t seg = r_.u32();
+      if (!r_.ok() || !check_elem(seg)) return false;
+      if (live) v_.on_table_op(op, seg, 0);
+      return true;
+    }
+    case Op::table_copy: {
+      uint32_t dst = r_.u32();
+      uint32_t src = r_.u32();
+      if (!r_.ok() || !check_table(dst) || !check_table(src)) return false;
+      if (m_.tables[dst].elem != m_.tables[src].elem) return fail("type mismatch");
+      pop(ValType::I32);
+      pop(ValType::I32);
+      pop(ValType::I32);
+      if (!r_.ok()) return false;
+      if (live) v_.on_table_op(op, dst, src);
+      return true;
+    }
+    case Op::table_grow:
+    case Op::table_size:
+    case Op::table_fill: {
+      uint32_t t = r_.u32();
+      if (!r_.ok() || !check_table(t)) return false;
+      ValType et = m_.tables[t].elem;
+      if (op == Op::table_grow) {
+        pop(ValType::I32);
+        pop(et);
+        push(ValType::I32);
+      } else if (op == Op::table_size) {
+        push(ValType::I32);
+      } else {
+        pop(ValType::I32);
+        pop(et);
+        pop(ValType::I32);
+      }
+      if (!r_.ok()) return false;
+      if (live) v_.on_table_op(op, t, 0);
+      return true;
+    }
+    default:
+      return fail("illegal opcode");
+  }
+}
+
+}  // namespace brisk

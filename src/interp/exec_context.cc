@@ -1,0 +1,27 @@
+// The value stack is a lazily committed mapping with a PROT_NONE guard page
+// above it; overflow is detected by explicit checks before a frame is used.
+#include <sys/mman.h>
+
+#include "interp/interp.h"
+
+namespace brisk {
+
+ExecContext::ExecContext(size_t bytes, uint32_t max_frames) {
+  const size_t page = 4096;
+  bytes = (bytes + page - 1) & ~(page - 1);
+  void* p = mmap(nullptr, bytes + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p != MAP_FAILED) {
+    mprotect(static_cast<uint8_t*>(p) + bytes, page, PROT_NONE);
+    stack_base = static_cast<uint64_t*>(p);
+    stack_bytes = bytes;
+    stack_end = stack_base + bytes / 8;
+  }
+  top = stack_base;
+  frames.resize(max_frames + 1);  // +1: the host entry frame
+}
+
+ExecContext::~ExecContext() {
+  if (stack_base) munmap(stack_base, stack_bytes + 4096);
+}
+
+}  // namespace brisk

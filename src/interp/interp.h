@@ -1,0 +1,67 @@
+// The interpreter tier. Validated wasm is translated once per function into
+// "slot code": a stream of instructions whose operands are byte offsets into
+// the current frame (params, then locals, then one slot per operand-stack
+// height), so no value is pushed or popped at run time. Calls are zero-copy:
+// a callee's frame starts at its caller's first argument slot.
+//
+// Frame layout (8-byte slots, fp-relative):
+//   [0, num_params)            params (results are returned here too)
+//   [num_params, num_locals)   declared locals, zeroed on entry
+//   [num_locals, frame_slots)  operand stack
+#pragma once
+#include <atomic>
+#include <string>
+#include <csetjmp>
+#include <cstdint>
+#include <vector>
+
+#include "runtime/objects.h"
+
+namespace brisk {
+
+struct InterpCode {
+  std::vector<uint8_t> code;
+  uint32_t num_params = 0;
+  uint32_t num_locals = 0;   // params included
+  uint32_t num_results = 0;
+  uint32_t frame_slots = 0;  // locals + max operand stack
+};
+
+struct CallFrame {
+  const uint8_t* ret_pc;  // null: return to the host
+  uint64_t* fp;
+  Function* func;
+};
+
+// Execution state of one store: the value stack and the call-frame stack.
+// Re-entrant: a host function called from wasm may call into wasm again.
+struct ExecContext {
+  ExecContext(size_t stack_bytes, uint32_t max_frames);
+  ~ExecContext();
+  ExecContext(const ExecContext&) = delete;
+  ExecContext& operator=(const ExecContext&) = delete;
+
+  uint64_t* stack_base = nullptr;
+  uint64_t* stack_end = nullptr;
+  size_t stack_bytes = 0;
+  std::vector<CallFrame> frames;
+  uint32_t depth = 0;           // frames in use
+  uint64_t* top = nullptr;      // first free slot: where a nested entry starts
+  Function* cur_func = nullptr; // innermost running wasm function (for traps)
+  std::atomic<bool> interrupt{false};
+  sigjmp_buf* fault_jmp = nullptr;  // where a guard-page fault resumes
+  Store* store = nullptr;
+  HostCall* host_call = nullptr;    // details of a trapping host call
+  std::string trap_message;
+  std::vector<std::string> last_trap_frames;
+  int exit_code = 0;
+};
+
+// Translates {f}'s body (idempotent; called lazily on first call).
+InterpCode* interp_prepare(Function* f);
+
+// Runs wasm function {f} with arguments already in {fp}[0..params);
+// results are left in {fp}[0..results). Returns TrapKind::None on success.
+TrapKind interp_call(ExecContext& ctx, Function* f, uint64_t* fp, Trap* trap);
+
+}  // namespace brisk

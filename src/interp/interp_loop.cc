@@ -1,0 +1,475 @@
+// The interpreter's dispatch loop: direct-threaded code with computed goto
+// (labels-as-values, GCC and Clang). One function holds every handler so
+// pc, fp and the memory base live in registers. Calls between wasm
+// functions do not recurse on the C stack; only host calls do.
+//
+// Out-of-bounds memory accesses in BoundsMode::Guard fault on guard pages;
+// the signal handler (runtime/fault_handler.cc) longjmps back here, which
+// is why no local with a destructor may be live across the loop.
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "interp/interp.h"
+#include "interp/interp_ops.h"
+#include "runtime/fault_handler.h"
+#include "runtime/runtime_ops.h"
+
+namespace brisk {
+
+using namespace interp;
+
+namespace {
+
+template <typename T>
+inline T wasm_min(T a, T b) {
+  if (a != a || b != b) return a + b;  // NaN in, quiet NaN out
+  if (a == b) return std::signbit(a) ? a : b;  // -0 < +0
+  return a < b ? a : b;
+}
+template <typename T>
+inline T wasm_max(T a, T b) {
+  if (a != a || b != b) return a + b;
+  if (a == b) return std::signbit(a) ? b : a;
+  return a > b ? a : b;
+}
+template <typename I, typename F>
+inline I sat_trunc(F x) {
+  if (x != x) return 0;
+  constexpr F lo = F(std::numeric_limits<I>::min());
+  constexpr F hi = F(std::numeric_limits<I>::max());
+  // hi may round up to 2^N, which is out of range: compare with >=.
+  if (x <= lo) return std::numeric_limits<I>::min();
+  if (x >= hi) return std::numeric_limits<I>::max();
+  return I(x);
+}
+
+// Slot access by type tag.
+inline uint32_t get_u32(const uint64_t* s) { return uint32_t(*s); }
+inline int32_t get_s32(const uint64_t* s) { return int32_t(uint32_t(*s)); }
+inline uint64_t get_u64(const uint64_t* s) { return *s; }
+inline int64_t get_s64(const uint64_t* s) { return int64_t(*s); }
+inline float get_f32(const uint64_t* s) { return std::bit_cast<float>(uint32_t(*s)); }
+inline double get_f64(const uint64_t* s) { return std::bit_cast<double>(*s); }
+inline void put_u32(uint64_t* s, uint32_t v) { *s = v; }
+inline void put_s32(uint64_t* s, int32_t v) { *s = uint32_t(v); }
+inline void put_u64(uint64_t* s, uint64_t v) { *s = v; }
+inline void put_s64(uint64_t* s, int64_t v) { *s = uint64_t(v); }
+inline void put_f32(uint64_t* s, float v) { *s = std::bit_cast<uint32_t>(v); }
+inline void put_f64(uint64_t* s, double v) { *s = std::bit_cast<uint64_t>(v); }
+
+using u32 = uint32_t;
+using s32 = int32_t;
+using u64 = uint64_t;
+using s64 = int64_t;
+using f32 = float;
+using f64 = double;
+
+thread_local ExecContext* t_current_ctx = nullptr;
+
+TrapKind run(ExecContext* ctx, Function* entry, uint64_t* entry_fp, void** export_table);
+
+}  // namespace
+
+void* const* interp::handler_table() {
+  static void* table[kHandlerCount];
+  static const bool init = (run(nullptr, nullptr, nullptr, table), true);
+  (void)init;
+  return table;
+}
+void* interp::invalid_handler() { return handler_table()[handler_id(Op::nop)]; }
+
+bool interp_fault_jump(const void* fault_addr) {
+  ExecContext* ctx = t_current_ctx;
+  if (!ctx || !ctx->fault_jmp || !ctx->cur_func || !ctx->cur_func->instance) return false;
+  Instance* inst = ctx->cur_func->instance;
+  if (inst->memories.empty() || !inst->memories[0]->owns_address(fault_addr)) return false;
+  siglongjmp(*ctx->fault_jmp, 1);
+}
+
+TrapKind interp_call(ExecContext& ctx, Function* f, uint64_t* fp, Trap* trap) {
+  ExecContext* prev = t_current_ctx;
+  t_current_ctx = &ctx;
+  const uint32_t entry_depth = ctx.depth;
+  TrapKind k = run(&ctx, f, fp, nullptr);
+  t_current_ctx = prev;
+  if (k != TrapKind::None && trap) {
+    trap->kind = k;
+    trap->message = k == TrapKind::Host ? ctx.trap_message : trap_message(k);
+    trap->exit_code = ctx.exit_code;
+    trap->frames = std::move(ctx.last_trap_frames);
+  }
+  ctx.last_trap_frames.clear();
+  (void)entry_depth;
+  return k;
+}
+
+namespace {
+
+// Records the wasm backtrace (innermost first) and unwinds to {entry_depth}.
+void unwind_for_trap(ExecContext* ctx, uint32_t entry_depth, Function* current, Trap* out) {
+  out->frames.clear();
+  if (current) out->frames.push_back(current->display_name());
+  for (uint32_t i = ctx->depth; i-- > entry_depth + 1;) {
+    Function* f = ctx->frames[i].func;
+    if (f) out->frames.push_back(f->display_name());
+  }
+  ctx->depth = entry_depth;
+}
+
+TrapKind run(ExecContext* ctx, Function* entry, uint64_t* entry_fp, void** export_table) {
+  if (export_table) {
+    for (unsigned i = 0; i < kHandlerCount; ++i) export_table[i] = &&L_invalid;
+#define UN(name, IN, OUT, expr) export_table[handler_id(Op::name)] = &&L_##name;
+#define UN_T(name, IN, OUT, check, expr) UN(name, IN, OUT, expr)
+#define BIN(name, IN, OUT, expr) UN(name, IN, OUT, expr)
+#define BIN_T(name, IN, OUT, check, expr) UN(name, IN, OUT, expr)
+#define LOAD(name, MT, OUT)                               \
+  export_table[handler_id(Op::name)] = &&L_##name;        \
+  export_table[checked_handler_id(Op::name)] = &&LC_##name;
+#define STORE(name, IN, MT) LOAD(name, MT, IN)
+#include "interp/numeric_ops.inc"
+#undef UN
+#undef UN_T
+#undef BIN
+#undef BIN_T
+#undef LOAD
+#undef STORE
+#define BRISK_IOP(name, doc) export_table[handler_id(XOp::name)] = &&X_##name;
+#include "interp/internal_ops.def"
+#undef BRISK_IOP
+    return TrapKind::None;
+  }
+
+  const uint32_t entry_depth = ctx->depth;
+  Function* const entry_caller = ctx->cur_func;
+  const uint8_t* pc = nullptr;
+  uint64_t* fp = nullptr;
+  Function* func = ctx->cur_func;  // the caller (null from the host)
+  Instance* inst = nullptr;
+  uint8_t* mem = nullptr;
+  uint64_t memsize = 0;
+  TrapKind trap = TrapKind::None;
+  Function* callee = entry;
+  uint64_t* newfp = entry_fp;
+  const uint8_t* ret_pc = nullptr;
+
+  sigjmp_buf jb;
+  sigjmp_buf* const prev_jmp = ctx->fault_jmp;
+  if (sigsetjmp(jb, 0)) {
+    // A guard-page fault inside wasm code: ctx->cur_func and ctx->depth are
+    // current (they are kept in memory for exactly this purpose).
+    ctx->fault_jmp = prev_jmp;
+    Trap t;
+    unwind_for_trap(ctx, entry_depth, ctx->cur_func, &t);
+    ctx->cur_func = entry_caller;
+    ctx->last_trap_frames = std::move(t.frames);
+    return TrapKind::MemoryOutOfBounds;
+  }
+  ctx->fault_jmp = &jb;
+
+#define O(i) rd32(pc + 8 + 4 * (i))
+#define SLOT(off) reinterpret_cast<uint64_t*>(reinterpret_cast<uint8_t*>(fp) + (off))
+#define DISPATCH() goto* rdptr<void>(pc)
+#define TRAP(kind)              \
+  do {                          \
+    trap = TrapKind::kind;      \
+    goto L_trap;                \
+  } while (0)
+#define RELOAD_MEM()                                    \
+  do {                                                  \
+    if (!inst->memories.empty()) {                      \
+      mem = inst->memories[0]->base_;                   \
+      memsize = inst->memories[0]->size_;               \
+    }                                                   \
+  } while (0)
+
+  goto L_do_call;
+
+#define UN(name, IN, OUT, expr)              \
+  L_##name : {                               \
+    IN x = get_##IN(SLOT(O(1)));             \
+    put_##OUT(SLOT(O(0)), OUT(expr));        \
+    pc += 16;                                \
+    DISPATCH();                              \
+  }
+#define UN_T(name, IN, OUT, check, expr)     \
+  L_##name : {                               \
+    IN x = get_##IN(SLOT(O(1)));             \
+    check;                                   \
+    put_##OUT(SLOT(O(0)), OUT(expr));        \
+    pc += 16;                                \
+    DISPATCH();                              \
+  }
+#define BIN(name, IN, OUT, expr)             \
+  L_##name : {                               \
+    IN a = get_##IN(SLOT(O(1)));             \
+    IN b = get_##IN(SLOT(O(2)));             \
+    put_##OUT(SLOT(O(0)), OUT(expr));        \
+    pc += 20;                                \
+    DISPATCH();                              \
+  }
+#define BIN_T(name, IN, OUT, check, expr)    \
+  L_##name : {                               \
+    IN a = get_##IN(SLOT(O(1)));             \
+    IN b = get_##IN(SLOT(O(2)));             \
+    check;                                   \
+    put_##OUT(SLOT(O(0)), OUT(expr));        \
+    pc += 20;                                \
+    DISPATCH();                              \
+  }
+  // Loads: dst, addr, offset. Guard mode relies on the 8 GiB reservation.
+#define LOAD(name, MT, OUT)                                            \
+  L_##name : {                                                         \
+    uint64_t ea = uint64_t(get_u32(SLOT(O(1)))) + O(2);                \
+    MT v;                                                              \
+    std::memcpy(&v, mem + ea, sizeof(MT));                             \
+    put_##OUT(SLOT(O(0)), OUT(v));                                     \
+    pc += 20;                                                          \
+    DISPATCH();                                                        \
+  }                                                                    \
+  LC_##name : {                                                        \
+    uint64_t ea = uint64_t(get_u32(SLOT(O(1)))) + O(2);                \
+    if (ea + sizeof(MT) > memsize) TRAP(MemoryOutOfBounds);            \
+    MT v;                                                              \
+    std::memcpy(&v, mem + ea, sizeof(MT));                             \
+    put_##OUT(SLOT(O(0)), OUT(v));                                     \
+    pc += 20;                                                          \
+    DISPATCH();                                                        \
+  }
+  // Stores: addr, value, offset.
+#define STORE(name, IN, MT)                                            \
+  L_##name : {                                                         \
+    uint64_t ea = uint64_t(get_u32(SLOT(O(0)))) + O(2);                \
+    MT v = MT(get_##IN(SLOT(O(1))));                                   \
+    std::memcpy(mem + ea, &v, sizeof(MT));                             \
+    pc += 20;                                                          \
+    DISPATCH();                                                        \
+  }                                                                    \
+  LC_##name : {                                                        \
+    uint64_t ea = uint64_t(get_u32(SLOT(O(0)))) + O(2);                \
+    if (ea + sizeof(MT) > memsize) TRAP(MemoryOutOfBounds);            \
+    MT v = MT(get_##IN(SLOT(O(1))));                                   \
+    std::memcpy(mem + ea, &v, sizeof(MT));                             \
+    pc += 20;                                                          \
+    DISPATCH();                                                        \
+  }
+#include "interp/numeric_ops.inc"
+#undef UN
+#undef UN_T
+#undef BIN
+#undef BIN_T
+#undef LOAD
+#undef STORE
+
+X_copy : {
+  *SLOT(O(0)) = *SLOT(O(1));
+  pc += 16;
+  DISPATCH();
+}
+X_const64 : {
+  *SLOT(O(0)) = rd64(pc + 12);
+  pc += 20;
+  DISPATCH();
+}
+X_br : {
+  pc += int32_t(O(0));
+  DISPATCH();
+}
+X_br_loop : {
+  if (ctx->interrupt.load(std::memory_order_relaxed)) TRAP(Interrupted);
+  pc += int32_t(O(0));
+  DISPATCH();
+}
+X_br_if : {
+  if (get_u32(SLOT(O(0))) != 0)
+    pc += int32_t(O(1));
+  else
+    pc += 16;
+  DISPATCH();
+}
+X_br_if_loop : {
+  if (get_u32(SLOT(O(0))) != 0) {
+    if (ctx->interrupt.load(std::memory_order_relaxed)) TRAP(Interrupted);
+    pc += int32_t(O(1));
+  } else {
+    pc += 16;
+  }
+  DISPATCH();
+}
+X_br_unless : {
+  if (get_u32(SLOT(O(0))) == 0)
+    pc += int32_t(O(1));
+  else
+    pc += 16;
+  DISPATCH();
+}
+X_br_table : {
+  uint32_t idx = get_u32(SLOT(O(0)));
+  uint32_t n = O(1);
+  if (idx > n) idx = n;
+  pc += int32_t(O(2 + idx));
+  DISPATCH();
+}
+X_call : {
+  newfp = SLOT(O(0));
+  callee = rdptr<Function>(pc + 12);
+  ret_pc = pc + 20;
+  goto L_do_call;
+}
+X_call_indirect : {
+  uint32_t idx = get_u32(SLOT(O(1)));
+  Table* tab = rdptr<Table>(pc + 16);
+  if (idx >= tab->elems_.size()) TRAP(UndefinedElement);
+  callee = reinterpret_cast<Function*>(tab->elems_[idx]);
+  if (!callee) TRAP(UninitializedElement);
+  if (callee->sig_id != O(2)) TRAP(IndirectCallTypeMismatch);
+  newfp = SLOT(O(0));
+  ret_pc = pc + 24;
+  goto L_do_call;
+}
+X_ret : {
+  const CallFrame& fr = ctx->frames[--ctx->depth];
+  func = fr.func;
+  ctx->cur_func = func;
+  if (!fr.ret_pc) {
+    ctx->fault_jmp = prev_jmp;
+    return TrapKind::None;
+  }
+  pc = fr.ret_pc;
+  fp = fr.fp;
+  inst = func->instance;
+  RELOAD_MEM();
+  DISPATCH();
+}
+X_unreachable : {
+  TRAP(Unreachable);
+}
+X_select : {
+  *SLOT(O(0)) = get_u32(SLOT(O(3))) ? *SLOT(O(1)) : *SLOT(O(2));
+  pc += 24;
+  DISPATCH();
+}
+X_global_get : {
+  *SLOT(O(0)) = rdptr<Global>(pc + 12)->bits;
+  pc += 20;
+  DISPATCH();
+}
+X_global_set : {
+  rdptr<Global>(pc + 12)->bits = *SLOT(O(0));
+  pc += 20;
+  DISPATCH();
+}
+X_memory_size : {
+  put_u32(SLOT(O(0)), uint32_t(inst->memories[0]->size_ / kPageSize));
+  pc += 12;
+  DISPATCH();
+}
+X_memory_grow : {
+  int64_t r = inst->memories[0]->grow(get_u32(SLOT(O(1))));
+  put_s32(SLOT(O(0)), int32_t(r));
+  RELOAD_MEM();
+  pc += 16;
+  DISPATCH();
+}
+X_ref_is_null : {
+  put_u32(SLOT(O(0)), *SLOT(O(1)) == 0);
+  pc += 16;
+  DISPATCH();
+}
+X_ref_func : {
+  *SLOT(O(0)) = reinterpret_cast<uint64_t>(rdptr<Function>(pc + 12));
+  pc += 20;
+  DISPATCH();
+}
+X_misc : {
+  // Operands: op, a, b, c, dst, imm0, imm1 (see runtime_ops.h).
+  MiscArgs args{Op(O(0)), *SLOT(O(1)), *SLOT(O(2)), *SLOT(O(3)), O(5), O(6)};
+  uint64_t result = 0;
+  TrapKind k = exec_misc(inst, args, &result);
+  if (k != TrapKind::None) {
+    trap = k;
+    goto L_trap;
+  }
+  *SLOT(O(4)) = result;
+  RELOAD_MEM();
+  pc += 36;
+  DISPATCH();
+}
+
+L_do_call : {
+  if (callee->host) {
+    const FuncType& ft = *callee->type;
+    uint64_t argbuf[16];
+    uint64_t* args = argbuf;
+    std::vector<uint64_t> big;  // only for host functions with > 16 params
+    if (ft.params.size() > 16) {
+      big.assign(newfp, newfp + ft.params.size());
+      args = big.data();
+    } else {
+      std::memcpy(argbuf, newfp, ft.params.size() * 8);
+    }
+    HostCall hc;
+    hc.store = ctx->store;
+    hc.caller = inst;
+    hc.memory = inst && !inst->memories.empty() ? inst->memories[0] : nullptr;
+    uint64_t* saved_top = ctx->top;
+    ctx->top = newfp + std::max(ft.params.size(), ft.results.size());
+    ctx->fault_jmp = nullptr;
+    ctx->cur_func = func;
+    TrapKind k = callee->host->callback(hc, args, newfp);
+    ctx->fault_jmp = &jb;
+    ctx->top = saved_top;
+    if (k != TrapKind::None) {
+      ctx->trap_message = std::move(hc.message);
+      ctx->exit_code = hc.exit_code;
+      trap = k;
+      goto L_trap;
+    }
+    if (!ret_pc) {  // host function called directly as the entry
+      ctx->fault_jmp = prev_jmp;
+      return TrapKind::None;
+    }
+    pc = ret_pc;
+    if (inst) RELOAD_MEM();
+    DISPATCH();
+  }
+  if (ctx->depth >= ctx->frames.size()) TRAP(StackExhausted);
+  InterpCode* code = callee->interp ? callee->interp : interp_prepare(callee);
+  if (newfp + code->frame_slots > ctx->stack_end) TRAP(StackExhausted);
+  ctx->frames[ctx->depth++] = CallFrame{ret_pc, fp, func};
+  std::memset(newfp + code->num_params, 0, size_t(code->num_locals - code->num_params) * 8);
+  fp = newfp;
+  func = callee;
+  ctx->cur_func = callee;
+  pc = code->code.data();
+  if (callee->instance != inst) {
+    inst = callee->instance;
+    mem = nullptr;
+    memsize = 0;
+    RELOAD_MEM();
+  }
+  DISPATCH();
+}
+
+L_invalid:
+  trap = TrapKind::Unreachable;
+L_trap : {
+  ctx->fault_jmp = prev_jmp;
+  Trap t;
+  unwind_for_trap(ctx, entry_depth, func, &t);
+  ctx->cur_func = entry_caller;
+  ctx->last_trap_frames = std::move(t.frames);
+  return trap;
+}
+#undef O
+#undef SLOT
+#undef DISPATCH
+#undef TRAP
+#undef RELOAD_MEM
+}
+
+}  // namespace
+}  // namespace brisk

@@ -1,0 +1,533 @@
+// Translation of validated wasm into slot code (see interp.h): a visitor of
+// the shared CodeWalker. It keeps a virtual operand stack whose entries say
+// where each value currently lives: in its own stack slot or, after a
+// local.get, still in the local's slot. Locals are thus read in place, and
+// a producer followed by local.set writes the local directly. Entries are
+// made concrete ("materialized") wherever a merge point or a call needs
+// values at their canonical slots.
+#include <unordered_map>
+
+#include "core/code_walker.h"
+#include "interp/interp.h"
+#include "interp/interp_ops.h"
+
+namespace brisk {
+
+using namespace interp;
+
+namespace {
+
+constexpr int32_t kNone = -1;
+
+class Translator : public NullVisitor {
+ public:
+  Translator(Instance* inst, uint32_t func_index, InterpCode* out)
+      : inst_(inst), m_(*inst->module), out_(out), code_(out->code),
+        handlers_(handler_table()),
+        checked_(inst->store->config().bounds == BoundsMode::Explicit) {
+    const FuncType& ft = m_.func_type(func_index);
+    const FuncBody& body = m_.body(func_index);
+    num_results_ = uint32_t(ft.results.size());
+    num_locals_ = uint32_t(ft.params.size() + body.locals.size());
+    local_refs_.assign(num_locals_, 0);
+    out->num_params = uint32_t(ft.params.size());
+    out->num_locals = num_locals_;
+    out->num_results = num_results_;
+    out->frame_slots = num_locals_ + body.max_stack + 1;  // +1: scratch for misc ops
+    code_.reserve((body.code_end - body.code_offset) * 4);
+  }
+
+  void begin_function() {
+    Ctl fn;
+    fn.is_function = true;
+    fn.nresults = num_results_;
+    ctl_.push_back(fn);
+  }
+
+  // --- visitor ---
+  void on_simple(Op op, MemArg m) {
+    const OpInfo& info = op_info(op);
+    if (info.imm == ImmKind::Memarg) {
+      unsigned h = checked_ ? checked_handler_id(op) : handler_id(op);
+      if (info.result != SigType::V) {
+        uint32_t addr = pop();
+        uint32_t dst = push_own();
+        emit(h);
+        mark_producer();
+        emit_u32(dst);
+        emit_u32(addr);
+        emit_u32(m.offset);
+      } else {
+        uint32_t val = pop();
+        uint32_t addr = pop();
+        emit(h);
+        emit_u32(addr);
+        emit_u32(val);
+        emit_u32(m.offset);
+      }
+      return;
+    }
+    if (info.param2 != SigType::V) {
+      uint32_t b = pop();
+      uint32_t a = pop();
+      uint32_t dst = push_own();
+      emit(handler_id(op));
+      mark_producer();
+      emit_u32(dst);
+      emit_u32(a);
+      emit_u32(b);
+    } else {
+      uint32_t x = pop();
+      uint32_t dst = push_own();
+      emit(handler_id(op));
+      mark_producer();
+      emit_u32(dst);
+      emit_u32(x);
+    }
+  }
+
+  void on_const(Op, uint64_t bits) { emit_const(push_own(), bits); }
+  void on_ref_null(ValType) { emit_const(push_own(), 0); }
+
+  void on_local_get(uint32_t i) {
+    vs_.push_back(i * 8);
+    local_refs_[i]++;
+  }
+  void on_local_set(uint32_t i) { store_local(i); }
+  void on_local_tee(uint32_t i) {
+    store_local(i);
+    vs_.push_back(i * 8);
+    local_refs_[i]++;
+  }
+  void on_global_get(uint32_t i) {
+    uint32_t dst = push_own();
+    emit(XOp::global_get);
+    mark_producer();
+    emit_u32(dst);
+    emit_ptr(inst_->globals[i]);
+  }
+  void on_global_set(uint32_t i) {
+    uint32_t v = pop();
+    emit(XOp::global_set);
+    emit_u32(v);
+    emit_ptr(inst_->globals[i]);
+  }
+  void on_drop(ValType) { pop(); }
+  void on_select(ValType) {
+    uint32_t c = pop();
+    uint32_t b = pop();
+    uint32_t a = pop();
+    uint32_t dst = push_own();
+    emit(XOp::select);
+    mark_producer();
+    emit_u32(dst);
+    emit_u32(a);
+    emit_u32(b);
+    emit_u32(c);
+  }
+  void on_memory_size() {
+    uint32_t dst = push_own();
+    emit(XOp::memory_size);
+    mark_producer();
+    emit_u32(dst);
+  }
+  void on_memory_grow() {
+    uint32_t d = pop();
+    uint32_t dst = push_own();
+    emit(XOp::memory_grow);
+    mark_producer();
+    emit_u32(dst);
+    emit_u32(d);
+  }
+  void on_ref_is_null() {
+    uint32_t x = pop();
+    uint32_t dst = push_own();
+    emit(XOp::ref_is_null);
+    mark_producer();
+    emit_u32(dst);
+    emit_u32(x);
+  }
+  void on_ref_func(uint32_t fi) {
+    uint32_t dst = push_own();
+    emit(XOp::ref_func);
+    mark_producer();
+    emit_u32(dst);
+    emit_ptr(inst_->funcs[fi]);
+  }
+  void on_unreachable() { emit(XOp::unreachable); }
+
+  void on_table_op(Op op, uint32_t a, uint32_t b) { emit_misc(op, a, b); }
+  void on_memory_op(Op op, uint32_t a) { emit_misc(op, a, 0); }
+
+  void on_call(uint32_t fi) {
+    Function* callee = inst_->funcs[fi];
+    uint32_t argbase = prepare_call(*callee->type);
+    emit(XOp::call);
+    emit_u32(argbase);
+    emit_ptr(callee);
+  }
+  void on_call_indirect(uint32_t ti, uint32_t table) {
+    uint32_t idx = pop();
+    const FuncType& ft = m_.types[ti];
+    uint32_t argbase = prepare_call(ft);
+    emit(XOp::call_indirect);
+    emit_u32(argbase);
+    emit_u32(idx);
+    emit_u32(inst_->store->intern_sig(ft));
+    emit_ptr(inst_->tables[table]);
+  }
+
+  void on_block(Op kind, const BlockSig& sig) {
+    materialize_all();
+    uint32_t cond = 0;
+    if (kind == Op::if_) cond = pop();
+    Ctl c;
+    c.kind = kind;
+    c.nparams = sig.num_params;
+    c.nresults = sig.num_results;
+    c.height = uint32_t(vs_.size()) - sig.num_params;
+    if (kind == Op::loop) c.loop_start = uint32_t(code_.size());
+    if (kind == Op::if_) {
+      uint32_t at = uint32_t(code_.size());
+      emit(XOp::br_unless);
+      emit_u32(cond);
+      c.else_fixup = Fixup{at, uint32_t(code_.size())};
+      emit_u32(0);
+    }
+    ctl_.push_back(std::move(c));
+    last_dst_ = kNone;
+  }
+
+  void on_else(bool then_reachable) {
+    Ctl& c = ctl_.back();
+    if (then_reachable) {
+      materialize_all();
+      emit_jump_fixup(XOp::br, &c.fixups);
+    }
+    patch(c.else_fixup, uint32_t(code_.size()));
+    c.else_fixup.field = 0;
+    truncate(c.height);
+    for (uint32_t i = 0; i < c.nparams; ++i) push_own();
+    last_dst_ = kNone;
+  }
+
+  void on_end(bool reachable, bool is_function_end) {
+    if (is_function_end) {
+      if (reachable) emit_return();
+      ctl_.pop_back();
+      return;
+    }
+    Ctl c = std::move(ctl_.back());
+    ctl_.pop_back();
+    if (reachable) materialize_all();
+    uint32_t here = uint32_t(code_.size());
+    for (const Fixup& f : c.fixups) patch(f, here);
+    if (c.else_fixup.field) patch(c.else_fixup, here);
+    truncate(c.height);
+    for (uint32_t i = 0; i < c.nresults; ++i) push_own();
+    last_dst_ = kNone;
+  }
+
+  void on_br(uint32_t depth) { emit_branch(depth); }
+
+  void on_br_if(uint32_t depth) {
+    uint32_t cond = pop();
+    Ctl& t = target(depth);
+    if (!t.is_function && !needs_copies(t)) {
+      uint32_t at = uint32_t(code_.size());
+      if (t.kind == Op::loop) {
+        emit(XOp::br_if_loop);
+        emit_u32(cond);
+        emit_u32(uint32_t(int32_t(t.loop_start) - int32_t(at)));
+      } else {
+        emit(XOp::br_if);
+        emit_u32(cond);
+        t.fixups.push_back(Fixup{at, uint32_t(code_.size())});
+        emit_u32(0);
+      }
+      return;
+    }
+    uint32_t at = uint32_t(code_.size());
+    emit(XOp::br_unless);
+    emit_u32(cond);
+    Fixup skip{at, uint32_t(code_.size())};
+    emit_u32(0);
+    emit_branch(depth);
+    patch(skip, uint32_t(code_.size()));
+    last_dst_ = kNone;
+  }
+
+  void on_br_table(const std::vector<uint32_t>& depths) {
+    uint32_t idx = pop();
+    uint32_t at = uint32_t(code_.size());
+    emit(XOp::br_table);
+    emit_u32(idx);
+    emit_u32(uint32_t(depths.size() - 1));
+    uint32_t fields = uint32_t(code_.size());
+    for (size_t i = 0; i < depths.size(); ++i) emit_u32(0);
+    std::unordered_map<uint32_t, uint32_t> stubs;  // depth -> stub position
+    for (size_t i = 0; i < depths.size(); ++i) {
+      Fixup f{at, uint32_t(fields + 4 * i)};
+      Ctl& t = target(depths[i]);
+      if (!t.is_function && t.kind != Op::loop && !needs_copies(t)) {
+        t.fixups.push_back(f);
+        continue;
+      }
+      auto it = stubs.find(depths[i]);
+      if (it == stubs.end()) {
+        it = stubs.emplace(depths[i], uint32_t(code_.size())).first;
+        emit_branch(depths[i]);
+      }
+      patch(f, it->second);
+    }
+  }
+
+  void on_return() { emit_return(); }
+
+ private:
+  struct Fixup {
+    uint32_t instr = 0;  // start of the branching instruction
+    uint32_t field = 0;  // position of its rel32 (0 = none)
+  };
+  struct Ctl {
+    Op kind = Op::block;
+    bool is_function = false;
+    uint32_t height = 0;  // virtual stack height below the params
+    uint32_t nparams = 0, nresults = 0;
+    uint32_t loop_start = 0;
+    std::vector<Fixup> fixups;
+    Fixup else_fixup;
+  };
+
+  Ctl& target(uint32_t depth) { return ctl_[ctl_.size() - 1 - depth]; }
+  uint32_t own(uint32_t h) const { return (num_locals_ + h) * 8; }
+  bool is_local(uint32_t off) const { return off < num_locals_ * 8; }
+
+  uint32_t push_own() {
+    uint32_t o = own(uint32_t(vs_.size()));
+    vs_.push_back(o);
+    return o;
+  }
+  uint32_t pop() {
+    uint32_t v = vs_.back();
+    vs_.pop_back();
+    if (is_local(v)) local_refs_[v / 8]--;
+    return v;
+  }
+  void truncate(uint32_t n) {
+    while (vs_.size() > n) pop();
+  }
+  void materialize(size_t k) {
+    uint32_t src = vs_[k];
+    if (!is_local(src)) return;
+    uint32_t dst = own(uint32_t(k));
+    emit(XOp::copy);
+    emit_u32(dst);
+    emit_u32(src);
+    local_refs_[src / 8]--;
+    vs_[k] = dst;
+  }
+  void materialize_all() {
+    for (size_t k = 0; k < vs_.size(); ++k) materialize(k);
+    last_dst_ = kNone;
+  }
+
+  void store_local(uint32_t i) {
+    const uint32_t loc = i * 8;
+    if (vs_.back() == loc) {  // local.set i (local.get i)
+      pop();
+      return;
+    }
+    // The top value was written by the last instruction: redirectable.
+    const bool top_is_fresh = last_dst_ != kNone && vs_.back() == own(uint32_t(vs_.size() - 1)) &&
+                              rd32(&code_[size_t(last_dst_)]) == vs_.back();
+    uint32_t v = pop();
+    if (top_is_fresh && local_refs_[i] == 0) {
+      // Redirect the producer of the value straight into the local.
+      std::memcpy(&code_[size_t(last_dst_)], &loc, 4);
+      last_dst_ = kNone;
+      return;
+    }
+    if (local_refs_[i] > 0)
+      for (size_t k = 0; k < vs_.size(); ++k)
+        if (vs_[k] == loc) materialize(k);
+    emit(XOp::copy);
+    emit_u32(loc);
+    emit_u32(v);
+  }
+
+  bool needs_copies(const Ctl& t) const {
+    uint32_t arity = t.kind == Op::loop ? t.nparams : t.nresults;
+    size_t base = vs_.size() - arity;
+    for (uint32_t j = 0; j < arity; ++j)
+      if (vs_[base + j] != own(t.height + j)) return true;
+    return false;
+  }
+
+  // Moves the label's values into place and jumps to the label.
+  void emit_branch(uint32_t depth) {
+    Ctl& t = target(depth);
+    if (t.is_function) {
+      emit_return();
+      return;
+    }
+    uint32_t arity = t.kind == Op::loop ? t.nparams : t.nresults;
+    size_t base = vs_.size() - arity;
+    for (uint32_t j = 0; j < arity; ++j) {
+      uint32_t dst = own(t.height + j);
+      if (vs_[base + j] != dst) {
+        emit(XOp::copy);
+        emit_u32(dst);
+        emit_u32(vs_[base + j]);
+      }
+    }
+    uint32_t at = uint32_t(code_.size());
+    if (t.kind == Op::loop) {
+      emit(XOp::br_loop);
+      emit_u32(uint32_t(int32_t(t.loop_start) - int32_t(at)));
+    } else {
+      emit_jump_fixup(XOp::br, &t.fixups);
+    }
+    last_dst_ = kNone;
+  }
+
+  void emit_return() {
+    size_t base = vs_.size() - num_results_;
+    for (uint32_t j = 0; j < num_results_; ++j) materialize(base + j);
+    for (uint32_t j = 0; j < num_results_; ++j) {
+      if (vs_[base + j] != j * 8) {
+        emit(XOp::copy);
+        emit_u32(j * 8);
+        emit_u32(vs_[base + j]);
+      }
+    }
+    emit(XOp::ret);
+    last_dst_ = kNone;
+  }
+
+  uint32_t prepare_call(const FuncType& ft) {
+    const uint32_t nargs = uint32_t(ft.params.size());
+    const size_t base = vs_.size() - nargs;
+    for (size_t k = base; k < vs_.size(); ++k) materialize(k);
+    uint32_t argbase = own(uint32_t(base));
+    truncate(uint32_t(base));
+    for (size_t i = 0; i < ft.results.size(); ++i) push_own();
+    last_dst_ = kNone;
+    return argbase;
+  }
+
+  void emit_misc(Op op, uint32_t imm0, uint32_t imm1) {
+    unsigned nargs = 0;
+    bool result = false;
+    switch (op) {
+      case Op::table_get: nargs = 1; result = true; break;
+      case Op::table_set: nargs = 2; break;
+      case Op::table_size: result = true; break;
+      case Op::table_grow: nargs = 2; result = true; break;
+      case Op::table_fill: case Op::table_copy: case Op::table_init:
+      case Op::memory_init: case Op::memory_copy: case Op::memory_fill: nargs = 3; break;
+      default: break;  // elem.drop, data.drop
+    }
+    uint32_t src[3] = {own(0), own(0), own(0)};
+    for (unsigned i = nargs; i-- > 0;) src[i] = pop();
+    uint32_t dst = result ? push_own() : own(uint32_t(vs_.size()));
+    emit(XOp::misc);
+    emit_u32(uint32_t(op));
+    emit_u32(src[0]);
+    emit_u32(src[1]);
+    emit_u32(src[2]);
+    emit_u32(dst);
+    emit_u32(imm0);
+    emit_u32(imm1);
+    last_dst_ = kNone;
+  }
+
+  void emit_const(uint32_t dst, uint64_t bits) {
+    emit(XOp::const64);
+    mark_producer();
+    emit_u32(dst);
+    emit_u64(bits);
+  }
+  void emit_jump_fixup(XOp op, std::vector<Fixup>* fixups) {
+    uint32_t at = uint32_t(code_.size());
+    emit(op);
+    fixups->push_back(Fixup{at, uint32_t(code_.size())});
+    emit_u32(0);
+  }
+  void patch(const Fixup& f, uint32_t target_pos) {
+    int32_t rel = int32_t(target_pos) - int32_t(f.instr);
+    std::memcpy(&code_[f.field], &rel, 4);
+  }
+
+  // The next emitted u32 is the destination slot of a value-producing
+  // instruction (used by store_local to redirect it).
+  void mark_producer() { pending_producer_ = true; }
+  void emit(unsigned id) {
+    last_dst_ = kNone;
+    pending_producer_ = false;
+    void* h = handlers_[id];
+    size_t n = code_.size();
+    code_.resize(n + 8);
+    std::memcpy(&code_[n], &h, 8);
+  }
+  void emit(XOp op) { emit(handler_id(op)); }
+  void emit_u32(uint32_t v) {
+    size_t n = code_.size();
+    if (pending_producer_) {
+      last_dst_ = int32_t(n);
+      pending_producer_ = false;
+    }
+    code_.resize(n + 4);
+    std::memcpy(&code_[n], &v, 4);
+  }
+  void emit_u64(uint64_t v) {
+    size_t n = code_.size();
+    code_.resize(n + 8);
+    std::memcpy(&code_[n], &v, 8);
+  }
+  void emit_ptr(const void* p) { emit_u64(reinterpret_cast<uint64_t>(p)); }
+
+  Instance* inst_;
+  const Module& m_;
+  InterpCode* out_;
+  std::vector<uint8_t>& code_;
+  void* const* handlers_;
+  bool checked_;
+  uint32_t num_locals_ = 0;
+  uint32_t num_results_ = 0;
+  std::vector<uint32_t> vs_;
+  std::vector<uint32_t> local_refs_;
+  std::vector<Ctl> ctl_;
+  int32_t last_dst_ = kNone;
+  bool pending_producer_ = false;
+};
+
+}  // namespace
+
+InterpCode* interp_prepare(Function* f) {
+  if (f->interp) return f->interp;
+  Instance* inst = f->instance;
+  const Module& m = *inst->module;
+  const uint32_t def = f->index - m.num_imported_funcs;
+  auto code = std::make_unique<InterpCode>();
+  Translator t(inst, f->index, code.get());
+  t.begin_function();
+  const FuncBody& body = m.body(f->index);
+  WalkerEnv env{&m, nullptr};  // already validated
+  CodeWalker<Translator> w(env, f->index, m.bytes.data() + body.code_offset, m.bytes.data() + body.code_end,
+                           body.code_offset, t);
+  Result<void> r = w.walk(body.locals);
+  if (!r.ok()) {
+    // Validated code cannot fail to walk; make any such bug a clean trap.
+    code->code.clear();
+    void* h = interp::invalid_handler();
+    code->code.resize(8);
+    std::memcpy(code->code.data(), &h, 8);
+  }
+  code->code.shrink_to_fit();
+  f->interp = code.get();
+  inst->interp_code[def] = std::move(code);
+  return f->interp;
+}
+
+}  // namespace brisk

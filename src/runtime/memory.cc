@@ -1,0 +1,76 @@
+// Linear memories and tables.
+#include <sys/mman.h>
+
+#include <cstring>
+
+#include "runtime/objects.h"
+
+namespace brisk {
+
+namespace {
+// A 32-bit address plus a 32-bit static offset reaches below 8 GiB; the
+// extra page covers the access width.
+constexpr size_t kGuardReservation = (size_t{8} << 30) + kPageSize;
+}  // namespace
+
+Memory::Memory(const MemoryType& type, BoundsMode mode) : type_(type), mode_(mode) {
+  if (mode == BoundsMode::Guard) {
+    reserved_ = kGuardReservation;
+  } else {
+    // Explicit checks: reserve only what the memory may ever use, so the
+    // base still never moves.
+    reserved_ = size_t(max_pages()) * kPageSize;
+    if (reserved_ == 0) reserved_ = kPageSize;
+  }
+  void* p = mmap(nullptr, reserved_, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) {
+    reserved_ = 0;
+    return;
+  }
+  base_ = static_cast<uint8_t*>(p);
+  size_t initial = size_t(type.limits.min) * kPageSize;
+  if (initial && mprotect(base_, initial, PROT_READ | PROT_WRITE) != 0) {
+    munmap(base_, reserved_);
+    base_ = nullptr;
+    reserved_ = 0;
+    return;
+  }
+  size_ = initial;
+}
+
+Memory::~Memory() {
+  if (base_) munmap(base_, reserved_);
+}
+
+int64_t Memory::grow(uint64_t delta_pages) {
+  const uint64_t old_pages = size_ / kPageSize;
+  if (delta_pages == 0) return int64_t(old_pages);
+  if (!base_) return -1;
+  const uint64_t new_pages = old_pages + delta_pages;
+  if (new_pages > max_pages() || new_pages > kMaxPages) return -1;
+  const size_t new_size = size_t(new_pages) * kPageSize;
+  if (new_size > reserved_) return -1;
+  if (mprotect(base_ + size_, new_size - size_, PROT_READ | PROT_WRITE) != 0) return -1;
+  size_ = new_size;
+  return int64_t(old_pages);
+}
+
+bool Memory::owns_address(const void* addr) const {
+  auto a = reinterpret_cast<uintptr_t>(addr);
+  auto b = reinterpret_cast<uintptr_t>(base_);
+  return base_ && a >= b && a < b + reserved_;
+}
+
+Table::Table(const TableType& type, uint64_t init) : type_(type) {
+  elems_.assign(size_t(type.limits.min), init);
+}
+
+int64_t Table::grow(uint32_t delta, uint64_t init) {
+  const uint64_t old = elems_.size();
+  const uint64_t n = old + delta;
+  if (n > max() || n > kMaxTableSize) return -1;
+  elems_.resize(size_t(n), init);
+  return int64_t(old);
+}
+
+}  // namespace brisk

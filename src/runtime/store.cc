@@ -1,0 +1,295 @@
+// Store, Linker and instantiation: import matching by the spec's rules,
+// segment initialisation, the start function, and calls from the host.
+#include "runtime/store.h"
+
+#include <cstring>
+
+#include "interp/interp.h"
+#include "runtime/fault_handler.h"
+#include "runtime/objects.h"
+#include "runtime/runtime_ops.h"
+
+namespace brisk {
+
+struct Store::Internals {
+  explicit Internals(const EngineConfig& c) : ctx(c.value_stack_bytes, c.max_call_depth) {}
+  std::vector<std::unique_ptr<Function>> funcs;
+  std::vector<std::unique_ptr<Memory>> memories;
+  std::vector<std::unique_ptr<Table>> tables;
+  std::vector<std::unique_ptr<Global>> globals;
+  std::vector<std::unique_ptr<Instance>> instances;
+  ExecContext ctx;
+};
+
+std::string Function::display_name() const {
+  if (host) return host->name;
+  if (instance) return instance->module->func_display_name(index);
+  return "?";
+}
+
+// ---------------------------------------------------------------- Linker
+
+void Linker::define(std::string module, std::string name, Extern e) {
+  map_[module + '\0' + name] = e;
+}
+
+void Linker::define_instance(const std::string& module, Instance* inst) {
+  for (const auto& [name, e] : inst->exports) define(module, name, e);
+}
+
+std::optional<Extern> Linker::resolve(std::string_view module, std::string_view name) const {
+  std::string key;
+  key.reserve(module.size() + name.size() + 1);
+  key.append(module).push_back('\0');
+  key.append(name);
+  auto it = map_.find(key);
+  if (it == map_.end()) return std::nullopt;
+  return it->second;
+}
+
+// ---------------------------------------------------------------- Store
+
+Store::Store(EngineConfig config) : config_(config), internals_(std::make_unique<Internals>(config)) {
+  internals_->ctx.store = this;
+  if (config_.bounds == BoundsMode::Guard) install_fault_handler();
+}
+
+Store::~Store() = default;
+
+uint32_t Store::intern_sig(const FuncType& t) {
+  std::string key;
+  key.reserve(t.params.size() + t.results.size() + 1);
+  for (ValType v : t.params) key.push_back(char(v));
+  key.push_back('|');
+  for (ValType v : t.results) key.push_back(char(v));
+  auto [it, inserted] = sig_ids_.emplace(std::move(key), uint32_t(sigs_.size()));
+  if (inserted) sigs_.push_back(std::make_unique<FuncType>(t));
+  return it->second;
+}
+
+void Store::interrupt() { internals_->ctx.interrupt.store(true); }
+
+Function* Store::create_host_function(const FuncType& type, HostCallback cb, std::string name) {
+  auto f = std::make_unique<Function>();
+  f->sig_id = intern_sig(type);
+  f->type = &sig(f->sig_id);
+  f->host = std::make_unique<HostFunc>(HostFunc{std::move(cb), std::move(name)});
+  internals_->funcs.push_back(std::move(f));
+  return internals_->funcs.back().get();
+}
+
+Memory* Store::create_memory(const MemoryType& type) {
+  internals_->memories.push_back(std::make_unique<Memory>(type, config_.bounds));
+  return internals_->memories.back().get();
+}
+
+Table* Store::create_table(const TableType& type, uint64_t init_ref) {
+  internals_->tables.push_back(std::make_unique<Table>(type, init_ref));
+  return internals_->tables.back().get();
+}
+
+Global* Store::create_global(const GlobalType& type, uint64_t bits) {
+  internals_->globals.push_back(std::make_unique<Global>(Global{type, bits}));
+  return internals_->globals.back().get();
+}
+
+namespace {
+
+// Limits subtyping for imports: the provided object must be at least as
+// large and, when the import states a maximum, no larger at most.
+bool limits_match(uint64_t actual_min, bool actual_has_max, uint64_t actual_max, const Limits& want) {
+  if (actual_min < want.min) return false;
+  if (want.has_max) {
+    if (!actual_has_max || actual_max > want.max) return false;
+  }
+  return true;
+}
+
+Error link_error(const Import& imp, const std::string& why) {
+  return Error{Error::kNoOffset, why + ": " + imp.module + "." + imp.name};
+}
+
+}  // namespace
+
+InstantiateResult Store::instantiate(std::shared_ptr<const Module> module, const Linker& linker) {
+  InstantiateResult res;
+  const Module& m = *module;
+  auto owned = std::make_unique<Instance>();
+  Instance* inst = owned.get();
+  inst->store = this;
+  inst->module = module;
+
+  // Imports.
+  for (const Import& imp : m.imports) {
+    std::optional<Extern> e = linker.resolve(imp.module, imp.name);
+    if (!e) {
+      res.link_error = link_error(imp, "unknown import");
+      return res;
+    }
+    if (e->kind != imp.kind) {
+      res.link_error = link_error(imp, "incompatible import type");
+      return res;
+    }
+    switch (imp.kind) {
+      case ExternKind::Func: {
+        Function* f = e->func();
+        if (f->sig_id != intern_sig(m.types[imp.func_type])) {
+          res.link_error = link_error(imp, "incompatible import type");
+          return res;
+        }
+        inst->funcs.push_back(f);
+        break;
+      }
+      case ExternKind::Table: {
+        Table* t = e->table();
+        if (t->type().elem != imp.table.elem ||
+            !limits_match(t->size(), t->type().limits.has_max, t->type().limits.max, imp.table.limits)) {
+          res.link_error = link_error(imp, "incompatible import type");
+          return res;
+        }
+        inst->tables.push_back(t);
+        break;
+      }
+      case ExternKind::Memory: {
+        Memory* mem = e->memory();
+        if (!limits_match(mem->pages(), mem->type().limits.has_max, mem->type().limits.max, imp.memory.limits)) {
+          res.link_error = link_error(imp, "incompatible import type");
+          return res;
+        }
+        inst->memories.push_back(mem);
+        break;
+      }
+      case ExternKind::Global: {
+        Global* g = e->global();
+        if (g->type.type != imp.global.type || g->type.mut != imp.global.mut) {
+          res.link_error = link_error(imp, "incompatible import type");
+          return res;
+        }
+        inst->globals.push_back(g);
+        break;
+      }
+    }
+  }
+
+  // Defined functions, tables, memories, globals.
+  for (uint32_t i = m.num_imported_funcs; i < m.num_funcs(); ++i) {
+    auto f = std::make_unique<Function>();
+    f->sig_id = intern_sig(m.func_type(i));
+    f->type = &sig(f->sig_id);
+    f->instance = inst;
+    f->index = i;
+    inst->funcs.push_back(f.get());
+    internals_->funcs.push_back(std::move(f));
+  }
+  inst->interp_code.resize(m.bodies.size());
+  for (size_t i = m.num_imported_tables; i < m.tables.size(); ++i) inst->tables.push_back(create_table(m.tables[i], 0));
+  for (size_t i = m.num_imported_memories; i < m.memories.size(); ++i) {
+    Memory* mem = create_memory(m.memories[i]);
+    if (!mem->valid()) {
+      res.link_error = Error{Error::kNoOffset, "cannot allocate linear memory"};
+      return res;
+    }
+    inst->memories.push_back(mem);
+  }
+  for (size_t i = m.num_imported_globals; i < m.globals.size(); ++i)
+    inst->globals.push_back(create_global(m.globals[i].type, eval_const(*inst, m.globals[i].init)));
+
+  for (const Export& e : m.exports) {
+    Extern x{e.kind, nullptr};
+    switch (e.kind) {
+      case ExternKind::Func: x.ptr = inst->funcs[e.index]; break;
+      case ExternKind::Table: x.ptr = inst->tables[e.index]; break;
+      case ExternKind::Memory: x.ptr = inst->memories[e.index]; break;
+      case ExternKind::Global: x.ptr = inst->globals[e.index]; break;
+    }
+    inst->exports.emplace(e.name, x);
+  }
+
+  inst->elem_values.resize(m.elems.size());
+  for (size_t i = 0; i < m.elems.size(); ++i) {
+    auto& vals = inst->elem_values[i];
+    vals.reserve(m.elems[i].items.size());
+    for (const ConstExpr& item : m.elems[i].items) vals.push_back(eval_const(*inst, item));
+  }
+  inst->dropped_datas.assign(m.datas.size(), 0);
+
+  internals_->instances.push_back(std::move(owned));
+  res.instance = inst;
+
+  // Active segments, in order; a failing one traps after earlier ones applied.
+  for (size_t i = 0; i < m.elems.size(); ++i) {
+    const ElemSegment& seg = m.elems[i];
+    if (seg.mode == SegmentMode::Active) {
+      uint64_t off = uint32_t(eval_const(*inst, seg.offset));
+      Table* t = inst->tables[seg.table];
+      const auto& vals = inst->elem_values[i];
+      if (off > t->size() || vals.size() > t->size() - off) {
+        res.trap = Trap{TrapKind::TableOutOfBounds, trap_message(TrapKind::TableOutOfBounds), 0, {}};
+        return res;
+      }
+      std::copy(vals.begin(), vals.end(), t->elems_.begin() + off);
+    }
+    if (seg.mode != SegmentMode::Passive) inst->elem_values[i].clear();
+  }
+  for (size_t i = 0; i < m.datas.size(); ++i) {
+    const DataSegment& seg = m.datas[i];
+    if (seg.mode != SegmentMode::Active) continue;
+    uint64_t off = uint32_t(eval_const(*inst, seg.offset));
+    Memory* mem = inst->memories[seg.memory];
+    if (!mem->in_bounds(off, seg.size)) {
+      res.trap = Trap{TrapKind::MemoryOutOfBounds, trap_message(TrapKind::MemoryOutOfBounds), 0, {}};
+      return res;
+    }
+    if (seg.size) std::memcpy(mem->data() + off, m.bytes.data() + seg.data_offset, seg.size);
+    inst->dropped_datas[i] = 1;
+  }
+
+  if (m.start) {
+    CallResult r = call(inst->funcs[*m.start], nullptr, nullptr);
+    if (r.trap) res.trap = std::move(r.trap);
+  }
+  return res;
+}
+
+CallResult Store::call(Function* f, const uint64_t* args, uint64_t* results) {
+  CallResult res;
+  const FuncType& ft = *f->type;
+  ExecContext& ctx = internals_->ctx;
+  if (ctx.depth == 0) ctx.interrupt.store(false);
+  uint64_t* fp = ctx.top;
+  const size_t slots = std::max(ft.params.size(), ft.results.size());
+  if (fp + slots + 1 > ctx.stack_end) {
+    res.trap = Trap{TrapKind::StackExhausted, trap_message(TrapKind::StackExhausted), 0, {}};
+    return res;
+  }
+  for (size_t i = 0; i < ft.params.size(); ++i) fp[i] = args[i];
+  Trap trap;
+  TrapKind k = interp_call(ctx, f, fp, &trap);
+  if (k != TrapKind::None) {
+    res.trap = std::move(trap);
+    return res;
+  }
+  for (size_t i = 0; i < ft.results.size(); ++i) {
+    uint64_t v = fp[i];
+    if (ft.results[i] == ValType::I32 || ft.results[i] == ValType::F32) v = uint32_t(v);
+    results[i] = v;
+  }
+  return res;
+}
+
+CallResult Store::call(Function* f, const std::vector<Value>& args, std::vector<Value>& results) {
+  const FuncType& ft = *f->type;
+  std::vector<uint64_t> a(ft.params.size()), r(ft.results.size() + 1);
+  for (size_t i = 0; i < a.size() && i < args.size(); ++i) {
+    uint64_t v = args[i].bits;
+    if (ft.params[i] == ValType::I32 || ft.params[i] == ValType::F32) v = uint32_t(v);
+    a[i] = v;
+  }
+  CallResult res = call(f, a.data(), r.data());
+  results.clear();
+  if (res.ok())
+    for (size_t i = 0; i < ft.results.size(); ++i) results.push_back(Value{ft.results[i], r[i]});
+  return res;
+}
+
+}  // namespace brisk

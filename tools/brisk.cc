@@ -1,0 +1,378 @@
+// The brisk command-line runner, in the style of wasmtime/iwasm:
+//   brisk run [options] FILE.wasm [ARGS...]
+// Exit codes: the guest's own (proc_exit or _start returning 0); 1 for bad
+// input or usage; 134 when the guest traps (as an abort would).
+#include <cerrno>
+#include <charconv>
+#include <chrono>
+#include <cinttypes>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "core/module_decoder.h"
+#include "runtime/objects.h"
+#include "runtime/store.h"
+#include "wasi/wasi.h"
+
+using namespace brisk;
+
+namespace {
+
+constexpr int kExitUsage = 1;
+constexpr int kExitTrap = 134;
+
+const char* kVersion = "brisk 0.1.0";
+
+void print_main_help() {
+  std::printf(
+      "brisk: a lightweight WebAssembly runtime\n"
+      "\n"
+      "Usage:\n"
+      "  brisk run [OPTIONS] FILE.wasm [ARGS...]   run a module (its _start, or --invoke)\n"
+      "  brisk --help | -h                         this help\n"
+      "  brisk --version                           print the version\n"
+      "\n"
+      "Run `brisk run --help` for the options of `run`.\n");
+}
+
+void print_run_help() {
+  std::printf(
+      "Usage: brisk run [OPTIONS] FILE.wasm [ARGS...]\n"
+      "\n"
+      "Runs FILE.wasm: its exported _start function (WASI command), or the\n"
+      "function named by --invoke. ARGS after the file go to the guest's argv\n"
+      "(with --invoke: to the function, as numbers).\n"
+      "\n"
+      "Options:\n"
+      "  --mode=interp|jit|tiered   execution tier (default: interp; jit and tiered\n"
+      "                             are reported unavailable until they are built)\n"
+      "  --bounds=guard|explicit    memory bounds checks: guard pages and a fault\n"
+      "                             handler (default), or explicit checks in code\n"
+      "  --dir=HOST[::GUEST]        preopen directory HOST, visible to the guest as\n"
+      "                             GUEST (default: the same path); repeatable;\n"
+      "                             also `--dir HOST::GUEST`\n"
+      "  --env=NAME=VALUE           set a guest environment variable; repeatable;\n"
+      "                             also `--env NAME=VALUE`\n"
+      "  --invoke=NAME              call export NAME with ARGS (i32/i64/f32/f64 as\n"
+      "                             decimal numbers) and print its results\n"
+      "  --stats                    print execution statistics to stderr at exit\n"
+      "  -h, --help                 this help\n"
+      "\n"
+      "Exit status: the guest's exit code (proc_exit, or 0 when _start returns);\n"
+      "1 for usage errors and invalid modules; 134 when the guest traps.\n");
+}
+
+struct RunOptions {
+  ExecMode mode = ExecMode::Interp;
+  BoundsMode bounds = BoundsMode::Guard;
+  std::vector<wasi::Preopen> dirs;
+  std::vector<std::string> env;
+  std::string invoke;
+  bool has_invoke = false;
+  bool stats = false;
+  std::string file;
+  std::vector<std::string> args;
+};
+
+int usage_error(const std::string& msg) {
+  std::fprintf(stderr, "error: %s\n(see `brisk run --help`)\n", msg.c_str());
+  return kExitUsage;
+}
+
+bool parse_value(const std::string& s, ValType t, uint64_t* out) {
+  const char* b = s.data();
+  const char* e = b + s.size();
+  switch (t) {
+    case ValType::I32: {
+      int64_t v;
+      auto r = std::from_chars(b, e, v);
+      if (r.ec != std::errc() || r.ptr != e || v < INT32_MIN || v > UINT32_MAX) return false;
+      *out = uint32_t(v);
+      return true;
+    }
+    case ValType::I64: {
+      int64_t v;
+      auto r = std::from_chars(b, e, v);
+      if (r.ec == std::errc() && r.ptr == e) {
+        *out = uint64_t(v);
+        return true;
+      }
+      uint64_t u;
+      r = std::from_chars(b, e, u);
+      if (r.ec != std::errc() || r.ptr != e) return false;
+      *out = u;
+      return true;
+    }
+    case ValType::F32:
+    case ValType::F64: {
+      char* end = nullptr;
+      errno = 0;
+      double d = std::strtod(s.c_str(), &end);
+      if (end != s.c_str() + s.size() || s.empty()) return false;
+      if (t == ValType::F32) {
+        float f = float(d);
+        uint32_t bits;
+        std::memcpy(&bits, &f, 4);
+        *out = bits;
+      } else {
+        std::memcpy(out, &d, 8);
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+std::string format_value(ValType t, uint64_t bits) {
+  char buf[64];
+  switch (t) {
+    case ValType::I32: std::snprintf(buf, sizeof buf, "%" PRId32, int32_t(uint32_t(bits))); break;
+    case ValType::I64: std::snprintf(buf, sizeof buf, "%" PRId64, int64_t(bits)); break;
+    case ValType::F32: {
+      float f;
+      uint32_t b = uint32_t(bits);
+      std::memcpy(&f, &b, 4);
+      auto r = std::to_chars(buf, buf + sizeof buf - 1, f);
+      *r.ptr = 0;
+      break;
+    }
+    case ValType::F64: {
+      double d;
+      std::memcpy(&d, &bits, 8);
+      auto r = std::to_chars(buf, buf + sizeof buf - 1, d);
+      *r.ptr = 0;
+      break;
+    }
+    default:
+      if (bits == 0) return "null";
+      std::snprintf(buf, sizeof buf, "ref(0x%" PRIx64 ")", bits);
+  }
+  return buf;
+}
+
+// Accepts "--name=value" and "--name value"; advances {i} past what it used.
+bool take_option(int argc, char** argv, int* i, const char* name, std::string* value) {
+  const char* a = argv[*i];
+  size_t n = std::strlen(name);
+  if (std::strncmp(a, name, n) != 0) return false;
+  if (a[n] == '=') {
+    *value = a + n + 1;
+    return true;
+  }
+  if (a[n] == 0 && *i + 1 < argc) {
+    *value = argv[++*i];
+    return true;
+  }
+  return false;
+}
+
+int parse_run_options(int argc, char** argv, RunOptions* o) {
+  int i = 2;
+  for (; i < argc; ++i) {
+    std::string a = argv[i], v;
+    if (a == "-h" || a == "--help") {
+      print_run_help();
+      return -1;
+    }
+    if (a == "--") {
+      ++i;
+      break;
+    }
+    if (a.size() < 2 || a[0] != '-') break;
+    if (take_option(argc, argv, &i, "--mode", &v)) {
+      if (v == "interp") o->mode = ExecMode::Interp;
+      else if (v == "jit") o->mode = ExecMode::Jit;
+      else if (v == "tiered") o->mode = ExecMode::Tiered;
+      else return usage_error("unknown mode '" + v + "' (expected interp, jit or tiered)");
+    } else if (take_option(argc, argv, &i, "--bounds", &v)) {
+      if (v == "guard") o->bounds = BoundsMode::Guard;
+      else if (v == "explicit") o->bounds = BoundsMode::Explicit;
+      else return usage_error("unknown bounds mode '" + v + "' (expected guard or explicit)");
+    } else if (take_option(argc, argv, &i, "--dir", &v)) {
+      size_t sep = v.find("::");
+      wasi::Preopen p;
+      p.host_path = sep == std::string::npos ? v : v.substr(0, sep);
+      p.guest_path = sep == std::string::npos ? v : v.substr(sep + 2);
+      if (p.host_path.empty() || p.guest_path.empty()) return usage_error("bad --dir '" + v + "'");
+      o->dirs.push_back(p);
+    } else if (take_option(argc, argv, &i, "--env", &v)) {
+      if (v.find('=') == std::string::npos || v[0] == '=') return usage_error("bad --env '" + v + "' (expected NAME=VALUE)");
+      o->env.push_back(v);
+    } else if (take_option(argc, argv, &i, "--invoke", &v)) {
+      o->invoke = v;
+      o->has_invoke = true;
+    } else if (a == "--stats") {
+      o->stats = true;
+    } else {
+      return usage_error("unknown option '" + a + "'");
+    }
+  }
+  if (i >= argc) return usage_error("no module given");
+  o->file = argv[i++];
+  for (; i < argc; ++i) o->args.push_back(argv[i]);
+  return 0;
+}
+
+bool read_file(const std::string& path, std::vector<uint8_t>* out, std::string* err) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    *err = std::strerror(errno);
+    return false;
+  }
+  out->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  if (in.bad()) {
+    *err = "read error";
+    return false;
+  }
+  return true;
+}
+
+void print_trap(const Trap& t) {
+  std::fprintf(stderr, "error: trap: %s\n", t.message.c_str());
+  if (!t.frames.empty()) {
+    std::fprintf(stderr, "wasm backtrace:\n");
+    for (size_t i = 0; i < t.frames.size(); ++i) std::fprintf(stderr, "  %zu: %s\n", i, t.frames[i].c_str());
+  }
+}
+
+int cmd_run(int argc, char** argv) {
+  RunOptions o;
+  int pr = parse_run_options(argc, argv, &o);
+  if (pr != 0) return pr < 0 ? 0 : pr;
+  if (o.mode != ExecMode::Interp) {
+    std::fprintf(stderr, "error: mode '%s' is not available in this build (only interp)\n",
+                 o.mode == ExecMode::Jit ? "jit" : "tiered");
+    return kExitUsage;
+  }
+
+  auto t0 = std::chrono::steady_clock::now();
+  std::vector<uint8_t> bytes;
+  std::string err;
+  if (!read_file(o.file, &bytes, &err)) {
+    std::fprintf(stderr, "error: %s: cannot read: %s\n", o.file.c_str(), err.c_str());
+    return kExitUsage;
+  }
+  size_t wasm_size = bytes.size();
+  auto mod = decode_module(std::move(bytes));
+  if (!mod.ok()) {
+    const Error& e = mod.error();
+    if (e.offset == Error::kNoOffset)
+      std::fprintf(stderr, "error: %s: %s\n", o.file.c_str(), e.message.c_str());
+    else
+      std::fprintf(stderr, "error: %s: offset %" PRIu64 ": %s\n", o.file.c_str(), e.offset, e.message.c_str());
+    return kExitUsage;
+  }
+  auto t_decoded = std::chrono::steady_clock::now();
+
+  EngineConfig cfg;
+  cfg.mode = o.mode;
+  cfg.bounds = o.bounds;
+  Store store(cfg);
+  Linker linker;
+
+  wasi::WasiConfig wc;
+  wc.args.push_back(o.file);
+  if (!o.has_invoke) wc.args.insert(wc.args.end(), o.args.begin(), o.args.end());
+  wc.env = o.env;
+  wc.preopens = o.dirs;
+  auto ctx = wasi::create_context(wc);
+  if (!ctx.ok()) {
+    std::fprintf(stderr, "error: %s\n", ctx.error().message.c_str());
+    return kExitUsage;
+  }
+  wasi::define_imports(**ctx, store, linker);
+
+  InstantiateResult ir = store.instantiate(mod.value(), linker);
+  if (ir.link_error) {
+    std::fprintf(stderr, "error: %s: %s\n", o.file.c_str(), ir.link_error->message.c_str());
+    return kExitUsage;
+  }
+  auto finish = [&](int code) {
+    if (o.stats) {
+      auto t1 = std::chrono::steady_clock::now();
+      auto ms = [](auto d) { return std::chrono::duration<double, std::milli>(d).count(); };
+      std::fprintf(stderr, "stats: wasm bytes %zu, decode+validate %.3f ms, total %.3f ms\n", wasm_size,
+                   ms(t_decoded - t0), ms(t1 - t0));
+    }
+    return code;
+  };
+  if (ir.trap) {
+    if (ir.trap->kind == TrapKind::Exit) return finish(ir.trap->exit_code);
+    print_trap(*ir.trap);
+    return finish(kExitTrap);
+  }
+  Instance* inst = ir.instance;
+
+  if (o.has_invoke) {
+    Function* f = inst->get_func(o.invoke);
+    if (!f) {
+      std::fprintf(stderr, "error: %s: no exported function '%s'\n", o.file.c_str(), o.invoke.c_str());
+      return kExitUsage;
+    }
+    const FuncType& ft = *f->type;
+    if (o.args.size() != ft.params.size()) {
+      std::fprintf(stderr, "error: '%s' expects %zu argument(s) %s, got %zu\n", o.invoke.c_str(), ft.params.size(),
+                   ft.to_string().c_str(), o.args.size());
+      return kExitUsage;
+    }
+    std::vector<uint64_t> args(ft.params.size()), results(ft.results.size() + 1);
+    for (size_t i = 0; i < args.size(); ++i) {
+      if (!parse_value(o.args[i], ft.params[i], &args[i])) {
+        std::fprintf(stderr, "error: argument %zu: '%s' is not a valid %s\n", i + 1, o.args[i].c_str(),
+                     valtype_name(ft.params[i]));
+        return kExitUsage;
+      }
+    }
+    CallResult r = store.call(f, args.data(), results.data());
+    if (r.trap) {
+      if (r.trap->kind == TrapKind::Exit) return finish(r.trap->exit_code);
+      print_trap(*r.trap);
+      return finish(kExitTrap);
+    }
+    for (size_t i = 0; i < ft.results.size(); ++i) std::printf("%s\n", format_value(ft.results[i], results[i]).c_str());
+    std::fflush(stdout);
+    return finish(0);
+  }
+
+  Function* start = inst->get_func("_start");
+  if (!start) {
+    // A reactor or library module: instantiating it (and its start function) is the run.
+    return finish(0);
+  }
+  CallResult r = store.call(start, nullptr, nullptr);
+  std::fflush(stdout);
+  if (r.trap) {
+    if (r.trap->kind == TrapKind::Exit) return finish(r.trap->exit_code);
+    print_trap(*r.trap);
+    return finish(kExitTrap);
+  }
+  return finish(0);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    print_main_help();
+    return kExitUsage;
+  }
+  std::string cmd = argv[1];
+  if (cmd == "-h" || cmd == "--help" || cmd == "help") {
+    print_main_help();
+    return 0;
+  }
+  if (cmd == "--version" || cmd == "-V") {
+    std::printf("%s\n", kVersion);
+    return 0;
+  }
+  if (cmd == "run") return cmd_run(argc, argv);
+  std::fprintf(stderr, "error: unknown command '%s'\n", cmd.c_str());
+  print_main_help();
+  return kExitUsage;
+}
