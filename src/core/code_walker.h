@@ -222,7 +222,7 @@ bool CodeWalker<Visitor>::read_block_sig(BlockSig* sig) {
     return true;
   }
   if (b & 0x40) {  // a negative s33: a single value type
-    ValType t;
+    ValType t = ValType::I32;
     if (!read_valtype(&t)) return false;
     // Stable storage per value type for the one-result view.
     static const ValType kTypes[] = {ValType::I32, ValType::I64, ValType::F32, ValType::F64,
@@ -448,7 +448,7 @@ bool CodeWalker<Visitor>::step() {
       uint32_t n = r_.u32();
       if (!r_.ok()) return false;
       if (n != 1) return fail("invalid result arity");
-      ValType t;
+      ValType t = ValType::I32;
       if (!read_valtype(&t)) return false;
       pop(ValType::I32);
       pop(t);
@@ -547,7 +547,7 @@ bool CodeWalker<Visitor>::step() {
       return r_.ok();
     }
     case Op::ref_null: {
-      ValType t;
+      ValType t = ValType::FuncRef;
       if (!read_reftype(&t)) return false;
       push(t);
       if (live) v_.on_ref_null(t);

@@ -453,7 +453,7 @@ bool ModuleDecoder::code_section(Reader& r) {
       if (!br.ok()) { r.fail_at(br.error().offset, br.error().message); return false; }
       total += count;
       if (total > kMaxLocals) return fail_at(br.offset(), "too many locals");
-      ValType t;
+      ValType t = ValType::I32;
       if (!read_valtype(br, &t)) { r.fail_at(br.error().offset, br.error().message); return false; }
       body.locals.insert(body.locals.end(), count, t);
     }

@@ -89,30 +89,19 @@ bool interp_fault_jump(const void* fault_addr) {
   siglongjmp(*ctx->fault_jmp, 1);
 }
 
-TrapKind interp_call(ExecContext& ctx, Function* f, uint64_t* fp, Trap* trap) {
-  ExecContext* prev = t_current_ctx;
-  t_current_ctx = &ctx;
-  const uint32_t entry_depth = ctx.depth;
-  TrapKind k = run(&ctx, f, fp, nullptr);
-  t_current_ctx = prev;
-  if (k != TrapKind::None && trap) {
-    trap->kind = k;
-    trap->message = k == TrapKind::Host ? ctx.trap_message : trap_message(k);
-    trap->exit_code = ctx.exit_code;
-    trap->frames = std::move(ctx.last_trap_frames);
-  }
-  ctx.last_trap_frames.clear();
-  (void)entry_depth;
-  return k;
-}
-
 namespace {
 
 // Records the wasm backtrace (innermost first) and unwinds to {entry_depth}.
 void unwind_for_trap(ExecContext* ctx, uint32_t entry_depth, Function* current, Trap* out) {
+  // Deep recursion would make huge traces: keep the innermost frames.
+  constexpr size_t kMaxFrames = 64;
   out->frames.clear();
   if (current) out->frames.push_back(current->display_name());
   for (uint32_t i = ctx->depth; i-- > entry_depth + 1;) {
+    if (out->frames.size() == kMaxFrames) {
+      out->frames.push_back("... " + std::to_string(i - entry_depth) + " more frames");
+      break;
+    }
     Function* f = ctx->frames[i].func;
     if (f) out->frames.push_back(f->display_name());
   }
@@ -156,19 +145,7 @@ TrapKind run(ExecContext* ctx, Function* entry, uint64_t* entry_fp, void** expor
   uint64_t* newfp = entry_fp;
   const uint8_t* ret_pc = nullptr;
 
-  sigjmp_buf jb;
-  sigjmp_buf* const prev_jmp = ctx->fault_jmp;
-  if (sigsetjmp(jb, 0)) {
-    // A guard-page fault inside wasm code: ctx->cur_func and ctx->depth are
-    // current (they are kept in memory for exactly this purpose).
-    ctx->fault_jmp = prev_jmp;
-    Trap t;
-    unwind_for_trap(ctx, entry_depth, ctx->cur_func, &t);
-    ctx->cur_func = entry_caller;
-    ctx->last_trap_frames = std::move(t.frames);
-    return TrapKind::MemoryOutOfBounds;
-  }
-  ctx->fault_jmp = &jb;
+  sigjmp_buf* const my_jmp = ctx->fault_jmp;  // restored after host calls
 
 #define O(i) rd32(pc + 8 + 4 * (i))
 #define SLOT(off) reinterpret_cast<uint64_t*>(reinterpret_cast<uint8_t*>(fp) + (off))
@@ -334,10 +311,7 @@ X_ret : {
   const CallFrame& fr = ctx->frames[--ctx->depth];
   func = fr.func;
   ctx->cur_func = func;
-  if (!fr.ret_pc) {
-    ctx->fault_jmp = prev_jmp;
-    return TrapKind::None;
-  }
+  if (!fr.ret_pc) return TrapKind::None;
   pc = fr.ret_pc;
   fp = fr.fp;
   inst = func->instance;
@@ -420,7 +394,7 @@ L_do_call : {
     ctx->fault_jmp = nullptr;
     ctx->cur_func = func;
     TrapKind k = callee->host->callback(hc, args, newfp);
-    ctx->fault_jmp = &jb;
+    ctx->fault_jmp = my_jmp;
     ctx->top = saved_top;
     if (k != TrapKind::None) {
       ctx->trap_message = std::move(hc.message);
@@ -428,10 +402,7 @@ L_do_call : {
       trap = k;
       goto L_trap;
     }
-    if (!ret_pc) {  // host function called directly as the entry
-      ctx->fault_jmp = prev_jmp;
-      return TrapKind::None;
-    }
+    if (!ret_pc) return TrapKind::None;  // host function called directly as the entry
     pc = ret_pc;
     if (inst) RELOAD_MEM();
     DISPATCH();
@@ -457,7 +428,6 @@ L_do_call : {
 L_invalid:
   trap = TrapKind::Unreachable;
 L_trap : {
-  ctx->fault_jmp = prev_jmp;
   Trap t;
   unwind_for_trap(ctx, entry_depth, func, &t);
   ctx->cur_func = entry_caller;
@@ -472,4 +442,39 @@ L_trap : {
 }
 
 }  // namespace
+
+TrapKind interp_call(ExecContext& ctx, Function* f, uint64_t* fp, Trap* trap) {
+  ExecContext* const prev_ctx = t_current_ctx;
+  sigjmp_buf* const prev_jmp = ctx.fault_jmp;
+  const uint32_t entry_depth = ctx.depth;
+  Function* const entry_caller = ctx.cur_func;
+  t_current_ctx = &ctx;
+  TrapKind k;
+  // The jump buffer lives here, not in run(), so that the dispatch loop is
+  // not a returns-twice function and keeps its state in registers.
+  sigjmp_buf jb;
+  if (sigsetjmp(jb, 0)) {
+    // A guard-page fault in wasm code: ctx->cur_func and ctx->depth are
+    // current because they are kept in memory for exactly this purpose.
+    Trap t;
+    unwind_for_trap(&ctx, entry_depth, ctx.cur_func, &t);
+    ctx.cur_func = entry_caller;
+    ctx.last_trap_frames = std::move(t.frames);
+    k = TrapKind::MemoryOutOfBounds;
+  } else {
+    ctx.fault_jmp = &jb;
+    k = run(&ctx, f, fp, nullptr);
+  }
+  ctx.fault_jmp = prev_jmp;
+  t_current_ctx = prev_ctx;
+  if (k != TrapKind::None && trap) {
+    trap->kind = k;
+    trap->message = k == TrapKind::Host ? ctx.trap_message : trap_message(k);
+    trap->exit_code = ctx.exit_code;
+    trap->frames = std::move(ctx.last_trap_frames);
+  }
+  ctx.last_trap_frames.clear();
+  return k;
+}
+
 }  // namespace brisk
