@@ -113,8 +113,10 @@ TrapKind run(ExecContext* ctx, Function* entry, uint64_t* entry_fp, void** expor
     for (unsigned i = 0; i < kHandlerCount; ++i) export_table[i] = &&L_invalid;
 #define UN(name, IN, OUT, expr) export_table[handler_id(Op::name)] = &&L_##name;
 #define UN_T(name, IN, OUT, check, expr) UN(name, IN, OUT, expr)
-#define BIN(name, IN, OUT, expr) UN(name, IN, OUT, expr)
-#define BIN_T(name, IN, OUT, check, expr) UN(name, IN, OUT, expr)
+#define BIN(name, IN, OUT, expr)                    \
+  export_table[handler_id(Op::name)] = &&L_##name; \
+  export_table[handler_id(Op::name, Variant::Imm)] = &&LI_##name;
+#define BIN_T(name, IN, OUT, check, expr) BIN(name, IN, OUT, expr)
 #define LOAD(name, MT, OUT)                               \
   export_table[handler_id(Op::name)] = &&L_##name;        \
   export_table[checked_handler_id(Op::name)] = &&LC_##name;
@@ -126,6 +128,17 @@ TrapKind run(ExecContext* ctx, Function* entry, uint64_t* entry_fp, void** expor
 #undef BIN_T
 #undef LOAD
 #undef STORE
+#define CMP(name, IN, expr)                                                   \
+  export_table[handler_id(Op::name, Variant::BrIf)] = &&BT_##name;            \
+  export_table[handler_id(Op::name, Variant::BrIfImm)] = &&BTI_##name;        \
+  export_table[handler_id(Op::name, Variant::BrUnless)] = &&BF_##name;        \
+  export_table[handler_id(Op::name, Variant::BrUnlessImm)] = &&BFI_##name;
+#define EQZ(name, IN)                                                         \
+  export_table[handler_id(Op::name, Variant::BrIf)] = &&BT_##name;            \
+  export_table[handler_id(Op::name, Variant::BrUnless)] = &&BF_##name;
+#include "interp/compare_ops.inc"
+#undef CMP
+#undef EQZ
 #define BRISK_IOP(name, doc) export_table[handler_id(XOp::name)] = &&X_##name;
 #include "interp/internal_ops.def"
 #undef BRISK_IOP
@@ -180,12 +193,21 @@ TrapKind run(ExecContext* ctx, Function* entry, uint64_t* entry_fp, void** expor
     pc += 16;                                \
     DISPATCH();                              \
   }
+  // Binary ops: dst, a, b; the Imm variant: dst, a, imm64.
 #define BIN(name, IN, OUT, expr)             \
   L_##name : {                               \
     IN a = get_##IN(SLOT(O(1)));             \
     IN b = get_##IN(SLOT(O(2)));             \
     put_##OUT(SLOT(O(0)), OUT(expr));        \
     pc += 20;                                \
+    DISPATCH();                              \
+  }                                          \
+  LI_##name : {                              \
+    IN a = get_##IN(SLOT(O(1)));             \
+    uint64_t imm_ = rd64(pc + 16);           \
+    IN b = get_##IN(&imm_);                  \
+    put_##OUT(SLOT(O(0)), OUT(expr));        \
+    pc += 24;                                \
     DISPATCH();                              \
   }
 #define BIN_T(name, IN, OUT, check, expr)    \
@@ -195,6 +217,15 @@ TrapKind run(ExecContext* ctx, Function* entry, uint64_t* entry_fp, void** expor
     check;                                   \
     put_##OUT(SLOT(O(0)), OUT(expr));        \
     pc += 20;                                \
+    DISPATCH();                              \
+  }                                          \
+  LI_##name : {                              \
+    IN a = get_##IN(SLOT(O(1)));             \
+    uint64_t imm_ = rd64(pc + 16);           \
+    IN b = get_##IN(&imm_);                  \
+    check;                                   \
+    put_##OUT(SLOT(O(0)), OUT(expr));        \
+    pc += 24;                                \
     DISPATCH();                              \
   }
   // Loads: dst, addr, offset. Guard mode relies on the 8 GiB reservation.
@@ -241,6 +272,63 @@ TrapKind run(ExecContext* ctx, Function* entry, uint64_t* entry_fp, void** expor
 #undef LOAD
 #undef STORE
 
+  // Fused compare-and-branch: a, b, rel32 (20 bytes) or a, rel32, imm64
+  // (24 bytes). Taken backward branches check for interruption.
+#define TAKE_BRANCH(rel)                                                            \
+  do {                                                                              \
+    int32_t r_ = int32_t(rel);                                                      \
+    if (r_ < 0 && ctx->interrupt.load(std::memory_order_relaxed)) TRAP(Interrupted); \
+    pc += r_;                                                                       \
+    DISPATCH();                                                                     \
+  } while (0)
+#define CMP(name, IN, expr)                                  \
+  BT_##name : {                                              \
+    IN a = get_##IN(SLOT(O(0)));                             \
+    IN b = get_##IN(SLOT(O(1)));                             \
+    if (expr) TAKE_BRANCH(O(2));                             \
+    pc += 20;                                                \
+    DISPATCH();                                              \
+  }                                                          \
+  BTI_##name : {                                             \
+    IN a = get_##IN(SLOT(O(0)));                             \
+    uint64_t imm_ = rd64(pc + 16);                           \
+    IN b = get_##IN(&imm_);                                  \
+    if (expr) TAKE_BRANCH(O(1));                             \
+    pc += 24;                                                \
+    DISPATCH();                                              \
+  }                                                          \
+  BF_##name : {                                              \
+    IN a = get_##IN(SLOT(O(0)));                             \
+    IN b = get_##IN(SLOT(O(1)));                             \
+    if (!(expr)) TAKE_BRANCH(O(2));                          \
+    pc += 20;                                                \
+    DISPATCH();                                              \
+  }                                                          \
+  BFI_##name : {                                             \
+    IN a = get_##IN(SLOT(O(0)));                             \
+    uint64_t imm_ = rd64(pc + 16);                           \
+    IN b = get_##IN(&imm_);                                  \
+    if (!(expr)) TAKE_BRANCH(O(1));                          \
+    pc += 24;                                                \
+    DISPATCH();                                              \
+  }
+  // Fused eqz-and-branch: a, rel32.
+#define EQZ(name, IN)                                        \
+  BT_##name : {                                              \
+    if (get_##IN(SLOT(O(0))) == 0) TAKE_BRANCH(O(1));        \
+    pc += 16;                                                \
+    DISPATCH();                                              \
+  }                                                          \
+  BF_##name : {                                              \
+    if (get_##IN(SLOT(O(0))) != 0) TAKE_BRANCH(O(1));        \
+    pc += 16;                                                \
+    DISPATCH();                                              \
+  }
+#include "interp/compare_ops.inc"
+#undef CMP
+#undef EQZ
+#undef TAKE_BRANCH
+
 X_copy : {
   *SLOT(O(0)) = *SLOT(O(1));
   pc += 16;
@@ -261,26 +349,23 @@ X_br_loop : {
   DISPATCH();
 }
 X_br_if : {
-  if (get_u32(SLOT(O(0))) != 0)
-    pc += int32_t(O(1));
-  else
-    pc += 16;
-  DISPATCH();
-}
-X_br_if_loop : {
   if (get_u32(SLOT(O(0))) != 0) {
-    if (ctx->interrupt.load(std::memory_order_relaxed)) TRAP(Interrupted);
-    pc += int32_t(O(1));
+    int32_t rel = int32_t(O(1));
+    if (rel < 0 && ctx->interrupt.load(std::memory_order_relaxed)) TRAP(Interrupted);
+    pc += rel;
   } else {
     pc += 16;
   }
   DISPATCH();
 }
 X_br_unless : {
-  if (get_u32(SLOT(O(0))) == 0)
-    pc += int32_t(O(1));
-  else
+  if (get_u32(SLOT(O(0))) == 0) {
+    int32_t rel = int32_t(O(1));
+    if (rel < 0 && ctx->interrupt.load(std::memory_order_relaxed)) TRAP(Interrupted);
+    pc += rel;
+  } else {
     pc += 16;
+  }
   DISPATCH();
 }
 X_br_table : {

@@ -17,15 +17,19 @@ enum class XOp : uint16_t {
   kCount
 };
 
-// Handler ids: [0, kOpCount) simple wasm ops (guard-page bounds for memory
-// ops); [kOpCount, 2*kOpCount) explicitly bounds-checked memory ops;
-// [2*kOpCount, ...) internal ops.
-constexpr unsigned kCheckedBase = kOpCount;
-constexpr unsigned kInternalBase = 2 * kOpCount;
+// Handler ids, in ranges of kOpCount indexed by the wasm Op:
+//   plain       simple wasm ops (memory ops rely on guard pages)
+//   checked     memory ops with explicit bounds checks
+//   imm         binary ops whose second operand is an immediate
+//   brif/brifi  compare fused with "branch if true" (reg / imm operand)
+//   brun/bruni  compare fused with "branch if false" (reg / imm operand)
+// followed by the internal ops (XOp).
+enum class Variant : unsigned { Plain, Checked, Imm, BrIf, BrIfImm, BrUnless, BrUnlessImm, kCount };
+constexpr unsigned kInternalBase = unsigned(Variant::kCount) * kOpCount;
 constexpr unsigned kHandlerCount = kInternalBase + unsigned(XOp::kCount);
 
-inline unsigned handler_id(Op op) { return unsigned(op); }
-inline unsigned checked_handler_id(Op op) { return kCheckedBase + unsigned(op); }
+inline unsigned handler_id(Op op, Variant v = Variant::Plain) { return unsigned(v) * kOpCount + unsigned(op); }
+inline unsigned checked_handler_id(Op op) { return handler_id(op, Variant::Checked); }
 inline unsigned handler_id(XOp op) { return kInternalBase + unsigned(op); }
 
 // Handler addresses of the dispatch loop (label addresses), by handler id.

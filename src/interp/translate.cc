@@ -18,6 +18,7 @@ using namespace interp;
 namespace {
 
 constexpr int32_t kNone = -1;
+constexpr uint32_t kConstSrc = 0xffffffffu;  // virtual stack entry holding a constant
 
 class Translator : public NullVisitor {
  public:
@@ -50,7 +51,7 @@ class Translator : public NullVisitor {
     if (info.imm == ImmKind::Memarg) {
       unsigned h = checked_ ? checked_handler_id(op) : handler_id(op);
       if (info.result != SigType::V) {
-        uint32_t addr = pop();
+        uint32_t addr = pop_slot();
         uint32_t dst = push_own();
         emit(h);
         mark_producer();
@@ -58,8 +59,8 @@ class Translator : public NullVisitor {
         emit_u32(addr);
         emit_u32(m.offset);
       } else {
-        uint32_t val = pop();
-        uint32_t addr = pop();
+        uint32_t val = pop_slot();
+        uint32_t addr = pop_slot();
         emit(h);
         emit_u32(addr);
         emit_u32(val);
@@ -68,35 +69,62 @@ class Translator : public NullVisitor {
       return;
     }
     if (info.param2 != SigType::V) {
-      uint32_t b = pop();
-      uint32_t a = pop();
+      const bool is_cmp = is_fusable_compare(op);
+      if (is_const(vs_.size() - 1)) {
+        uint64_t imm = cvals_[vs_.size() - 1];
+        pop();
+        uint32_t a = pop_slot();
+        uint32_t dst = push_own();
+        size_t start = code_.size();
+        emit(handler_id(op, Variant::Imm));
+        mark_producer();
+        emit_u32(dst);
+        emit_u32(a);
+        emit_u64(imm);
+        if (is_cmp) last_cmp_ = LastCompare{start, op, a, 0, imm, true, dst};
+        return;
+      }
+      uint32_t b = pop_slot();
+      uint32_t a = pop_slot();
       uint32_t dst = push_own();
+      size_t start = code_.size();
       emit(handler_id(op));
       mark_producer();
       emit_u32(dst);
       emit_u32(a);
       emit_u32(b);
+      if (is_cmp) last_cmp_ = LastCompare{start, op, a, b, 0, false, dst};
     } else {
-      uint32_t x = pop();
+      uint32_t x = pop_slot();
       uint32_t dst = push_own();
+      size_t start = code_.size();
       emit(handler_id(op));
       mark_producer();
       emit_u32(dst);
       emit_u32(x);
+      if (op == Op::i32_eqz || op == Op::i64_eqz) last_cmp_ = LastCompare{start, op, x, 0, 0, false, dst};
     }
   }
 
-  void on_const(Op, uint64_t bits) { emit_const(push_own(), bits); }
-  void on_ref_null(ValType) { emit_const(push_own(), 0); }
+  void on_const(Op, uint64_t bits) { push_const(bits); }
+  void on_ref_null(ValType) { push_const(0); }
 
   void on_local_get(uint32_t i) {
     vs_.push_back(i * 8);
+    cvals_.push_back(0);
     local_refs_[i]++;
   }
   void on_local_set(uint32_t i) { store_local(i); }
   void on_local_tee(uint32_t i) {
+    const bool was_const = is_const(vs_.size() - 1);
+    const uint64_t cval = cvals_.back();
     store_local(i);
+    if (was_const) {
+      push_const(cval);
+      return;
+    }
     vs_.push_back(i * 8);
+    cvals_.push_back(0);
     local_refs_[i]++;
   }
   void on_global_get(uint32_t i) {
@@ -107,16 +135,16 @@ class Translator : public NullVisitor {
     emit_ptr(inst_->globals[i]);
   }
   void on_global_set(uint32_t i) {
-    uint32_t v = pop();
+    uint32_t v = pop_slot();
     emit(XOp::global_set);
     emit_u32(v);
     emit_ptr(inst_->globals[i]);
   }
   void on_drop(ValType) { pop(); }
   void on_select(ValType) {
-    uint32_t c = pop();
-    uint32_t b = pop();
-    uint32_t a = pop();
+    uint32_t c = pop_slot();
+    uint32_t b = pop_slot();
+    uint32_t a = pop_slot();
     uint32_t dst = push_own();
     emit(XOp::select);
     mark_producer();
@@ -132,7 +160,7 @@ class Translator : public NullVisitor {
     emit_u32(dst);
   }
   void on_memory_grow() {
-    uint32_t d = pop();
+    uint32_t d = pop_slot();
     uint32_t dst = push_own();
     emit(XOp::memory_grow);
     mark_producer();
@@ -140,7 +168,7 @@ class Translator : public NullVisitor {
     emit_u32(d);
   }
   void on_ref_is_null() {
-    uint32_t x = pop();
+    uint32_t x = pop_slot();
     uint32_t dst = push_own();
     emit(XOp::ref_is_null);
     mark_producer();
@@ -167,7 +195,7 @@ class Translator : public NullVisitor {
     emit_ptr(callee);
   }
   void on_call_indirect(uint32_t ti, uint32_t table) {
-    uint32_t idx = pop();
+    uint32_t idx = pop_slot();
     const FuncType& ft = m_.types[ti];
     uint32_t argbase = prepare_call(ft);
     emit(XOp::call_indirect);
@@ -179,21 +207,13 @@ class Translator : public NullVisitor {
 
   void on_block(Op kind, const BlockSig& sig) {
     materialize_all();
-    uint32_t cond = 0;
-    if (kind == Op::if_) cond = pop();
     Ctl c;
     c.kind = kind;
     c.nparams = sig.num_params;
     c.nresults = sig.num_results;
+    if (kind == Op::if_) c.else_fixup = emit_cond_branch(/*when=*/false);
     c.height = uint32_t(vs_.size()) - sig.num_params;
     if (kind == Op::loop) c.loop_start = uint32_t(code_.size());
-    if (kind == Op::if_) {
-      uint32_t at = uint32_t(code_.size());
-      emit(XOp::br_unless);
-      emit_u32(cond);
-      c.else_fixup = Fixup{at, uint32_t(code_.size())};
-      emit_u32(0);
-    }
     ctl_.push_back(std::move(c));
     last_dst_ = kNone;
   }
@@ -231,34 +251,23 @@ class Translator : public NullVisitor {
   void on_br(uint32_t depth) { emit_branch(depth); }
 
   void on_br_if(uint32_t depth) {
-    uint32_t cond = pop();
     Ctl& t = target(depth);
-    if (!t.is_function && !needs_copies(t)) {
-      uint32_t at = uint32_t(code_.size());
-      if (t.kind == Op::loop) {
-        emit(XOp::br_if_loop);
-        emit_u32(cond);
-        emit_u32(uint32_t(int32_t(t.loop_start) - int32_t(at)));
-      } else {
-        emit(XOp::br_if);
-        emit_u32(cond);
-        t.fixups.push_back(Fixup{at, uint32_t(code_.size())});
-        emit_u32(0);
-      }
+    if (!t.is_function && !needs_copies(t, 1)) {
+      Fixup f = emit_cond_branch(/*when=*/true);
+      if (t.kind == Op::loop)
+        patch(f, t.loop_start);
+      else
+        t.fixups.push_back(f);
       return;
     }
-    uint32_t at = uint32_t(code_.size());
-    emit(XOp::br_unless);
-    emit_u32(cond);
-    Fixup skip{at, uint32_t(code_.size())};
-    emit_u32(0);
+    Fixup skip = emit_cond_branch(/*when=*/false);
     emit_branch(depth);
     patch(skip, uint32_t(code_.size()));
     last_dst_ = kNone;
   }
 
   void on_br_table(const std::vector<uint32_t>& depths) {
-    uint32_t idx = pop();
+    uint32_t idx = pop_slot();
     uint32_t at = uint32_t(code_.size());
     emit(XOp::br_table);
     emit_u32(idx);
@@ -299,33 +308,104 @@ class Translator : public NullVisitor {
     Fixup else_fixup;
   };
 
+  // A compare whose result is only used by a following branch can be fused.
+  struct LastCompare {
+    size_t start = 0;  // code position of the compare instruction
+    Op op = Op::nop;
+    uint32_t a = 0, b = 0;
+    uint64_t imm = 0;
+    bool has_imm = false;
+    uint32_t dst = 0;
+  };
+  static bool is_fusable_compare(Op op) {
+    return (op >= Op::i32_eq && op <= Op::i32_ge_u) || (op >= Op::i64_eq && op <= Op::i64_ge_u);
+  }
+
   Ctl& target(uint32_t depth) { return ctl_[ctl_.size() - 1 - depth]; }
   uint32_t own(uint32_t h) const { return (num_locals_ + h) * 8; }
   bool is_local(uint32_t off) const { return off < num_locals_ * 8; }
+  bool is_const(size_t k) const { return vs_[k] == kConstSrc; }
 
   uint32_t push_own() {
     uint32_t o = own(uint32_t(vs_.size()));
     vs_.push_back(o);
+    cvals_.push_back(0);
     return o;
   }
+  void push_const(uint64_t bits) {
+    vs_.push_back(kConstSrc);
+    cvals_.push_back(bits);
+  }
+  // Pops an entry; for constants the returned source is kConstSrc.
   uint32_t pop() {
     uint32_t v = vs_.back();
     vs_.pop_back();
-    if (is_local(v)) local_refs_[v / 8]--;
+    cvals_.pop_back();
+    if (v != kConstSrc && is_local(v)) local_refs_[v / 8]--;
     return v;
+  }
+  // Pops an entry as a slot operand, writing a constant to its own slot first.
+  uint32_t pop_slot() {
+    size_t k = vs_.size() - 1;
+    if (is_const(k)) materialize(k);
+    return pop();
   }
   void truncate(uint32_t n) {
     while (vs_.size() > n) pop();
   }
   void materialize(size_t k) {
     uint32_t src = vs_[k];
-    if (!is_local(src)) return;
     uint32_t dst = own(uint32_t(k));
-    emit(XOp::copy);
-    emit_u32(dst);
-    emit_u32(src);
-    local_refs_[src / 8]--;
+    if (src == kConstSrc) {
+      emit_const(dst, cvals_[k]);
+    } else if (is_local(src)) {
+      emit(XOp::copy);
+      emit_u32(dst);
+      emit_u32(src);
+      local_refs_[src / 8]--;
+    } else {
+      return;
+    }
     vs_[k] = dst;
+  }
+  // Emits "branch if cond == when" on the top entry (popped), fusing it
+  // with the compare that produced it when possible. Returns the fixup.
+  Fixup emit_cond_branch(bool when) {
+    const size_t k = vs_.size() - 1;
+    const bool fuse = last_cmp_.op != Op::nop && vs_[k] == last_cmp_.dst;
+    if (!fuse) {
+      uint32_t cond = pop_slot();
+      uint32_t at = uint32_t(code_.size());
+      emit(when ? XOp::br_if : XOp::br_unless);
+      emit_u32(cond);
+      Fixup f{at, uint32_t(code_.size())};
+      emit_u32(0);
+      return f;
+    }
+    LastCompare c = last_cmp_;
+    pop();
+    code_.resize(c.start);  // drop the compare: the branch evaluates it
+    uint32_t at = uint32_t(code_.size());
+    Fixup f;
+    if (c.op == Op::i32_eqz || c.op == Op::i64_eqz) {
+      emit(handler_id(c.op, when ? Variant::BrIf : Variant::BrUnless));
+      emit_u32(c.a);
+      f = Fixup{at, uint32_t(code_.size())};
+      emit_u32(0);
+    } else if (c.has_imm) {
+      emit(handler_id(c.op, when ? Variant::BrIfImm : Variant::BrUnlessImm));
+      emit_u32(c.a);
+      f = Fixup{at, uint32_t(code_.size())};
+      emit_u32(0);
+      emit_u64(c.imm);
+    } else {
+      emit(handler_id(c.op, when ? Variant::BrIf : Variant::BrUnless));
+      emit_u32(c.a);
+      emit_u32(c.b);
+      f = Fixup{at, uint32_t(code_.size())};
+      emit_u32(0);
+    }
+    return f;
   }
   void materialize_all() {
     for (size_t k = 0; k < vs_.size(); ++k) materialize(k);
@@ -341,6 +421,7 @@ class Translator : public NullVisitor {
     // The top value was written by the last instruction: redirectable.
     const bool top_is_fresh = last_dst_ != kNone && vs_.back() == own(uint32_t(vs_.size() - 1)) &&
                               rd32(&code_[size_t(last_dst_)]) == vs_.back();
+    const uint64_t cval = cvals_.back();
     uint32_t v = pop();
     if (top_is_fresh && local_refs_[i] == 0) {
       // Redirect the producer of the value straight into the local.
@@ -351,14 +432,20 @@ class Translator : public NullVisitor {
     if (local_refs_[i] > 0)
       for (size_t k = 0; k < vs_.size(); ++k)
         if (vs_[k] == loc) materialize(k);
+    if (v == kConstSrc) {
+      emit_const(loc, cval);
+      last_dst_ = kNone;
+      return;
+    }
     emit(XOp::copy);
     emit_u32(loc);
     emit_u32(v);
   }
 
-  bool needs_copies(const Ctl& t) const {
+  // {skip}: entries above the label's values (a br_if condition).
+  bool needs_copies(const Ctl& t, size_t skip = 0) const {
     uint32_t arity = t.kind == Op::loop ? t.nparams : t.nresults;
-    size_t base = vs_.size() - arity;
+    size_t base = vs_.size() - skip - arity;
     for (uint32_t j = 0; j < arity; ++j)
       if (vs_[base + j] != own(t.height + j)) return true;
     return false;
@@ -375,7 +462,9 @@ class Translator : public NullVisitor {
     size_t base = vs_.size() - arity;
     for (uint32_t j = 0; j < arity; ++j) {
       uint32_t dst = own(t.height + j);
-      if (vs_[base + j] != dst) {
+      if (is_const(base + j)) {
+        emit_const(dst, cvals_[base + j]);
+      } else if (vs_[base + j] != dst) {
         emit(XOp::copy);
         emit_u32(dst);
         emit_u32(vs_[base + j]);
@@ -429,7 +518,7 @@ class Translator : public NullVisitor {
       default: break;  // elem.drop, data.drop
     }
     uint32_t src[3] = {own(0), own(0), own(0)};
-    for (unsigned i = nargs; i-- > 0;) src[i] = pop();
+    for (unsigned i = nargs; i-- > 0;) src[i] = pop_slot();
     uint32_t dst = result ? push_own() : own(uint32_t(vs_.size()));
     emit(XOp::misc);
     emit_u32(uint32_t(op));
@@ -464,6 +553,7 @@ class Translator : public NullVisitor {
   void mark_producer() { pending_producer_ = true; }
   void emit(unsigned id) {
     last_dst_ = kNone;
+    last_cmp_.op = Op::nop;
     pending_producer_ = false;
     void* h = handlers_[id];
     size_t n = code_.size();
@@ -495,8 +585,10 @@ class Translator : public NullVisitor {
   bool checked_;
   uint32_t num_locals_ = 0;
   uint32_t num_results_ = 0;
-  std::vector<uint32_t> vs_;
+  std::vector<uint32_t> vs_;        // per entry: source slot offset, or kConstSrc
+  std::vector<uint64_t> cvals_;     // per entry: the constant, for kConstSrc
   std::vector<uint32_t> local_refs_;
+  LastCompare last_cmp_;
   std::vector<Ctl> ctl_;
   int32_t last_dst_ = kNone;
   bool pending_producer_ = false;
