@@ -17,11 +17,19 @@ ExecContext::ExecContext(size_t bytes, uint32_t max_frames) {
     stack_end = stack_base + bytes / 8;
   }
   top = stack_base;
-  frames.resize(max_frames + 1);  // +1: the host entry frame
+  // +1: the host entry frame. Lazily committed, so a deep limit costs
+  // nothing until used.
+  void* f = mmap(nullptr, (size_t(max_frames) + 1) * sizeof(CallFrame), PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (f != MAP_FAILED) {
+    frames = static_cast<CallFrame*>(f);
+    this->max_frames = max_frames;
+  }
 }
 
 ExecContext::~ExecContext() {
   if (stack_base) munmap(stack_base, stack_bytes + 4096);
+  if (frames) munmap(frames, (size_t(max_frames) + 1) * sizeof(CallFrame));
 }
 
 }  // namespace brisk

@@ -44,7 +44,8 @@ struct ExecContext {
   uint64_t* stack_base = nullptr;
   uint64_t* stack_end = nullptr;
   size_t stack_bytes = 0;
-  std::vector<CallFrame> frames;
+  CallFrame* frames = nullptr;  // lazily committed mapping of max_frames + 1
+  uint32_t max_frames = 0;
   uint32_t depth = 0;           // frames in use
   uint64_t* top = nullptr;      // first free slot: where a nested entry starts
   Function* cur_func = nullptr; // innermost running wasm function (for traps)

@@ -492,7 +492,7 @@ L_do_call : {
     if (inst) RELOAD_MEM();
     DISPATCH();
   }
-  if (ctx->depth >= ctx->frames.size()) TRAP(StackExhausted);
+  if (ctx->depth >= ctx->max_frames) TRAP(StackExhausted);
   InterpCode* code = callee->interp ? callee->interp : interp_prepare(callee);
   if (newfp + code->frame_slots > ctx->stack_end) TRAP(StackExhausted);
   ctx->frames[ctx->depth++] = CallFrame{ret_pc, fp, func};

@@ -34,8 +34,8 @@ enum class BoundsMode : uint8_t {
 struct EngineConfig {
   ExecMode mode = ExecMode::Interp;
   BoundsMode bounds = BoundsMode::Guard;
-  uint32_t max_call_depth = 20000;             // wasm frames per call into wasm
-  size_t value_stack_bytes = 8u << 20;         // interpreter operand/local stack
+  uint32_t max_call_depth = 100000;            // nested wasm calls before "call stack exhausted"
+  size_t value_stack_bytes = 64u << 20;        // interpreter locals + operands (lazily committed)
   uint64_t fuel = 0;                           // 0 = unlimited; else instruction budget (tests)
 };
 
