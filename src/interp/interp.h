@@ -50,19 +50,30 @@ struct ExecContext {
   uint64_t* top = nullptr;      // first free slot: where a nested entry starts
   Function* cur_func = nullptr; // innermost running wasm function (for traps)
   std::atomic<bool> interrupt{false};
+  uintptr_t native_stack_limit = 0;  // JIT prologues trap below this stack pointer
+  uint32_t pending_trap = 0;         // set by runtime helpers that return no code
   sigjmp_buf* fault_jmp = nullptr;  // where a guard-page fault resumes
   Store* store = nullptr;
   HostCall* host_call = nullptr;    // details of a trapping host call
   std::string trap_message;
   std::vector<std::string> last_trap_frames;
+  bool trap_recorded = false;       // last_trap_frames describes the trap in flight
   int exit_code = 0;
 };
 
 // Translates {f}'s body (idempotent; called lazily on first call).
 InterpCode* interp_prepare(Function* f);
 
-// Runs wasm function {f} with arguments already in {fp}[0..params);
-// results are left in {fp}[0..results). Returns TrapKind::None on success.
-TrapKind interp_call(ExecContext& ctx, Function* f, uint64_t* fp, Trap* trap);
+// Calls {f} through its entry with arguments already in {fp}[0..params);
+// results are left in {fp}[0..results). Turns guard-page faults into
+// traps and fills {trap}. Returns TrapKind::None on success.
+TrapKind exec_call(ExecContext& ctx, Function* f, uint64_t* fp, Trap* trap);
+
+// Entry thunks (EntryFn) for interpreted and host functions.
+uint32_t interp_entry(ExecContext* ctx, uint64_t* fp, Function* self);
+uint32_t host_entry(ExecContext* ctx, uint64_t* fp, Function* self);
+
+// Records the backtrace of a trap at the current frame (once per trap).
+void record_trap_frames(ExecContext* ctx);
 
 }  // namespace brisk

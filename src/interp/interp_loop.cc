@@ -91,23 +91,6 @@ bool interp_fault_jump(const void* fault_addr) {
 
 namespace {
 
-// Records the wasm backtrace (innermost first) and unwinds to {entry_depth}.
-void unwind_for_trap(ExecContext* ctx, uint32_t entry_depth, Function* current, Trap* out) {
-  // Deep recursion would make huge traces: keep the innermost frames.
-  constexpr size_t kMaxFrames = 64;
-  out->frames.clear();
-  if (current) out->frames.push_back(current->display_name());
-  for (uint32_t i = ctx->depth; i-- > entry_depth + 1;) {
-    if (out->frames.size() == kMaxFrames) {
-      out->frames.push_back("... " + std::to_string(i - entry_depth) + " more frames");
-      break;
-    }
-    Function* f = ctx->frames[i].func;
-    if (f) out->frames.push_back(f->display_name());
-  }
-  ctx->depth = entry_depth;
-}
-
 TrapKind run(ExecContext* ctx, Function* entry, uint64_t* entry_fp, void** export_table) {
   if (export_table) {
     for (unsigned i = 0; i < kHandlerCount; ++i) export_table[i] = &&L_invalid;
@@ -158,7 +141,6 @@ TrapKind run(ExecContext* ctx, Function* entry, uint64_t* entry_fp, void** expor
   uint64_t* newfp = entry_fp;
   const uint8_t* ret_pc = nullptr;
 
-  sigjmp_buf* const my_jmp = ctx->fault_jmp;  // restored after host calls
 
 #define O(i) rd32(pc + 8 + 4 * (i))
 #define SLOT(off) reinterpret_cast<uint64_t*>(reinterpret_cast<uint8_t*>(fp) + (off))
@@ -459,35 +441,14 @@ X_misc : {
 }
 
 L_do_call : {
-  if (callee->host) {
-    const FuncType& ft = *callee->type;
-    uint64_t argbuf[16];
-    uint64_t* args = argbuf;
-    std::vector<uint64_t> big;  // only for host functions with > 16 params
-    if (ft.params.size() > 16) {
-      big.assign(newfp, newfp + ft.params.size());
-      args = big.data();
-    } else {
-      std::memcpy(argbuf, newfp, ft.params.size() * 8);
-    }
-    HostCall hc;
-    hc.store = ctx->store;
-    hc.caller = inst;
-    hc.memory = inst && !inst->memories.empty() ? inst->memories[0] : nullptr;
-    uint64_t* saved_top = ctx->top;
-    ctx->top = newfp + std::max(ft.params.size(), ft.results.size());
-    ctx->fault_jmp = nullptr;
+  if (callee->host || callee->jit_code) {
     ctx->cur_func = func;
-    TrapKind k = callee->host->callback(hc, args, newfp);
-    ctx->fault_jmp = my_jmp;
-    ctx->top = saved_top;
-    if (k != TrapKind::None) {
-      ctx->trap_message = std::move(hc.message);
-      ctx->exit_code = hc.exit_code;
-      trap = k;
+    uint32_t k = callee->entry(ctx, newfp, callee);
+    if (k != 0) {
+      trap = TrapKind(k);
       goto L_trap;
     }
-    if (!ret_pc) return TrapKind::None;  // host function called directly as the entry
+    if (!ret_pc) return TrapKind::None;  // called directly as the entry
     pc = ret_pc;
     if (inst) RELOAD_MEM();
     DISPATCH();
@@ -513,10 +474,10 @@ L_do_call : {
 L_invalid:
   trap = TrapKind::Unreachable;
 L_trap : {
-  Trap t;
-  unwind_for_trap(ctx, entry_depth, func, &t);
+  ctx->cur_func = func;
+  record_trap_frames(ctx);
+  ctx->depth = entry_depth;
   ctx->cur_func = entry_caller;
-  ctx->last_trap_frames = std::move(t.frames);
   return trap;
 }
 #undef O
@@ -528,28 +489,81 @@ L_trap : {
 
 }  // namespace
 
-TrapKind interp_call(ExecContext& ctx, Function* f, uint64_t* fp, Trap* trap) {
+void record_trap_frames(ExecContext* ctx) {
+  if (ctx->trap_recorded) return;
+  ctx->trap_recorded = true;
+  // Deep recursion would make huge traces: keep the innermost frames.
+  constexpr size_t kMaxFrames = 64;
+  auto& out = ctx->last_trap_frames;
+  out.clear();
+  if (ctx->cur_func) out.push_back(ctx->cur_func->display_name());
+  for (uint32_t i = ctx->depth; i-- > 0;) {
+    const CallFrame& f = ctx->frames[i];
+    if (!f.fp) break;  // the host entry of this activation
+    if (out.size() == kMaxFrames) {
+      out.push_back("...");
+      break;
+    }
+    if (f.func) out.push_back(f.func->display_name());
+  }
+}
+
+uint32_t interp_entry(ExecContext* ctx, uint64_t* fp, Function* self) {
+  return uint32_t(run(ctx, self, fp, nullptr));
+}
+
+uint32_t host_entry(ExecContext* ctx, uint64_t* fp, Function* callee) {
+  const FuncType& ft = *callee->type;
+  uint64_t argbuf[16];
+  uint64_t* args = argbuf;
+  std::vector<uint64_t> big;  // only for host functions with > 16 params
+  if (ft.params.size() > 16) {
+    big.assign(fp, fp + ft.params.size());
+    args = big.data();
+  } else {
+    std::memcpy(argbuf, fp, ft.params.size() * 8);
+  }
+  Instance* caller = ctx->cur_func ? ctx->cur_func->instance : nullptr;
+  HostCall hc;
+  hc.store = ctx->store;
+  hc.caller = caller;
+  hc.memory = caller && !caller->memories.empty() ? caller->memories[0] : nullptr;
+  uint64_t* const saved_top = ctx->top;
+  sigjmp_buf* const saved_jmp = ctx->fault_jmp;
+  ctx->top = fp + std::max(ft.params.size(), ft.results.size());
+  ctx->fault_jmp = nullptr;  // a fault in host code is not a wasm trap
+  TrapKind k = callee->host->callback(hc, args, fp);
+  ctx->fault_jmp = saved_jmp;
+  ctx->top = saved_top;
+  if (k != TrapKind::None) {
+    ctx->trap_message = std::move(hc.message);
+    ctx->exit_code = hc.exit_code;
+    record_trap_frames(ctx);
+  }
+  return uint32_t(k);
+}
+
+TrapKind exec_call(ExecContext& ctx, Function* f, uint64_t* fp, Trap* trap) {
   ExecContext* const prev_ctx = t_current_ctx;
   sigjmp_buf* const prev_jmp = ctx.fault_jmp;
   const uint32_t entry_depth = ctx.depth;
   Function* const entry_caller = ctx.cur_func;
   t_current_ctx = &ctx;
   TrapKind k;
-  // The jump buffer lives here, not in run(), so that the dispatch loop is
-  // not a returns-twice function and keeps its state in registers.
+  // The jump buffer lives here, not in the dispatch loop, so that the loop
+  // is not a returns-twice function and keeps its state in registers.
   sigjmp_buf jb;
   if (sigsetjmp(jb, 0)) {
-    // A guard-page fault in wasm code: ctx->cur_func and ctx->depth are
-    // current because they are kept in memory for exactly this purpose.
-    Trap t;
-    unwind_for_trap(&ctx, entry_depth, ctx.cur_func, &t);
-    ctx.cur_func = entry_caller;
-    ctx.last_trap_frames = std::move(t.frames);
+    // A guard-page fault in wasm code: ctx.cur_func and ctx.depth are
+    // current because every tier keeps them in memory for this purpose.
+    record_trap_frames(&ctx);
     k = TrapKind::MemoryOutOfBounds;
   } else {
     ctx.fault_jmp = &jb;
-    k = run(&ctx, f, fp, nullptr);
+    k = TrapKind(f->entry(&ctx, fp, f));
   }
+  ctx.depth = entry_depth;
+  ctx.cur_func = entry_caller;
   ctx.fault_jmp = prev_jmp;
   t_current_ctx = prev_ctx;
   if (k != TrapKind::None && trap) {
@@ -559,6 +573,7 @@ TrapKind interp_call(ExecContext& ctx, Function* f, uint64_t* fp, Trap* trap) {
     trap->frames = std::move(ctx.last_trap_frames);
   }
   ctx.last_trap_frames.clear();
+  ctx.trap_recorded = false;
   return k;
 }
 

@@ -34,7 +34,7 @@ class Translator : public NullVisitor {
     out->num_params = uint32_t(ft.params.size());
     out->num_locals = num_locals_;
     out->num_results = num_results_;
-    out->frame_slots = num_locals_ + body.max_stack + 1;  // +1: scratch for misc ops
+    out->frame_slots = num_locals_ + body.max_stack + 3;  // +3: scratch read by misc ops
     code_.reserve((body.code_end - body.code_offset) * 4);
   }
 

@@ -71,8 +71,15 @@ struct HostFunc {
   std::string name;
 };
 
+struct ExecContext;
+// How every tier enters a function: its frame (arguments in, results out)
+// is at {fp}. Returns 0, or the TrapKind that ended the call.
+using EntryFn = uint32_t (*)(ExecContext* ctx, uint64_t* fp, Function* self);
+
 // A function: the value a funcref points at.
 struct Function {
+  // Current entry: interpreter, JIT code or host thunk. Called by JIT code.
+  EntryFn entry = nullptr;
   uint32_t sig_id = 0;
   const FuncType* type = nullptr;
   Instance* instance = nullptr;  // owner; null for host functions
@@ -80,8 +87,9 @@ struct Function {
   std::unique_ptr<HostFunc> host;
   // Interpreter code, translated on first call (owned by the instance).
   InterpCode* interp = nullptr;
-  // Entry into JIT code, once compiled (null until then).
-  void* jit_entry = nullptr;
+  // JIT code, once compiled (null until then); entry points to it then.
+  void* jit_code = nullptr;
+  uint32_t calls = 0;  // tiered mode: calls so far in the interpreter
   std::string display_name() const;
 };
 

@@ -91,6 +91,12 @@ TrapKind exec_misc(Instance* inst, const MiscArgs& x, uint64_t* result) {
       if (c) std::memset(m->data() + a, int(uint8_t(b)), c);
       return TrapKind::None;
     }
+    case Op::memory_size:
+      *result = inst->memories[0]->pages();
+      return TrapKind::None;
+    case Op::memory_grow:
+      *result = uint32_t(int32_t(inst->memories[0]->grow(a)));
+      return TrapKind::None;
     default:
       return TrapKind::Unreachable;
   }

@@ -4,7 +4,12 @@
 
 #include <cstring>
 
+#include <pthread.h>
+
+#include <algorithm>
+
 #include "interp/interp.h"
+#include "jit/jit_runtime.h"
 #include "runtime/fault_handler.h"
 #include "runtime/objects.h"
 #include "runtime/runtime_ops.h"
@@ -19,7 +24,10 @@ struct Store::Internals {
   std::vector<std::unique_ptr<Global>> globals;
   std::vector<std::unique_ptr<Instance>> instances;
   ExecContext ctx;
+  jit::CodeArena arena;
 };
+
+jit::CodeArena& Store::code_arena() { return internals_->arena; }
 
 std::string Function::display_name() const {
   if (host) return host->name;
@@ -74,6 +82,7 @@ Function* Store::create_host_function(const FuncType& type, HostCallback cb, std
   f->sig_id = intern_sig(type);
   f->type = &sig(f->sig_id);
   f->host = std::make_unique<HostFunc>(HostFunc{std::move(cb), std::move(name)});
+  f->entry = host_entry;
   internals_->funcs.push_back(std::move(f));
   return internals_->funcs.back().get();
 }
@@ -103,6 +112,29 @@ bool limits_match(uint64_t actual_min, bool actual_has_max, uint64_t actual_max,
     if (!actual_has_max || actual_max > want.max) return false;
   }
   return true;
+}
+
+// The lowest stack address JIT code may use on this thread, with a margin
+// for host functions and the fault handler.
+uintptr_t native_stack_limit() {
+  thread_local uintptr_t limit = [] {
+    pthread_attr_t attr;
+    void* addr = nullptr;
+    size_t size = 0;
+    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+      pthread_attr_getstack(&attr, &addr, &size);
+      pthread_attr_destroy(&attr);
+    }
+    if (!addr) return uintptr_t(0);
+    const size_t margin = std::min<size_t>(size / 4, 256 * 1024);
+    return reinterpret_cast<uintptr_t>(addr) + margin;
+  }();
+  return limit;
+}
+
+EntryFn initial_entry(ExecMode mode) {
+  if (mode == ExecMode::Interp || !jit::jit_available()) return interp_entry;
+  return mode == ExecMode::Jit ? jit::jit_lazy_entry : jit::tiered_entry;
 }
 
 Error link_error(const Import& imp, const std::string& why) {
@@ -178,6 +210,7 @@ InstantiateResult Store::instantiate(std::shared_ptr<const Module> module, const
     f->type = &sig(f->sig_id);
     f->instance = inst;
     f->index = i;
+    f->entry = initial_entry(config_.mode);
     inst->funcs.push_back(f.get());
     internals_->funcs.push_back(std::move(f));
   }
@@ -264,7 +297,8 @@ CallResult Store::call(Function* f, const uint64_t* args, uint64_t* results) {
   }
   for (size_t i = 0; i < ft.params.size(); ++i) fp[i] = args[i];
   Trap trap;
-  TrapKind k = interp_call(ctx, f, fp, &trap);
+  if (ctx.depth == 0) ctx.native_stack_limit = native_stack_limit();
+  TrapKind k = exec_call(ctx, f, fp, &trap);
   if (k != TrapKind::None) {
     res.trap = std::move(trap);
     return res;

@@ -19,6 +19,9 @@ namespace brisk {
 
 class Store;
 class Instance;
+namespace jit {
+class CodeArena;
+}
 class Memory;
 class Table;
 struct Global;
@@ -36,7 +39,7 @@ struct EngineConfig {
   BoundsMode bounds = BoundsMode::Guard;
   uint32_t max_call_depth = 100000;            // nested wasm calls before "call stack exhausted"
   size_t value_stack_bytes = 64u << 20;        // interpreter locals + operands (lazily committed)
-  uint64_t fuel = 0;                           // 0 = unlimited; else instruction budget (tests)
+  uint32_t tier_up_threshold = 1000;           // tiered mode: calls before a function is compiled
 };
 
 // A typed runtime value. For references, bits is a Function* (funcref) or an
@@ -127,6 +130,8 @@ class Store {
   // Asks running wasm code in this store to stop with TrapKind::Interrupted
   // at the next loop back-edge or call. Safe from another thread.
   void interrupt();
+  // Executable memory and statistics of the JIT tier.
+  jit::CodeArena& code_arena();
   struct Internals;
   Internals& internals() { return *internals_; }
 

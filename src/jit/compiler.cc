@@ -1,0 +1,910 @@
+// The single-pass baseline compiler: a visitor of the shared CodeWalker
+// that emits machine code through the arch-neutral Masm. It keeps an
+// abstract value stack whose entries are constants, registers, locals not
+// yet loaded (read in place from their slots) or values in their own stack
+// slot. Registers are allocated from the arch's pool and spilled to the
+// entry's own slot under pressure. At every control merge, call and branch
+// the stack is made canonical (every entry in its own slot), which is the
+// interpreter's frame layout: both tiers share frames.
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <unordered_map>
+
+#include "core/code_walker.h"
+#include "jit/jit_runtime.h"
+#include "jit/masm.h"
+
+namespace brisk::jit {
+
+namespace {
+
+bool is_float(ValType t) { return t == ValType::F32 || t == ValType::F64; }
+W width(ValType t) { return t == ValType::I32 ? W::W32 : W::W64; }
+FW fwidth(ValType t) { return t == ValType::F32 ? FW::F32 : FW::F64; }
+
+class Compiler : public NullVisitor {
+ public:
+  Compiler(Function* f, Masm& m) : f_(f), inst_(f->instance), mod_(*inst_->module), m_(m) {
+    const FuncType& ft = mod_.func_type(f->index);
+    const FuncBody& body = mod_.body(f->index);
+    num_params_ = uint32_t(ft.params.size());
+    num_locals_ = uint32_t(ft.params.size() + body.locals.size());
+    local_types_ = ft.params;
+    local_types_.insert(local_types_.end(), body.locals.begin(), body.locals.end());
+    results_ = ft.results;
+    frame_slots_ = num_locals_ + body.max_stack + 3;
+    owner_.fill(-1);
+  }
+
+  void begin() {
+    Memory* mem = inst_->memories.empty() ? nullptr : inst_->memories[0];
+    m_.prologue(f_, frame_slots_, num_params_ * 8, num_locals_ * 8, mem);
+    Ctl fn;
+    fn.is_function = true;
+    fn.nresults = uint32_t(results_.size());
+    fn.result_types = results_.data();
+    ctl_.push_back(fn);
+    explicit_bounds_ = inst_->store->config().bounds == BoundsMode::Explicit;
+  }
+  uint32_t frame_slots() const { return frame_slots_; }
+
+  // ---------------------------------------------------------------- visitor
+  void on_simple(Op op, MemArg ma) {
+    flush_cond();
+    const OpInfo& info = op_info(op);
+    if (info.imm == ImmKind::Memarg) return memory_access(op, ma);
+    if (op >= Op::i32_eq && op <= Op::i32_ge_u) return compare(op, W::W32);
+    if (op >= Op::i64_eq && op <= Op::i64_ge_u) return compare(op, W::W64);
+    if (op == Op::i32_eqz || op == Op::i64_eqz) return eqz(op == Op::i32_eqz ? W::W32 : W::W64);
+    switch (op) {
+      case Op::i32_add: return alu(AluOp::Add, ValType::I32);
+      case Op::i32_sub: return alu(AluOp::Sub, ValType::I32);
+      case Op::i32_mul: return alu(AluOp::Mul, ValType::I32);
+      case Op::i32_and: return alu(AluOp::And, ValType::I32);
+      case Op::i32_or: return alu(AluOp::Or, ValType::I32);
+      case Op::i32_xor: return alu(AluOp::Xor, ValType::I32);
+      case Op::i64_add: return alu(AluOp::Add, ValType::I64);
+      case Op::i64_sub: return alu(AluOp::Sub, ValType::I64);
+      case Op::i64_mul: return alu(AluOp::Mul, ValType::I64);
+      case Op::i64_and: return alu(AluOp::And, ValType::I64);
+      case Op::i64_or: return alu(AluOp::Or, ValType::I64);
+      case Op::i64_xor: return alu(AluOp::Xor, ValType::I64);
+      case Op::i32_shl: return shift(ShiftOp::Shl, ValType::I32);
+      case Op::i32_shr_s: return shift(ShiftOp::ShrS, ValType::I32);
+      case Op::i32_shr_u: return shift(ShiftOp::ShrU, ValType::I32);
+      case Op::i32_rotl: return shift(ShiftOp::Rotl, ValType::I32);
+      case Op::i32_rotr: return shift(ShiftOp::Rotr, ValType::I32);
+      case Op::i64_shl: return shift(ShiftOp::Shl, ValType::I64);
+      case Op::i64_shr_s: return shift(ShiftOp::ShrS, ValType::I64);
+      case Op::i64_shr_u: return shift(ShiftOp::ShrU, ValType::I64);
+      case Op::i64_rotl: return shift(ShiftOp::Rotl, ValType::I64);
+      case Op::i64_rotr: return shift(ShiftOp::Rotr, ValType::I64);
+      case Op::i32_div_s: return divrem(DivOp::DivS, ValType::I32);
+      case Op::i32_div_u: return divrem(DivOp::DivU, ValType::I32);
+      case Op::i32_rem_s: return divrem(DivOp::RemS, ValType::I32);
+      case Op::i32_rem_u: return divrem(DivOp::RemU, ValType::I32);
+      case Op::i64_div_s: return divrem(DivOp::DivS, ValType::I64);
+      case Op::i64_div_u: return divrem(DivOp::DivU, ValType::I64);
+      case Op::i64_rem_s: return divrem(DivOp::RemS, ValType::I64);
+      case Op::i64_rem_u: return divrem(DivOp::RemU, ValType::I64);
+      case Op::i32_clz: return int_unary(op, ValType::I32, ValType::I32);
+      case Op::i32_ctz: return int_unary(op, ValType::I32, ValType::I32);
+      case Op::i32_popcnt: return int_unary(op, ValType::I32, ValType::I32);
+      case Op::i64_clz: return int_unary(op, ValType::I64, ValType::I64);
+      case Op::i64_ctz: return int_unary(op, ValType::I64, ValType::I64);
+      case Op::i64_popcnt: return int_unary(op, ValType::I64, ValType::I64);
+      case Op::i32_extend8_s: return int_unary(op, ValType::I32, ValType::I32);
+      case Op::i32_extend16_s: return int_unary(op, ValType::I32, ValType::I32);
+      case Op::i64_extend8_s: return int_unary(op, ValType::I64, ValType::I64);
+      case Op::i64_extend16_s: return int_unary(op, ValType::I64, ValType::I64);
+      case Op::i64_extend32_s: return int_unary(op, ValType::I64, ValType::I64);
+      case Op::i64_extend_i32_s: return int_unary(op, ValType::I32, ValType::I64);
+      case Op::i64_extend_i32_u: return int_unary(op, ValType::I32, ValType::I64);
+      case Op::i32_wrap_i64: return int_unary(op, ValType::I64, ValType::I32);
+      case Op::f32_add: return fbin(FBinOp::Add, ValType::F32);
+      case Op::f32_sub: return fbin(FBinOp::Sub, ValType::F32);
+      case Op::f32_mul: return fbin(FBinOp::Mul, ValType::F32);
+      case Op::f32_div: return fbin(FBinOp::Div, ValType::F32);
+      case Op::f32_min: return fbin(FBinOp::Min, ValType::F32);
+      case Op::f32_max: return fbin(FBinOp::Max, ValType::F32);
+      case Op::f32_copysign: return fbin(FBinOp::Copysign, ValType::F32);
+      case Op::f64_add: return fbin(FBinOp::Add, ValType::F64);
+      case Op::f64_sub: return fbin(FBinOp::Sub, ValType::F64);
+      case Op::f64_mul: return fbin(FBinOp::Mul, ValType::F64);
+      case Op::f64_div: return fbin(FBinOp::Div, ValType::F64);
+      case Op::f64_min: return fbin(FBinOp::Min, ValType::F64);
+      case Op::f64_max: return fbin(FBinOp::Max, ValType::F64);
+      case Op::f64_copysign: return fbin(FBinOp::Copysign, ValType::F64);
+      case Op::f32_abs: return fun(FUnOp::Abs, ValType::F32);
+      case Op::f32_neg: return fun(FUnOp::Neg, ValType::F32);
+      case Op::f32_sqrt: return fun(FUnOp::Sqrt, ValType::F32);
+      case Op::f32_ceil: return fun(FUnOp::Ceil, ValType::F32);
+      case Op::f32_floor: return fun(FUnOp::Floor, ValType::F32);
+      case Op::f32_trunc: return fun(FUnOp::Trunc, ValType::F32);
+      case Op::f32_nearest: return fun(FUnOp::Nearest, ValType::F32);
+      case Op::f64_abs: return fun(FUnOp::Abs, ValType::F64);
+      case Op::f64_neg: return fun(FUnOp::Neg, ValType::F64);
+      case Op::f64_sqrt: return fun(FUnOp::Sqrt, ValType::F64);
+      case Op::f64_ceil: return fun(FUnOp::Ceil, ValType::F64);
+      case Op::f64_floor: return fun(FUnOp::Floor, ValType::F64);
+      case Op::f64_trunc: return fun(FUnOp::Trunc, ValType::F64);
+      case Op::f64_nearest: return fun(FUnOp::Nearest, ValType::F64);
+      case Op::f32_eq: return fcompare(FCond::Eq, ValType::F32);
+      case Op::f32_ne: return fcompare(FCond::Ne, ValType::F32);
+      case Op::f32_lt: return fcompare(FCond::Lt, ValType::F32);
+      case Op::f32_gt: return fcompare(FCond::Gt, ValType::F32);
+      case Op::f32_le: return fcompare(FCond::Le, ValType::F32);
+      case Op::f32_ge: return fcompare(FCond::Ge, ValType::F32);
+      case Op::f64_eq: return fcompare(FCond::Eq, ValType::F64);
+      case Op::f64_ne: return fcompare(FCond::Ne, ValType::F64);
+      case Op::f64_lt: return fcompare(FCond::Lt, ValType::F64);
+      case Op::f64_gt: return fcompare(FCond::Gt, ValType::F64);
+      case Op::f64_le: return fcompare(FCond::Le, ValType::F64);
+      case Op::f64_ge: return fcompare(FCond::Ge, ValType::F64);
+      case Op::i32_reinterpret_f32: return reinterpret(ValType::F32, ValType::I32);
+      case Op::i64_reinterpret_f64: return reinterpret(ValType::F64, ValType::I64);
+      case Op::f32_reinterpret_i32: return reinterpret(ValType::I32, ValType::F32);
+      case Op::f64_reinterpret_i64: return reinterpret(ValType::I64, ValType::F64);
+      default: return conversion(op);
+    }
+  }
+
+  void on_const(Op op, uint64_t bits) {
+    flush_cond();
+    ValType t = op == Op::i32_const ? ValType::I32 : op == Op::i64_const ? ValType::I64
+              : op == Op::f32_const ? ValType::F32 : ValType::F64;
+    push_const(t, bits);
+  }
+  void on_ref_null(ValType t) {
+    flush_cond();
+    push_const(t, 0);
+  }
+  void on_ref_func(uint32_t fi) {
+    flush_cond();
+    push_const(ValType::FuncRef, reinterpret_cast<uint64_t>(inst_->funcs[fi]));
+  }
+  void on_ref_is_null() {
+    flush_cond();
+    Reg r = take_reg(top());
+    pop();
+    m_.eqz(W::W64, r, r);
+    push_reg(ValType::I32, r);
+  }
+
+  void on_local_get(uint32_t i) {
+    flush_cond();
+    Val v;
+    v.kind = Val::Local;
+    v.type = local_types_[i];
+    v.local = i;
+    vs_.push_back(v);
+  }
+  void on_local_set(uint32_t i) {
+    flush_cond();
+    store_local(i, /*keep=*/false);
+  }
+  void on_local_tee(uint32_t i) {
+    flush_cond();
+    store_local(i, /*keep=*/true);
+  }
+  void on_global_get(uint32_t i) {
+    flush_cond();
+    Global* g = inst_->globals[i];
+    ValType t = g->type.type;
+    Reg r = alloc(is_float(t));
+    m_.global_get(g, r, is_float(t), fwidth(t));
+    push_reg(t, r);
+  }
+  void on_global_set(uint32_t i) {
+    flush_cond();
+    Global* g = inst_->globals[i];
+    size_t k = top();
+    Opnd v = is_float(vs_[k].type) ? Opnd::r(to_reg(k)) : gp_operand(k, /*allow_slot=*/false);
+    m_.global_set(g, v, is_float(vs_[k].type), fwidth(vs_[k].type));
+    pop();
+  }
+  void on_drop(ValType) {
+    flush_cond();
+    pop();
+  }
+  void on_select(ValType t) {
+    flush_cond();
+    size_t kc = top();
+    Reg cond = to_reg(kc);
+    size_t kb = kc - 1, ka = kc - 2;
+    if (is_float(t)) {
+      Reg b = to_reg(kb);
+      Reg a = take_reg(ka);
+      m_.fselect(fwidth(t), a, b, cond);
+      pop_n(3);
+      push_reg(t, a);
+    } else {
+      Opnd b = gp_operand(kb, true);
+      Reg a = take_reg(ka);
+      m_.select(width(t), a, b, cond);
+      pop_n(3);
+      push_reg(t, a);
+    }
+  }
+  void on_unreachable() {
+    flush_cond();
+    m_.jmp(m_.trap_label(TrapKind::Unreachable));
+  }
+  void on_memory_size() { misc(Op::memory_size, 0, 0); }
+  void on_memory_grow() { misc(Op::memory_grow, 0, 0); }
+  void on_table_op(Op op, uint32_t a, uint32_t b) { misc(op, a, b); }
+  void on_memory_op(Op op, uint32_t a) { misc(op, a, 0); }
+
+  void on_call(uint32_t fi) {
+    flush_cond();
+    Function* callee = inst_->funcs[fi];
+    const FuncType& ft = *callee->type;
+    spill_all();
+    size_t base = vs_.size() - ft.params.size();
+    m_.call_wasm(callee, own(base));
+    finish_call(base, ft);
+  }
+  void on_call_indirect(uint32_t ti, uint32_t table) {
+    flush_cond();
+    const FuncType& ft = mod_.types[ti];
+    // The index goes in a register; everything else to its slot.
+    size_t ki = top();
+    spill_all_except(ki);
+    Reg idx = to_reg(ki);
+    size_t base = vs_.size() - 1 - ft.params.size();
+    m_.call_indirect(inst_->tables[table], inst_->store->intern_sig(ft), idx, own(base));
+    pop();
+    finish_call(base, ft);
+  }
+
+  void on_block(Op kind, const BlockSig& sig) {
+    if (kind != Op::if_) flush_cond();
+    Ctl c;
+    c.kind = kind;
+    c.nparams = sig.num_params;
+    c.nresults = sig.num_results;
+    c.param_types = sig.params;
+    c.result_types = sig.results;
+    c.label = m_.new_label();
+    if (kind == Op::if_) {
+      c.else_label = m_.new_label();
+      branch_on_top(/*when=*/false, c.else_label, /*spill_first=*/true);
+    } else {
+      spill_all();
+    }
+    c.height = uint32_t(vs_.size()) - sig.num_params;
+    if (kind == Op::loop) m_.bind(c.label);
+    ctl_.push_back(c);
+  }
+  void on_else(bool then_reachable) {
+    Ctl& c = ctl_.back();
+    if (then_reachable) {
+      flush_cond();
+      spill_all();
+      m_.jmp(c.label);
+    }
+    m_.bind(c.else_label);
+    c.else_label = Label{};
+    reset_stack(c.height, c.nparams, c.param_types);
+  }
+  void on_end(bool reachable, bool is_function_end) {
+    if (reachable) flush_cond();
+    if (is_function_end) {
+      if (reachable) emit_return();
+      ctl_.pop_back();
+      return;
+    }
+    Ctl c = ctl_.back();
+    ctl_.pop_back();
+    if (reachable) spill_all();
+    if (c.kind != Op::loop) m_.bind(c.label);
+    if (c.else_label.valid()) m_.bind(c.else_label);
+    reset_stack(c.height, c.nresults, c.result_types);
+  }
+  void on_br(uint32_t depth) {
+    flush_cond();
+    spill_all();
+    emit_branch(depth);
+  }
+  void on_br_if(uint32_t depth) {
+    Ctl& t = target(depth);
+    // Fast path: the label's values are already where the label wants them.
+    if (!t.is_function && t.kind != Op::loop) {
+      spill_all_except(top());
+      if (!needs_moves(t, 1)) {
+        branch_on_top(true, t.label, false);
+        return;
+      }
+    }
+    Label skip = m_.new_label();
+    branch_on_top(false, skip, true);
+    emit_branch(depth);
+    m_.bind(skip);
+  }
+  void on_br_table(const std::vector<uint32_t>& depths) {
+    flush_cond();
+    size_t ki = top();
+    spill_all_except(ki);
+    Reg idx = to_reg(ki);
+    pop_keep_reg();
+    std::vector<Label> targets;
+    std::unordered_map<uint32_t, Label> stubs;
+    for (uint32_t d : depths) {
+      auto it = stubs.find(d);
+      if (it == stubs.end()) it = stubs.emplace(d, m_.new_label()).first;
+      targets.push_back(it->second);
+    }
+    m_.br_table(idx, targets);
+    release(idx);
+    for (auto& [d, l] : stubs) {
+      m_.bind(l);
+      emit_branch(d);
+    }
+  }
+  void on_return() {
+    flush_cond();
+    emit_return();
+  }
+
+ private:
+  // ------------------------------------------------------------ value stack
+  struct Val {
+    enum Kind : uint8_t { Const, Reg_, Local, Stack, Cond_ } kind = Stack;
+    ValType type = ValType::I32;
+    Reg reg = kNoReg;
+    uint32_t local = 0;
+    uint64_t c = 0;
+    // Cond_: a deferred integer compare "reg cond rhs" (or a test when is_test).
+    Cond cond = Cond::Eq;
+    W cw = W::W32;
+    Opnd rhs;
+    bool is_test = false;
+  };
+  struct Ctl {
+    Op kind = Op::block;
+    bool is_function = false;
+    uint32_t height = 0;
+    uint32_t nparams = 0, nresults = 0;
+    const ValType* param_types = nullptr;
+    const ValType* result_types = nullptr;
+    Label label;       // branch target (loop: header; others: end)
+    Label else_label;  // if: start of the else arm (or end when there is none)
+  };
+
+  Ctl& target(uint32_t d) { return ctl_[ctl_.size() - 1 - d]; }
+  int32_t own(size_t k) const { return int32_t((num_locals_ + k) * 8); }
+  size_t top() const { return vs_.size() - 1; }
+  uint32_t label_arity(const Ctl& t) const { return t.kind == Op::loop ? t.nparams : t.nresults; }
+
+  void push_const(ValType t, uint64_t bits) {
+    Val v;
+    v.kind = Val::Const;
+    v.type = t;
+    v.c = bits;
+    vs_.push_back(v);
+  }
+  void push_reg(ValType t, Reg r) {
+    Val v;
+    v.kind = Val::Reg_;
+    v.type = t;
+    v.reg = r;
+    owner_[r] = int(vs_.size());
+    vs_.push_back(v);
+  }
+  void push_stack(ValType t) {
+    Val v;
+    v.kind = Val::Stack;
+    v.type = t;
+    vs_.push_back(v);
+  }
+  void release(Reg r) {
+    if (r != kNoReg) owner_[r] = -1;
+  }
+  void release_entry(const Val& v) {
+    if (v.kind == Val::Reg_) release(v.reg);
+    if (v.kind == Val::Cond_) {
+      release(v.reg);
+      if (v.rhs.is_reg()) release(v.rhs.reg);
+    }
+  }
+  void pop() {
+    release_entry(vs_.back());
+    vs_.pop_back();
+  }
+  void pop_n(size_t n) {
+    for (size_t i = 0; i < n; ++i) pop();
+  }
+  // Pops an entry whose register the caller keeps using briefly (not owned).
+  void pop_keep_reg() { pop(); }
+
+  // Allocates a free register of the class, spilling if necessary.
+  Reg alloc(bool fp) {
+    const auto& pool = fp ? Masm::regs().fp_pool : Masm::regs().gp_pool;
+    for (Reg r : pool)
+      if (owner_[r] == -1) {
+        owner_[r] = int(kTempOwner);
+        return r;
+      }
+    // Spill the deepest entry holding a register of this class.
+    for (size_t k = 0; k < vs_.size(); ++k) {
+      const Val& v = vs_[k];
+      if ((v.kind == Val::Reg_ && Masm::is_fp(v.reg) == fp) || (v.kind == Val::Cond_ && !fp)) {
+        spill(k);
+        return alloc(fp);
+      }
+    }
+    return pool[0];  // unreachable with pools larger than any instruction needs
+  }
+  // Frees {r} by spilling its owner; afterwards r is reserved for the caller.
+  void evict(Reg r) {
+    int o = owner_[r];
+    if (o >= 0) spill(size_t(o));
+    owner_[r] = kTempOwner;
+  }
+
+  // Stores entry k into its own slot (it then lives there).
+  void spill(size_t k) {
+    Val& v = vs_[k];
+    switch (v.kind) {
+      case Val::Stack: return;
+      case Val::Const:
+        if (is_float(v.type)) {
+          m_.store_slot(own(k), Opnd::i(int64_t(v.c)));
+        } else {
+          m_.store_slot(own(k), Opnd::i(v.type == ValType::I32 ? int64_t(uint32_t(v.c)) : int64_t(v.c)));
+        }
+        break;
+      case Val::Local:
+        m_.copy_slot(own(k), int32_t(v.local * 8));
+        break;
+      case Val::Reg_:
+        if (is_float(v.type))
+          m_.fstore_slot(own(k), v.reg, fwidth(v.type));
+        else
+          m_.store_slot(own(k), Opnd::r(v.reg));
+        release(v.reg);
+        break;
+      case Val::Cond_:
+        materialize_cond(k);
+        m_.store_slot(own(k), Opnd::r(v.reg));
+        release(v.reg);
+        break;
+    }
+    v.kind = Val::Stack;
+    v.reg = kNoReg;
+  }
+  void spill_all() {
+    for (size_t k = 0; k < vs_.size(); ++k) spill(k);
+  }
+  void spill_all_except(size_t keep) {
+    for (size_t k = 0; k < vs_.size(); ++k)
+      if (k != keep) spill(k);
+  }
+
+  // Turns a deferred compare into a 0/1 value in its register.
+  void materialize_cond(size_t k) {
+    Val& v = vs_[k];
+    if (v.kind != Val::Cond_) return;
+    if (v.is_test) {
+      m_.eqz(v.cw, v.reg, v.reg);
+    } else {
+      m_.set_cmp(v.cond, v.cw, v.reg, v.reg, v.rhs);
+      if (v.rhs.is_reg()) release(v.rhs.reg);
+    }
+    v.kind = Val::Reg_;
+    v.type = ValType::I32;
+    owner_[v.reg] = int(k);
+  }
+  void flush_cond() {
+    if (!vs_.empty() && vs_.back().kind == Val::Cond_) materialize_cond(top());
+  }
+
+  // Puts entry k in a register it keeps owning; returns the register.
+  Reg to_reg(size_t k) {
+    Val& v = vs_[k];
+    if (v.kind == Val::Cond_) materialize_cond(k);
+    if (v.kind == Val::Reg_) return v.reg;
+    const bool fp = is_float(v.type);
+    Reg r = alloc(fp);
+    load_into(r, v, k);
+    v.kind = Val::Reg_;
+    v.reg = r;
+    owner_[r] = int(k);
+    return r;
+  }
+  void load_into(Reg r, const Val& v, size_t k) {
+    const bool fp = is_float(v.type);
+    Opnd src = v.kind == Val::Const ? Opnd::i(int64_t(v.c))
+             : v.kind == Val::Local ? Opnd::s(int32_t(v.local * 8))
+             : v.kind == Val::Reg_  ? Opnd::r(v.reg)
+                                    : Opnd::s(own(k));
+    if (fp)
+      m_.fmov(fwidth(v.type), r, src);
+    else
+      m_.mov(width(v.type) == W::W32 && v.type == ValType::I32 ? W::W32 : W::W64, r, src);
+  }
+  // A register holding entry k's value that the caller may overwrite; the
+  // entry no longer owns it (the caller pops the entry).
+  Reg take_reg(size_t k) {
+    Val& v = vs_[k];
+    if (v.kind == Val::Cond_) materialize_cond(k);
+    if (v.kind == Val::Reg_) {
+      Reg r = v.reg;
+      owner_[r] = kTempOwner;
+      v.kind = Val::Stack;  // ownership moved to the caller
+      v.reg = kNoReg;
+      return r;
+    }
+    Reg r = alloc(is_float(v.type));
+    load_into(r, v, k);
+    return r;
+  }
+  // An operand for a GP instruction: register, immediate (when it fits in
+  // 32 bits) or, if allowed, a slot.
+  Opnd gp_operand(size_t k, bool allow_slot) {
+    Val& v = vs_[k];
+    if (v.kind == Val::Cond_) materialize_cond(k);
+    if (v.kind == Val::Reg_) return Opnd::r(v.reg);
+    if (v.kind == Val::Const) {
+      int64_t c = v.type == ValType::I32 ? int64_t(int32_t(uint32_t(v.c))) : int64_t(v.c);
+      if (c >= INT32_MIN && c <= INT32_MAX) return Opnd::i(v.type == ValType::I32 ? int64_t(uint32_t(v.c)) : c);
+    }
+    if (allow_slot && v.kind == Val::Local) return Opnd::s(int32_t(v.local * 8));
+    if (allow_slot && v.kind == Val::Stack) return Opnd::s(own(k));
+    return Opnd::r(to_reg(k));
+  }
+
+  // ------------------------------------------------------------ locals
+  void store_local(uint32_t i, bool keep) {
+    const int32_t loc = int32_t(i * 8);
+    size_t k = top();
+    Val v = vs_[k];
+    if (v.kind == Val::Local && v.local == i) {
+      if (!keep) pop();
+      return;
+    }
+    // Entries still reading the local's old value load it first.
+    for (size_t j = 0; j < vs_.size(); ++j)
+      if (j != k && vs_[j].kind == Val::Local && vs_[j].local == i) to_reg(j);
+    const bool fp = is_float(v.type);
+    if (v.kind == Val::Const && !fp) {
+      m_.store_slot(loc, Opnd::i(v.type == ValType::I32 ? int64_t(uint32_t(v.c)) : int64_t(v.c)));
+      if (!keep) pop();
+      return;
+    }
+    Reg r = to_reg(k);
+    if (fp)
+      m_.fstore_slot(loc, r, fwidth(v.type));
+    else
+      m_.store_slot(loc, Opnd::r(r));
+    if (!keep) pop();
+  }
+
+  // ------------------------------------------------------------ operations
+  void alu(AluOp op, ValType t) {
+    size_t kb = top(), ka = kb - 1;
+    Opnd b = gp_operand(kb, true);
+    Reg a = take_reg(ka);
+    m_.alu(op, width(t), a, b);
+    pop_n(2);
+    push_reg(t, a);
+  }
+  void shift(ShiftOp op, ValType t) {
+    size_t kb = top(), ka = kb - 1;
+    const Reg cx = Masm::regs().shift_count;
+    if (vs_[kb].kind == Val::Const || cx == kNoReg) {
+      Opnd count = vs_[kb].kind == Val::Const ? Opnd::i(int64_t(vs_[kb].c)) : Opnd::r(to_reg(kb));
+      Reg a = take_reg(ka);
+      m_.shift(op, width(t), a, count);
+      pop_n(2);
+      push_reg(t, a);
+      return;
+    }
+    // The count must be in the fixed register.
+    if (!(vs_[kb].kind == Val::Reg_ && vs_[kb].reg == cx)) {
+      evict(cx);
+      load_into(cx, vs_[kb], kb);
+      release_entry(vs_[kb]);
+      vs_[kb].kind = Val::Reg_;
+      vs_[kb].reg = cx;
+      owner_[cx] = int(kb);
+    }
+    Reg a = take_reg(ka);
+    m_.shift(op, width(t), a, Opnd::r(cx));
+    pop_n(2);
+    push_reg(t, a);
+  }
+  void divrem(DivOp op, ValType t) {
+    size_t kb = top(), ka = kb - 1;
+    for (Reg r : Masm::regs().div_clobbers) evict(r);
+    Reg b = to_reg(kb);
+    Reg a = to_reg(ka);
+    Label div0 = m_.trap_label(TrapKind::IntDivByZero);
+    Label ovf = m_.trap_label(TrapKind::IntOverflow);
+    pop_n(2);
+    Reg d = alloc(false);
+    m_.divrem(op, width(t), d, a, b, div0, ovf);
+    for (Reg r : Masm::regs().div_clobbers) release(r);
+    push_reg(t, d);
+  }
+  void int_unary(Op op, ValType in, ValType out) {
+    Reg r = take_reg(top());
+    pop();
+    switch (op) {
+      case Op::i32_clz: case Op::i64_clz: m_.clz(width(in), r, r); break;
+      case Op::i32_ctz: case Op::i64_ctz: m_.ctz(width(in), r, r); break;
+      case Op::i32_popcnt: case Op::i64_popcnt: m_.popcnt(width(in), r, r); break;
+      case Op::i32_extend8_s: m_.sign_extend(8, W::W32, r, r); break;
+      case Op::i32_extend16_s: m_.sign_extend(16, W::W32, r, r); break;
+      case Op::i64_extend8_s: m_.sign_extend(8, W::W64, r, r); break;
+      case Op::i64_extend16_s: m_.sign_extend(16, W::W64, r, r); break;
+      case Op::i64_extend32_s: case Op::i64_extend_i32_s: m_.sign_extend(32, W::W64, r, r); break;
+      case Op::i64_extend_i32_u: case Op::i32_wrap_i64: m_.zero_extend32(r, r); break;
+      default: break;
+    }
+    push_reg(out, r);
+  }
+  void compare(Op op, W w) {
+    static const Cond kConds[] = {Cond::Eq, Cond::Ne, Cond::LtS, Cond::LtU, Cond::GtS,
+                                  Cond::GtU, Cond::LeS, Cond::LeU, Cond::GeS, Cond::GeU};
+    unsigned i = w == W::W32 ? unsigned(op) - unsigned(Op::i32_eq) : unsigned(op) - unsigned(Op::i64_eq);
+    size_t kb = top(), ka = kb - 1;
+    Opnd b = gp_operand(kb, true);
+    Reg a = take_reg(ka);
+    // The rhs register (if any) stays owned by the deferred compare.
+    if (b.is_reg()) {
+      vs_[kb].kind = Val::Stack;
+      vs_[kb].reg = kNoReg;
+    }
+    pop_n(2);
+    Val v;
+    v.kind = Val::Cond_;
+    v.type = ValType::I32;
+    v.reg = a;
+    v.cond = kConds[i];
+    v.cw = w;
+    v.rhs = b;
+    owner_[a] = int(vs_.size());
+    if (b.is_reg()) owner_[b.reg] = int(vs_.size());
+    vs_.push_back(v);
+  }
+  void eqz(W w) {
+    Reg a = take_reg(top());
+    pop();
+    Val v;
+    v.kind = Val::Cond_;
+    v.type = ValType::I32;
+    v.reg = a;
+    v.cw = w;
+    v.is_test = true;
+    owner_[a] = int(vs_.size());
+    vs_.push_back(v);
+  }
+  // Branches to {l} when the top value (popped) is nonzero == {when}.
+  void branch_on_top(bool when, Label l, bool spill_first) {
+    size_t k = top();
+    if (spill_first) spill_all_except(k);
+    Val v = vs_[k];
+    if (v.kind == Val::Cond_) {
+      if (v.is_test)  // eqz: the condition is "value == 0"
+        m_.br_test(!when, v.cw, v.reg, l);
+      else
+        m_.br_cmp(when ? v.cond : negate(v.cond), v.cw, v.reg, v.rhs, l);
+      pop();
+      return;
+    }
+    Reg r = to_reg(k);
+    m_.br_test(when, W::W32, r, l);
+    pop();
+  }
+  void fbin(FBinOp op, ValType t) {
+    size_t kb = top(), ka = kb - 1;
+    Reg b = to_reg(kb);
+    Reg a = take_reg(ka);
+    m_.fbin(op, fwidth(t), a, b);
+    pop_n(2);
+    push_reg(t, a);
+  }
+  void fun(FUnOp op, ValType t) {
+    Reg a = take_reg(top());
+    pop();
+    m_.fun(op, fwidth(t), a, a);
+    push_reg(t, a);
+  }
+  void fcompare(FCond c, ValType t) {
+    size_t kb = top(), ka = kb - 1;
+    Reg b = to_reg(kb);
+    Reg a = to_reg(ka);
+    Reg d = alloc(false);
+    m_.set_fcmp(c, fwidth(t), d, a, b);
+    pop_n(2);
+    push_reg(ValType::I32, d);
+  }
+  void reinterpret(ValType from, ValType to) {
+    Reg s = to_reg(top());
+    Reg d = alloc(is_float(to));
+    if (is_float(to))
+      m_.mov_fp_from_gp(fwidth(to), d, s);
+    else
+      m_.mov_gp_from_fp(width(to), d, s);
+    pop();
+    push_reg(to, d);
+  }
+  void conversion(Op op) {
+    const OpInfo& info = op_info(op);
+    ValType in = sig_valtype(info.param1), out = sig_valtype(info.result);
+    Reg s = to_reg(top());
+    Reg d = alloc(is_float(out));
+    const bool traps = (op >= Op::i32_trunc_f32_s && op <= Op::i32_trunc_f64_u) ||
+                       (op >= Op::i64_trunc_f32_s && op <= Op::i64_trunc_f64_u);
+    Label inv = traps ? m_.trap_label(TrapKind::InvalidConversion) : Label{};
+    Label ovf = traps ? m_.trap_label(TrapKind::IntOverflow) : Label{};
+    m_.convert(op, d, s, inv, ovf);
+    (void)in;
+    pop();
+    push_reg(out, d);
+  }
+  void memory_access(Op op, MemArg ma) {
+    const OpInfo& info = op_info(op);
+    Label oob = explicit_bounds_ ? m_.trap_label(TrapKind::MemoryOutOfBounds) : Label{};
+    if (info.result != SigType::V) {
+      ValType t = sig_valtype(info.result);
+      Reg addr = to_reg(top());
+      Reg d = alloc(is_float(t));
+      m_.load(op, d, addr, ma.offset, oob);
+      pop();
+      push_reg(t, d);
+    } else {
+      size_t kv = top(), ka = kv - 1;
+      ValType vt = vs_[kv].type;
+      Opnd v = is_float(vt) ? Opnd::r(to_reg(kv)) : gp_operand(kv, false);
+      Reg addr = to_reg(ka);
+      m_.store(op, addr, v, ma.offset, oob);
+      pop_n(2);
+    }
+  }
+  void misc(Op op, uint32_t imm0, uint32_t imm1) {
+    flush_cond();
+    unsigned nargs = 0;
+    bool result = false;
+    switch (op) {
+      case Op::memory_size: result = true; break;
+      case Op::memory_grow: nargs = 1; result = true; break;
+      case Op::table_get: nargs = 1; result = true; break;
+      case Op::table_set: nargs = 2; break;
+      case Op::table_size: result = true; break;
+      case Op::table_grow: nargs = 2; result = true; break;
+      case Op::table_fill: case Op::table_copy: case Op::table_init:
+      case Op::memory_init: case Op::memory_copy: case Op::memory_fill: nargs = 3; break;
+      default: break;
+    }
+    spill_all();
+    size_t base = vs_.size() - nargs;
+    int32_t dst = own(base);
+    ValType rt = ValType::I32;
+    if (op == Op::table_get) rt = inst_->tables[imm0]->type().elem;
+    m_.call_runtime(reinterpret_cast<const void*>(&jit_misc), uint64_t(uint16_t(op)) | (uint64_t(imm0) << 32),
+                    uint64_t(imm1) | (uint64_t(uint32_t(dst)) << 32), uint64_t(uint32_t(own(base))));
+    pop_n(nargs);
+    if (result) push_stack(rt);
+  }
+
+  void finish_call(size_t base, const FuncType& ft) {
+    while (vs_.size() > base) pop();
+    for (ValType t : ft.results) push_stack(t);
+  }
+
+  // ------------------------------------------------------------ control
+  void reset_stack(uint32_t height, uint32_t n, const ValType* types) {
+    while (vs_.size() > height) pop();
+    for (uint32_t i = 0; i < n; ++i) push_stack(types[i]);
+  }
+  bool needs_moves(const Ctl& t, size_t skip) const {
+    uint32_t arity = label_arity(t);
+    size_t base = vs_.size() - skip - arity;
+    if (base == t.height) {
+      for (size_t j = 0; j < arity; ++j)
+        if (vs_[base + j].kind != Val::Stack) return true;
+      return false;
+    }
+    return arity != 0;
+  }
+  // The stack is canonical (spilled); moves label values and jumps.
+  void emit_branch(uint32_t depth) {
+    Ctl& t = target(depth);
+    if (t.is_function) {
+      emit_return();
+      return;
+    }
+    uint32_t arity = label_arity(t);
+    size_t base = vs_.size() - arity;
+    for (uint32_t j = 0; j < arity; ++j)
+      if (base + j != t.height + j) m_.copy_slot(own(t.height + j), own(base + j));
+    if (t.kind == Op::loop)
+      m_.jmp_back(t.label);
+    else
+      m_.jmp(t.label);
+  }
+  void emit_return() {
+    const size_t n = results_.size();
+    const size_t base = vs_.size() - n;
+    // Values read from locals are moved out first: results overwrite slot 0..n.
+    for (size_t j = 0; j < n; ++j)
+      if (vs_[base + j].kind == Val::Local) spill(base + j);
+    for (size_t j = 0; j < n; ++j) {
+      const Val& v = vs_[base + j];
+      const int32_t dst = int32_t(j * 8);
+      switch (v.kind) {
+        case Val::Reg_:
+        case Val::Cond_: {
+          Reg r = to_reg(base + j);
+          if (is_float(v.type))
+            m_.fstore_slot(dst, r, fwidth(v.type));
+          else
+            m_.store_slot(dst, Opnd::r(r));
+          break;
+        }
+        case Val::Const:
+          m_.store_slot(dst, Opnd::i(v.type == ValType::I32 || v.type == ValType::F32 ? int64_t(uint32_t(v.c))
+                                                                                        : int64_t(v.c)));
+          break;
+        default:
+          if (own(base + j) != dst) m_.copy_slot(dst, own(base + j));
+          break;
+      }
+    }
+    m_.return_ok();
+  }
+
+  static constexpr int kTempOwner = 1 << 30;  // reserved by an instruction in progress
+
+  Function* f_;
+  Instance* inst_;
+  const Module& mod_;
+  Masm& m_;
+  uint32_t num_params_ = 0, num_locals_ = 0, frame_slots_ = 0;
+  std::vector<ValType> local_types_;
+  std::vector<ValType> results_;
+  std::vector<Val> vs_;
+  std::vector<Ctl> ctl_;
+  std::array<int, 64> owner_;  // per register: owning entry, -1 free, kTempOwner reserved
+  bool explicit_bounds_ = false;
+};
+
+}  // namespace
+
+bool compile_function(Function* f) {
+  if (f->jit_code) return true;
+  if (!jit_available() || f->host || !f->instance) return false;
+  auto t0 = std::chrono::steady_clock::now();
+  Instance* inst = f->instance;
+  const Module& mod = *inst->module;
+  const FuncBody& body = mod.body(f->index);
+  Masm masm(inst->store->config().bounds);
+  Compiler c(f, masm);
+  c.begin();
+  WalkerEnv env{&mod, nullptr};
+  CodeWalker<Compiler> w(env, f->index, mod.bytes.data() + body.code_offset, mod.bytes.data() + body.code_end,
+                         body.code_offset, c);
+  if (!w.walk(body.locals).ok()) return false;
+  masm.finish();
+  size_t size = masm.size();
+  CodeArena& arena = inst->store->code_arena();
+  uint8_t* p = arena.allocate(size);
+  if (!p) return false;
+  arena.make_writable(p, size);
+  bool ok = masm.emit_to(p, size);
+  arena.make_executable(p, size);
+  if (!ok) return false;
+  f->jit_code = p;
+  f->entry = reinterpret_cast<EntryFn>(p);
+  JitStats& st = arena.stats;
+  st.functions++;
+  st.wasm_bytes += body.code_end - body.code_offset;
+  st.code_bytes += size;
+  st.compile_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return true;
+}
+
+}  // namespace brisk::jit

@@ -1,0 +1,111 @@
+#include "jit/jit_runtime.h"
+
+#include <sys/mman.h>
+
+#include <chrono>
+
+#include "runtime/runtime_ops.h"
+
+namespace brisk::jit {
+
+namespace {
+constexpr size_t kChunkSize = 1 << 20;
+constexpr size_t kPage = 4096;
+uint8_t* page_down(uint8_t* p) { return reinterpret_cast<uint8_t*>(reinterpret_cast<uintptr_t>(p) & ~(kPage - 1)); }
+size_t page_span(uint8_t* p, size_t n) {
+  uint8_t* lo = page_down(p);
+  uint8_t* hi = page_down(p + n + kPage - 1);
+  return size_t(hi - lo);
+}
+}  // namespace
+
+bool jit_available() {
+#if defined(__x86_64__)
+  static const bool ok = jit_cpu_supported();
+  return ok;
+#else
+  return false;
+#endif
+}
+
+CodeArena::~CodeArena() {
+  for (const Chunk& c : chunks_) munmap(c.base, c.size);
+}
+
+uint8_t* CodeArena::allocate(size_t size) {
+  size = (size + 15) & ~size_t(15);
+  if (chunks_.empty() || chunks_.back().size - chunks_.back().used < size) {
+    size_t n = std::max(kChunkSize, (size + kPage - 1) & ~(kPage - 1));
+    void* p = mmap(nullptr, n, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) return nullptr;
+    chunks_.push_back(Chunk{static_cast<uint8_t*>(p), n, 0});
+  }
+  Chunk& c = chunks_.back();
+  uint8_t* p = c.base + c.used;
+  c.used += size;
+  return p;
+}
+
+void CodeArena::make_writable(uint8_t* p, size_t n) { mprotect(page_down(p), page_span(p, n), PROT_READ | PROT_WRITE); }
+void CodeArena::make_executable(uint8_t* p, size_t n) {
+  mprotect(page_down(p), page_span(p, n), PROT_READ | PROT_EXEC);
+  __builtin___clear_cache(reinterpret_cast<char*>(p), reinterpret_cast<char*>(p + n));
+}
+
+uint32_t jit_lazy_entry(ExecContext* ctx, uint64_t* fp, Function* self) {
+  if (!self->jit_code && !compile_function(self)) self->entry = interp_entry;
+  return self->entry(ctx, fp, self);
+}
+
+uint32_t tiered_entry(ExecContext* ctx, uint64_t* fp, Function* self) {
+  if (++self->calls >= ctx->store->config().tier_up_threshold) {
+    if (compile_function(self)) {
+      ctx->store->code_arena().stats.tier_ups++;
+      return self->entry(ctx, fp, self);
+    }
+    self->entry = interp_entry;
+  }
+  return interp_entry(ctx, fp, self);
+}
+
+uint32_t jit_record_trap(ExecContext* ctx, uint32_t kind) {
+  record_trap_frames(ctx);
+  return kind;
+}
+
+uint32_t jit_record_trap_noframe(ExecContext* ctx, uint32_t kind) {
+  record_trap_frames(ctx);
+  return kind;
+}
+
+Function* jit_resolve_indirect(ExecContext* ctx, Table* table, uint32_t index, uint32_t sig_id) {
+  TrapKind k = TrapKind::None;
+  Function* f = nullptr;
+  if (index >= table->elems_.size()) {
+    k = TrapKind::UndefinedElement;
+  } else {
+    f = reinterpret_cast<Function*>(table->elems_[index]);
+    if (!f) k = TrapKind::UninitializedElement;
+    else if (f->sig_id != sig_id) k = TrapKind::IndirectCallTypeMismatch;
+  }
+  if (k == TrapKind::None) return f;
+  record_trap_frames(ctx);
+  ctx->pending_trap = uint32_t(k);
+  return nullptr;
+}
+
+uint32_t jit_misc(ExecContext* ctx, uint64_t* fp, uint64_t a0, uint64_t a1, uint64_t a2) {
+  Instance* inst = ctx->cur_func->instance;
+  const uint64_t* src = reinterpret_cast<const uint64_t*>(reinterpret_cast<const uint8_t*>(fp) + a2);
+  MiscArgs args{Op(uint16_t(a0)), src[0], src[1], src[2], uint32_t(a0 >> 32), uint32_t(a1)};
+  uint64_t result = 0;
+  TrapKind k = exec_misc(inst, args, &result);
+  if (k != TrapKind::None) {
+    record_trap_frames(ctx);
+    return uint32_t(k);
+  }
+  *reinterpret_cast<uint64_t*>(reinterpret_cast<uint8_t*>(fp) + (a1 >> 32)) = result;
+  return 0;
+}
+
+}  // namespace brisk::jit

@@ -1,0 +1,65 @@
+// The JIT's runtime side: executable code memory (W^X), entry thunks that
+// compile lazily, and the C helpers that JIT code calls for traps,
+// indirect-call checks and out-of-line instructions.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "interp/interp.h"
+#include "runtime/objects.h"
+
+namespace brisk::jit {
+
+// False when this build or CPU has no JIT (then every mode interprets).
+bool jit_available();
+bool jit_cpu_supported();  // per-arch masm
+
+struct JitStats {
+  uint64_t functions = 0;
+  uint64_t wasm_bytes = 0;
+  uint64_t code_bytes = 0;
+  double compile_seconds = 0;
+  uint64_t tier_ups = 0;
+};
+
+// Append-only executable memory. Pages are writable only while code is
+// copied in, executable otherwise (never both).
+class CodeArena {
+ public:
+  CodeArena() = default;
+  ~CodeArena();
+  CodeArena(const CodeArena&) = delete;
+  CodeArena& operator=(const CodeArena&) = delete;
+  // Reserves {size} bytes; returns null when memory is exhausted.
+  uint8_t* allocate(size_t size);
+  void make_writable(uint8_t* p, size_t size);
+  void make_executable(uint8_t* p, size_t size);
+
+  JitStats stats;
+
+ private:
+  struct Chunk {
+    uint8_t* base;
+    size_t size;
+    size_t used;
+  };
+  std::vector<Chunk> chunks_;
+};
+
+// Compiles {f} (a wasm function) and switches its entry to the code.
+// Returns false if the function cannot be compiled (it stays interpreted).
+bool compile_function(Function* f);
+
+// Entry thunks (EntryFn).
+uint32_t jit_lazy_entry(ExecContext* ctx, uint64_t* fp, Function* self);
+uint32_t tiered_entry(ExecContext* ctx, uint64_t* fp, Function* self);
+
+// Helpers called from JIT code.
+uint32_t jit_record_trap(ExecContext* ctx, uint32_t kind);
+uint32_t jit_record_trap_noframe(ExecContext* ctx, uint32_t kind);
+Function* jit_resolve_indirect(ExecContext* ctx, Table* table, uint32_t index, uint32_t sig_id);
+// a0 = op | imm0 << 32, a1 = imm1 | dst_off << 32, a2 = offset of the first operand slot.
+uint32_t jit_misc(ExecContext* ctx, uint64_t* fp, uint64_t a0, uint64_t a1, uint64_t a2);
+
+}  // namespace brisk::jit

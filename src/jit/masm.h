@@ -1,0 +1,169 @@
+// The arch-neutral macro-assembler used by the single-pass JIT compiler.
+// One class declaration; each architecture implements it in its own file
+// (x64/masm_x64.cc, a64/masm_a64.cc) with an arch-private Impl. The
+// compiler never names a machine register: it allocates from
+// gp_pool()/fp_pool() and respects the fixed-register needs declared here.
+//
+// Conventions shared by every method:
+// - Registers are Reg codes from the pools; methods may clobber the
+//   scratch registers that the arch reserves (never pool registers other
+//   than the ones named in a method's contract) and the condition flags.
+// - "Slots" are 8-byte cells of the current wasm frame, addressed by byte
+//   offset from the frame pointer (the interpreter's layout, see interp.h).
+//   A slot always holds a whole 64-bit value: i32/f32 are zero-extended.
+// - i32 values in GP registers are kept zero-extended to 64 bits.
+// - Linear memory accesses use the reserved memory-base register; in
+//   explicit-bounds mode they compare against the reserved size register
+//   and branch to the trap stub on failure.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "core/opcodes.h"
+#include "runtime/store.h"
+#include "runtime/trap.h"
+
+namespace brisk::jit {
+
+using Reg = uint8_t;
+constexpr Reg kNoReg = 0xff;
+
+enum class W : uint8_t { W32, W64 };
+enum class FW : uint8_t { F32, F64 };
+
+// An operand: a register, an immediate, or a frame slot.
+struct Opnd {
+  enum class Kind : uint8_t { Reg, Imm, Slot } kind = Kind::Imm;
+  Reg reg = kNoReg;
+  int64_t imm = 0;
+  int32_t slot = 0;
+  static Opnd r(Reg x) { return Opnd{Kind::Reg, x, 0, 0}; }
+  static Opnd i(int64_t v) { return Opnd{Kind::Imm, kNoReg, v, 0}; }
+  static Opnd s(int32_t off) { return Opnd{Kind::Slot, kNoReg, 0, off}; }
+  bool is_reg() const { return kind == Kind::Reg; }
+  bool is_imm() const { return kind == Kind::Imm; }
+  bool is_slot() const { return kind == Kind::Slot; }
+};
+
+enum class AluOp : uint8_t { Add, Sub, Mul, And, Or, Xor };
+enum class ShiftOp : uint8_t { Shl, ShrS, ShrU, Rotl, Rotr };
+enum class DivOp : uint8_t { DivS, DivU, RemS, RemU };
+enum class Cond : uint8_t { Eq, Ne, LtS, LtU, GtS, GtU, LeS, LeU, GeS, GeU };
+enum class FCond : uint8_t { Eq, Ne, Lt, Gt, Le, Ge };
+enum class FBinOp : uint8_t { Add, Sub, Mul, Div, Min, Max, Copysign };
+enum class FUnOp : uint8_t { Abs, Neg, Sqrt, Ceil, Floor, Trunc, Nearest };
+
+Cond negate(Cond c);
+
+struct Label {
+  uint32_t id = 0xffffffff;
+  bool valid() const { return id != 0xffffffff; }
+};
+
+// What the compiler must know about registers of this architecture.
+struct RegInfo {
+  std::vector<Reg> gp_pool;   // allocatable integer registers (caller-saved)
+  std::vector<Reg> fp_pool;   // allocatable float registers (caller-saved)
+  Reg shift_count = kNoReg;   // register a variable shift count must be in (x64: rcx)
+  std::vector<Reg> div_clobbers;  // registers divrem() destroys (x64: rax, rdx)
+};
+
+class Masm {
+ public:
+  explicit Masm(BoundsMode bounds);
+  ~Masm();
+  Masm(const Masm&) = delete;
+  Masm& operator=(const Masm&) = delete;
+
+  static const RegInfo& regs();
+  static bool is_fp(Reg r);
+
+  // --- function frame ---
+  // Entry: checks call depth, native stack and value-stack room
+  // ({frame_slots}), records the frame for backtraces, zeroes locals
+  // [first_local_slot, end_local_slot) and loads the memory registers.
+  void prologue(Function* self, uint32_t frame_slots, uint32_t first_local_off, uint32_t end_local_off,
+                Memory* memory);
+  // Returns 0 (no trap) to the caller.
+  void return_ok();
+  // Branch target that traps with {kind}: out-of-line stubs emitted by finish().
+  Label trap_label(TrapKind kind);
+  // Emits stubs and the shared epilogue; after this, size() is final.
+  void finish();
+
+  // --- labels and branches ---
+  Label new_label();
+  void bind(Label l);
+  void jmp(Label l);
+  // Backward jumps check the store's interrupt flag first.
+  void jmp_back(Label l);
+  void br_cmp(Cond c, W w, Reg a, Opnd b, Label l);
+  void br_test(bool if_nonzero, W w, Reg a, Label l);
+  void br_fcmp(FCond c, FW w, Reg a, Reg b, Label l, bool negate);
+  // Jump table: branches to targets[min(index, n-1)].
+  void br_table(Reg index, const std::vector<Label>& targets);
+
+  // --- moves and slots ---
+  void mov(W w, Reg dst, Opnd src);            // src: reg, imm or slot
+  void fmov(FW w, Reg dst, Opnd src);          // src: fp reg, imm bits or slot
+  void store_slot(int32_t off, Opnd src);      // src: gp reg or imm; 64-bit store
+  void fstore_slot(int32_t off, Reg src, FW w);  // zero-extends f32 bits
+  void copy_slot(int32_t dst_off, int32_t src_off);
+  void mov_gp_from_fp(W w, Reg dst, Reg src);  // reinterpret
+  void mov_fp_from_gp(FW w, Reg dst, Reg src); // reinterpret
+
+  // --- integer arithmetic (dst holds lhs on entry; 2-address form) ---
+  void alu(AluOp op, W w, Reg dst, Opnd rhs);
+  void shift(ShiftOp op, W w, Reg dst, Opnd count);  // count reg must be regs().shift_count
+  // dst = lhs op rhs; rhs must not be a div_clobbers register; traps to
+  // the given labels. May use div_clobbers registers freely.
+  void divrem(DivOp op, W w, Reg dst, Reg lhs, Reg rhs, Label div_by_zero, Label overflow);
+  void clz(W w, Reg dst, Reg src);
+  void ctz(W w, Reg dst, Reg src);
+  void popcnt(W w, Reg dst, Reg src);
+  void eqz(W w, Reg dst, Reg src);
+  void set_cmp(Cond c, W w, Reg dst, Reg a, Opnd b);  // dst = (a c b)
+  void sign_extend(uint8_t from_bits, W to, Reg dst, Reg src);  // extend8/16/32_s, i64.extend_i32_s
+  void zero_extend32(Reg dst, Reg src);                         // i64.extend_i32_u, i32.wrap_i64
+  void select(W w, Reg dst_a, Opnd b, Reg cond);                // dst = cond ? dst : b
+  void fselect(FW w, Reg dst_a, Reg b, Reg cond);
+
+  // --- floats ---
+  void fbin(FBinOp op, FW w, Reg dst, Reg rhs);  // dst = dst op rhs
+  void fun(FUnOp op, FW w, Reg dst, Reg src);
+  void set_fcmp(FCond c, FW w, Reg dst_gp, Reg a, Reg b);
+  // Conversions of the wasm op {op} (trunc, trunc_sat, convert, promote, demote).
+  void convert(Op op, Reg dst, Reg src, Label invalid, Label overflow);
+
+  // --- linear memory ---
+  void load(Op op, Reg dst, Reg addr, uint32_t offset, Label oob);
+  void store(Op op, Reg addr, Opnd value, uint32_t offset, Label oob);  // value: reg or imm
+
+  // --- globals ---
+  void global_get(Global* g, Reg dst, bool fp, FW fw);
+  void global_set(Global* g, Opnd value, bool fp, FW fw);
+
+  // --- calls (every pool register is dead across them) ---
+  // Calls {callee}'s entry with its frame at fp + {argbase}; a trap in the
+  // callee propagates out of this function.
+  void call_wasm(Function* callee, int32_t argbase);
+  // call_indirect: checks index, null and signature through a runtime helper.
+  void call_indirect(Table* table, uint32_t sig_id, Reg index, int32_t argbase);
+  // Calls C function fn(ExecContext*, uint64_t* fp, a0, a1, a2) returning a
+  // TrapKind (0 = ok); used for bulk memory, table ops and memory.grow.
+  void call_runtime(const void* fn, uint64_t a0, uint64_t a1, uint64_t a2);
+  // Reloads the memory-size register after anything that may grow memory.
+  void reload_memory();
+
+  size_t size();
+  // Copies the finished code to {dst}, which will execute at address {dst}.
+  bool emit_to(uint8_t* dst, size_t capacity);
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace brisk::jit

@@ -1,0 +1,991 @@
+// x86_64 implementation of the macro-assembler (masm.h) on
+// asmjit::x86::Assembler, System V ABI.
+//
+// Reserved registers: rbx = ExecContext*, r12 = wasm frame pointer,
+// r13 = linear-memory base, r14 = linear-memory size (explicit bounds),
+// r11/r15 and xmm14/xmm15 = scratch. Everything else caller-saved is the
+// allocatable pool. The five callee-saved pushes keep rsp 16-byte aligned
+// inside the body, so calls need no adjustment.
+#include <asmjit/x86.h>
+
+#include <cstddef>
+#include <cstring>
+
+#include "interp/interp.h"
+#include "jit/jit_runtime.h"
+#include "jit/masm.h"
+
+namespace brisk::jit {
+
+namespace x86 = asmjit::x86;
+using asmjit::Imm;
+
+namespace {
+
+const x86::Gp kCtx = x86::rbx;
+const x86::Gp kFp = x86::r12;
+const x86::Gp kMem = x86::r13;
+const x86::Gp kMemSize = x86::r14;
+const x86::Gp kT1 = x86::r11;
+const x86::Gp kT2 = x86::r15;
+const x86::Xmm kF1 = x86::xmm14;
+const x86::Xmm kF2 = x86::xmm15;
+
+// Reg codes: 0-15 GP registers by hardware id, 16-31 xmm0-15.
+constexpr Reg kFpBase = 16;
+
+x86::Gp gp64(Reg r) { return x86::gpq(r); }
+x86::Gp gp32(Reg r) { return x86::gpd(r); }
+x86::Gp gp8(Reg r) { return x86::gpb(r); }
+x86::Gp gp16(Reg r) { return x86::gpw(r); }
+x86::Gp gpn(W w, Reg r) { return w == W::W64 ? gp64(r) : gp32(r); }
+x86::Xmm xmm(Reg r) { return x86::Xmm(r - kFpBase); }
+x86::Mem slot(int32_t off) { return x86::qword_ptr(kFp, off); }
+
+x86::CondCode cc(Cond c) {
+  switch (c) {
+    case Cond::Eq: return x86::CondCode::kE;
+    case Cond::Ne: return x86::CondCode::kNE;
+    case Cond::LtS: return x86::CondCode::kL;
+    case Cond::LtU: return x86::CondCode::kB;
+    case Cond::GtS: return x86::CondCode::kG;
+    case Cond::GtU: return x86::CondCode::kA;
+    case Cond::LeS: return x86::CondCode::kLE;
+    case Cond::LeU: return x86::CondCode::kBE;
+    case Cond::GeS: return x86::CondCode::kGE;
+    case Cond::GeU: return x86::CondCode::kAE;
+  }
+  return x86::CondCode::kE;
+}
+
+bool fits_i32(int64_t v) { return v >= INT32_MIN && v <= INT32_MAX; }
+
+}  // namespace
+
+Cond negate(Cond c) {
+  switch (c) {
+    case Cond::Eq: return Cond::Ne;
+    case Cond::Ne: return Cond::Eq;
+    case Cond::LtS: return Cond::GeS;
+    case Cond::LtU: return Cond::GeU;
+    case Cond::GtS: return Cond::LeS;
+    case Cond::GtU: return Cond::LeU;
+    case Cond::LeS: return Cond::GtS;
+    case Cond::LeU: return Cond::GtU;
+    case Cond::GeS: return Cond::LtS;
+    case Cond::GeU: return Cond::LtU;
+  }
+  return c;
+}
+
+struct Masm::Impl {
+  explicit Impl(BoundsMode b) : bounds(b) {
+    code.init(asmjit::Environment::host());
+    code.attach(&a);
+  }
+  asmjit::CodeHolder code;
+  x86::Assembler a;
+  BoundsMode bounds;
+  std::vector<asmjit::Label> labels;
+  asmjit::Label epilogue;          // pops the frame record, then restores registers
+  asmjit::Label epilogue_noframe;  // restores registers only
+  asmjit::Label trap_stubs[32];
+  asmjit::Label exhausted_noframe;
+  bool has_memory = false;
+  Memory* memory = nullptr;
+
+  asmjit::Label& L(Label l) { return labels[l.id]; }
+
+  // Loads an operand into a 64/32-bit GP register (used for scratch).
+  void load(W w, const x86::Gp& dst, Opnd s) {
+    switch (s.kind) {
+      case Opnd::Kind::Reg:
+        if (s.reg != dst.id()) w == W::W64 ? a.mov(dst.r64(), gp64(s.reg)) : a.mov(dst.r32(), gp32(s.reg));
+        break;
+      case Opnd::Kind::Imm:
+        if (s.imm == 0) {
+          a.xor_(dst.r32(), dst.r32());
+        } else if (w == W::W32) {
+          a.mov(dst.r32(), Imm(uint32_t(s.imm)));
+        } else if (s.imm > 0 && s.imm <= UINT32_MAX) {
+          a.mov(dst.r32(), Imm(uint32_t(s.imm)));
+        } else {
+          a.mov(dst.r64(), Imm(s.imm));
+        }
+        break;
+      case Opnd::Kind::Slot:
+        w == W::W64 ? a.mov(dst.r64(), slot(s.slot)) : a.mov(dst.r32(), x86::dword_ptr(kFp, s.slot));
+        break;
+    }
+  }
+  // An x86 source operand for 2-operand instructions (imm must fit in 32 bits).
+  template <typename F>
+  void with_rhs(W w, Opnd rhs, F&& emit) {
+    if (rhs.is_reg()) {
+      emit(asmjit::Operand(gpn(w, rhs.reg)));
+    } else if (rhs.is_slot()) {
+      emit(asmjit::Operand(w == W::W64 ? slot(rhs.slot) : x86::dword_ptr(kFp, rhs.slot)));
+    } else if (w == W::W32 || fits_i32(rhs.imm)) {
+      emit(asmjit::Operand(Imm(w == W::W32 ? int32_t(uint32_t(rhs.imm)) : int32_t(rhs.imm))));
+    } else {
+      a.mov(kT1, Imm(rhs.imm));
+      emit(asmjit::Operand(gpn(w, kT1.id())));
+    }
+  }
+  void fconst(const x86::Xmm& dst, FW w, uint64_t bits) {
+    if (bits == 0) {
+      a.xorps(dst, dst);
+      return;
+    }
+    a.mov(kT1, Imm(int64_t(bits)));
+    w == FW::F32 ? a.movd(dst, kT1.r32()) : a.movq(dst, kT1);
+  }
+  // Effective address of a linear-memory access; checks bounds in explicit mode.
+  x86::Mem heap(Reg addr, uint32_t offset, uint32_t size, Label oob, Masm* m) {
+    // The address is a zero-extended i32 in a 64-bit register.
+    if (bounds == BoundsMode::Explicit) {
+      a.lea(kT1, x86::qword_ptr(gp64(addr), int32_t(0)));
+      a.mov(kT2.r32(), Imm(offset));
+      a.add(kT1, kT2);
+      a.add(kT1, Imm(size));
+      a.cmp(kT1, kMemSize);
+      a.ja(L(oob));
+    }
+    if (offset <= INT32_MAX) return x86::ptr(kMem, gp64(addr), 0, int32_t(offset));
+    a.mov(kT2.r32(), Imm(offset));
+    a.add(kT2, gp64(addr));
+    return x86::ptr(kMem, kT2);
+  }
+};
+
+Masm::Masm(BoundsMode bounds) : impl_(std::make_unique<Impl>(bounds)) {
+  impl_->epilogue = impl_->a.newLabel();
+  impl_->epilogue_noframe = impl_->a.newLabel();
+  impl_->exhausted_noframe = impl_->a.newLabel();
+}
+Masm::~Masm() = default;
+
+const RegInfo& Masm::regs() {
+  static const RegInfo info = [] {
+    RegInfo r;
+    // rax rcx rdx rsi rdi r8 r9 r10
+    r.gp_pool = {0, 1, 2, 6, 7, 8, 9, 10};
+    for (Reg i = 0; i < 14; ++i) r.fp_pool.push_back(Reg(kFpBase + i));
+    r.shift_count = 1;         // cl
+    r.div_clobbers = {0, 2};   // rax, rdx
+    return r;
+  }();
+  return info;
+}
+bool Masm::is_fp(Reg r) { return r >= kFpBase; }
+
+bool jit_cpu_supported() {
+  const auto& cpu = asmjit::CpuInfo::host();
+  return cpu.hasFeature(asmjit::CpuFeatures::X86::kSSE4_1) && cpu.hasFeature(asmjit::CpuFeatures::X86::kPOPCNT);
+}
+
+// ------------------------------------------------------------ frame
+
+void Masm::prologue(Function* self, uint32_t frame_slots, uint32_t first_local_off, uint32_t end_local_off,
+                    Memory* memory) {
+  auto& a = impl_->a;
+  a.push(x86::rbx);
+  a.push(x86::r12);
+  a.push(x86::r13);
+  a.push(x86::r14);
+  a.push(x86::r15);
+  a.mov(kCtx, x86::rdi);
+  a.mov(kFp, x86::rsi);
+  // Native stack, call depth and value-stack room.
+  a.cmp(x86::rsp, x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, native_stack_limit))));
+  a.jb(impl_->exhausted_noframe);
+  a.mov(x86::eax, x86::dword_ptr(kCtx, int32_t(offsetof(ExecContext, depth))));
+  a.cmp(x86::eax, x86::dword_ptr(kCtx, int32_t(offsetof(ExecContext, max_frames))));
+  a.jae(impl_->exhausted_noframe);
+  a.lea(kT1, x86::qword_ptr(kFp, int32_t(frame_slots * 8)));
+  a.cmp(kT1, x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, stack_end))));
+  a.ja(impl_->exhausted_noframe);
+  // frames[depth] = {null, fp, cur_func}; depth++; cur_func = self.
+  static_assert(sizeof(CallFrame) == 24);
+  a.mov(kT1, x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, frames))));
+  a.lea(x86::ecx, x86::ptr(x86::eax, x86::eax, 1));
+  a.lea(kT1, x86::ptr(kT1, x86::rcx, 3));
+  a.mov(x86::qword_ptr(kT1, 0), Imm(0));
+  a.mov(x86::qword_ptr(kT1, 8), kFp);
+  a.mov(x86::rcx, x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, cur_func))));
+  a.mov(x86::qword_ptr(kT1, 16), x86::rcx);
+  a.inc(x86::eax);
+  a.mov(x86::dword_ptr(kCtx, int32_t(offsetof(ExecContext, depth))), x86::eax);
+  a.mov(x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, cur_func))), x86::rdx);
+  // Zero the declared locals.
+  uint32_t n = (end_local_off - first_local_off) / 8;
+  if (n > 0) {
+    a.xor_(x86::eax, x86::eax);
+    if (n <= 16) {
+      for (uint32_t i = 0; i < n; ++i) a.mov(slot(int32_t(first_local_off + 8 * i)), x86::rax);
+    } else {
+      a.lea(x86::rdi, slot(int32_t(first_local_off)));
+      a.mov(x86::ecx, Imm(n));
+      a.rep().stosq();
+    }
+  }
+  impl_->memory = memory;
+  impl_->has_memory = memory != nullptr;
+  if (memory) {
+    a.mov(kMem, Imm(reinterpret_cast<uint64_t>(memory)));
+    if (impl_->bounds == BoundsMode::Explicit) a.mov(kMemSize, x86::qword_ptr(kMem, int32_t(offsetof(Memory, size_))));
+    a.mov(kMem, x86::qword_ptr(kMem, int32_t(offsetof(Memory, base_))));
+  }
+}
+
+void Masm::reload_memory() {
+  if (!impl_->has_memory || impl_->bounds != BoundsMode::Explicit) return;
+  auto& a = impl_->a;
+  a.mov(kMemSize, Imm(reinterpret_cast<uint64_t>(impl_->memory)));
+  a.mov(kMemSize, x86::qword_ptr(kMemSize, int32_t(offsetof(Memory, size_))));
+}
+
+void Masm::return_ok() {
+  impl_->a.xor_(x86::eax, x86::eax);
+  impl_->a.jmp(impl_->epilogue);
+}
+
+Label Masm::trap_label(TrapKind kind) {
+  auto& stub = impl_->trap_stubs[unsigned(kind)];
+  if (!stub.isValid()) stub = impl_->a.newLabel();
+  Label l{uint32_t(impl_->labels.size())};
+  impl_->labels.push_back(stub);
+  return l;
+}
+
+void Masm::finish() {
+  auto& a = impl_->a;
+  for (unsigned k = 0; k < 32; ++k) {
+    if (!impl_->trap_stubs[k].isValid()) continue;
+    a.bind(impl_->trap_stubs[k]);
+    a.mov(x86::rdi, kCtx);
+    a.mov(x86::esi, Imm(k));
+    a.mov(kT1, Imm(reinterpret_cast<uint64_t>(&jit_record_trap)));
+    a.call(kT1);
+    a.jmp(impl_->epilogue);
+  }
+  a.bind(impl_->exhausted_noframe);
+  a.mov(x86::rdi, kCtx);
+  a.mov(x86::esi, Imm(unsigned(TrapKind::StackExhausted)));
+  a.mov(kT1, Imm(reinterpret_cast<uint64_t>(&jit_record_trap_noframe)));
+  a.call(kT1);
+  a.jmp(impl_->epilogue_noframe);
+
+  // Epilogue: eax holds the result (0 or a TrapKind).
+  a.bind(impl_->epilogue);
+  a.mov(x86::ecx, x86::dword_ptr(kCtx, int32_t(offsetof(ExecContext, depth))));
+  a.dec(x86::ecx);
+  a.mov(x86::dword_ptr(kCtx, int32_t(offsetof(ExecContext, depth))), x86::ecx);
+  a.mov(kT1, x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, frames))));
+  a.lea(x86::ecx, x86::ptr(x86::ecx, x86::ecx, 1));
+  a.mov(kT1, x86::ptr(kT1, x86::rcx, 3, 16));
+  a.mov(x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, cur_func))), kT1);
+  a.bind(impl_->epilogue_noframe);
+  a.pop(x86::r15);
+  a.pop(x86::r14);
+  a.pop(x86::r13);
+  a.pop(x86::r12);
+  a.pop(x86::rbx);
+  a.ret();
+}
+
+// ------------------------------------------------------------ labels
+
+Label Masm::new_label() {
+  Label l{uint32_t(impl_->labels.size())};
+  impl_->labels.push_back(impl_->a.newLabel());
+  return l;
+}
+void Masm::bind(Label l) { impl_->a.bind(impl_->L(l)); }
+void Masm::jmp(Label l) { impl_->a.jmp(impl_->L(l)); }
+void Masm::jmp_back(Label l) {
+  auto& a = impl_->a;
+  a.cmp(x86::byte_ptr(kCtx, int32_t(offsetof(ExecContext, interrupt))), Imm(0));
+  a.jne(impl_->L(trap_label(TrapKind::Interrupted)));
+  a.jmp(impl_->L(l));
+}
+void Masm::br_cmp(Cond c, W w, Reg ra, Opnd b, Label l) {
+  auto& a = impl_->a;
+  impl_->with_rhs(w, b, [&](const asmjit::Operand& rhs) { a.emit(x86::Inst::kIdCmp, gpn(w, ra), rhs); });
+  a.j(cc(c), impl_->L(l));
+}
+void Masm::br_test(bool nz, W w, Reg r, Label l) {
+  auto& a = impl_->a;
+  a.test(gpn(w, r), gpn(w, r));
+  nz ? a.jnz(impl_->L(l)) : a.jz(impl_->L(l));
+}
+void Masm::br_fcmp(FCond c, FW w, Reg ra, Reg rb, Label l, bool neg) {
+  auto& a = impl_->a;
+  // ucomis sets ZF,PF,CF = 1,1,1 for unordered. Lt/Le are tested as Gt/Ge
+  // with swapped operands so that unordered is "false" without a parity test.
+  x86::Xmm x = xmm(ra), y = xmm(rb);
+  auto ucomi = [&](const x86::Xmm& p, const x86::Xmm& q) { w == FW::F32 ? a.ucomiss(p, q) : a.ucomisd(p, q); };
+  asmjit::Label skip = a.newLabel();
+  switch (c) {
+    case FCond::Eq:
+      ucomi(x, y);
+      if (!neg) { a.jp(skip); a.je(impl_->L(l)); } else { a.jp(impl_->L(l)); a.jne(impl_->L(l)); }
+      break;
+    case FCond::Ne:
+      ucomi(x, y);
+      if (!neg) { a.jp(impl_->L(l)); a.jne(impl_->L(l)); } else { a.jp(skip); a.je(impl_->L(l)); }
+      break;
+    case FCond::Gt: ucomi(x, y); neg ? a.jbe(impl_->L(l)) : a.ja(impl_->L(l)); break;
+    case FCond::Ge: ucomi(x, y); neg ? a.jb(impl_->L(l)) : a.jae(impl_->L(l)); break;
+    case FCond::Lt: ucomi(y, x); neg ? a.jbe(impl_->L(l)) : a.ja(impl_->L(l)); break;
+    case FCond::Le: ucomi(y, x); neg ? a.jb(impl_->L(l)) : a.jae(impl_->L(l)); break;
+  }
+  a.bind(skip);
+}
+void Masm::br_table(Reg index, const std::vector<Label>& targets) {
+  auto& a = impl_->a;
+  const uint32_t n = uint32_t(targets.size());
+  asmjit::Label table = a.newLabel();
+  a.mov(kT1.r32(), Imm(n - 1));
+  a.cmp(gp32(index), kT1.r32());
+  a.cmovb(kT1.r32(), gp32(index));
+  a.lea(kT2, x86::ptr(table));
+  a.movsxd(kT1, x86::dword_ptr(kT2, kT1, 2));
+  a.add(kT1, kT2);
+  a.jmp(kT1);
+  a.align(asmjit::AlignMode::kData, 4);
+  a.bind(table);
+  for (const Label& t : targets) a.embedLabelDelta(impl_->L(t), table, 4);
+}
+
+// ------------------------------------------------------------ moves
+
+void Masm::mov(W w, Reg dst, Opnd src) { impl_->load(w, gp64(dst), src); }
+void Masm::fmov(FW w, Reg dst, Opnd src) {
+  auto& a = impl_->a;
+  switch (src.kind) {
+    case Opnd::Kind::Reg:
+      if (src.reg != dst) a.movaps(xmm(dst), xmm(src.reg));
+      break;
+    case Opnd::Kind::Imm: impl_->fconst(xmm(dst), w, uint64_t(src.imm)); break;
+    case Opnd::Kind::Slot:
+      w == FW::F32 ? a.movss(xmm(dst), x86::dword_ptr(kFp, src.slot)) : a.movsd(xmm(dst), slot(src.slot));
+      break;
+  }
+}
+void Masm::store_slot(int32_t off, Opnd src) {
+  auto& a = impl_->a;
+  if (src.is_reg()) {
+    a.mov(slot(off), gp64(src.reg));
+  } else if (src.is_imm() && fits_i32(src.imm)) {
+    a.mov(slot(off), Imm(int32_t(src.imm)));
+  } else if (src.is_imm()) {
+    a.mov(kT1, Imm(src.imm));
+    a.mov(slot(off), kT1);
+  } else {
+    a.mov(kT1, slot(src.slot));
+    a.mov(slot(off), kT1);
+  }
+}
+void Masm::fstore_slot(int32_t off, Reg src, FW w) {
+  auto& a = impl_->a;
+  if (w == FW::F32) {
+    a.movd(kT1.r32(), xmm(src));
+    a.mov(slot(off), kT1);
+  } else {
+    a.movsd(slot(off), xmm(src));
+  }
+}
+void Masm::copy_slot(int32_t dst, int32_t src) {
+  impl_->a.mov(kT1, slot(src));
+  impl_->a.mov(slot(dst), kT1);
+}
+void Masm::mov_gp_from_fp(W w, Reg dst, Reg src) {
+  w == W::W32 ? impl_->a.movd(gp32(dst), xmm(src)) : impl_->a.movq(gp64(dst), xmm(src));
+}
+void Masm::mov_fp_from_gp(FW w, Reg dst, Reg src) {
+  w == FW::F32 ? impl_->a.movd(xmm(dst), gp32(src)) : impl_->a.movq(xmm(dst), gp64(src));
+}
+
+// ------------------------------------------------------------ integer ops
+
+void Masm::alu(AluOp op, W w, Reg dst, Opnd rhs) {
+  auto& a = impl_->a;
+  x86::Gp d = gpn(w, dst);
+  if (op == AluOp::Mul && rhs.is_imm()) {
+    if (w == W::W32 || fits_i32(rhs.imm)) {
+      a.imul(d, d, Imm(w == W::W32 ? int32_t(uint32_t(rhs.imm)) : int32_t(rhs.imm)));
+      return;
+    }
+  }
+  asmjit::InstId id = x86::Inst::kIdAdd;
+  switch (op) {
+    case AluOp::Add: id = x86::Inst::kIdAdd; break;
+    case AluOp::Sub: id = x86::Inst::kIdSub; break;
+    case AluOp::Mul: id = x86::Inst::kIdImul; break;
+    case AluOp::And: id = x86::Inst::kIdAnd; break;
+    case AluOp::Or: id = x86::Inst::kIdOr; break;
+    case AluOp::Xor: id = x86::Inst::kIdXor; break;
+  }
+  if (op == AluOp::Mul && rhs.is_imm()) {  // 64-bit immediate that does not fit
+    a.mov(kT1, Imm(rhs.imm));
+    a.imul(d, kT1);
+    return;
+  }
+  impl_->with_rhs(w, rhs, [&](const asmjit::Operand& r) { a.emit(id, d, r); });
+}
+
+void Masm::shift(ShiftOp op, W w, Reg dst, Opnd count) {
+  auto& a = impl_->a;
+  x86::Gp d = gpn(w, dst);
+  asmjit::InstId id = x86::Inst::kIdShl;
+  switch (op) {
+    case ShiftOp::Shl: id = x86::Inst::kIdShl; break;
+    case ShiftOp::ShrS: id = x86::Inst::kIdSar; break;
+    case ShiftOp::ShrU: id = x86::Inst::kIdShr; break;
+    case ShiftOp::Rotl: id = x86::Inst::kIdRol; break;
+    case ShiftOp::Rotr: id = x86::Inst::kIdRor; break;
+  }
+  if (count.is_imm()) {
+    a.emit(id, d, Imm(int(count.imm & (w == W::W32 ? 31 : 63))));
+  } else {
+    a.emit(id, d, x86::cl);  // the compiler put the count in rcx
+  }
+}
+
+void Masm::divrem(DivOp op, W w, Reg dst, Reg lhs, Reg rhs, Label div0, Label ovf) {
+  auto& a = impl_->a;
+  x86::Gp r = gpn(w, rhs);
+  x86::Gp ax = w == W::W64 ? x86::Gp(x86::rax) : x86::Gp(x86::eax);
+  x86::Gp dx = w == W::W64 ? x86::Gp(x86::rdx) : x86::Gp(x86::edx);
+  a.test(r, r);
+  a.jz(impl_->L(div0));
+  a.mov(ax, gpn(w, lhs));
+  asmjit::Label done = a.newLabel();
+  const bool is_signed = op == DivOp::DivS || op == DivOp::RemS;
+  if (is_signed) {
+    asmjit::Label normal = a.newLabel();
+    a.cmp(r, Imm(-1));
+    a.jne(normal);
+    if (op == DivOp::DivS) {
+      // INT_MIN / -1 overflows; anything else / -1 is a negation.
+      if (w == W::W64) {
+        a.mov(kT1, Imm(INT64_MIN));
+        a.cmp(ax, kT1);
+      } else {
+        a.cmp(ax, Imm(INT32_MIN));
+      }
+      a.je(impl_->L(ovf));
+      a.neg(ax);
+      a.mov(gpn(w, dst), ax);
+    } else {
+      a.xor_(gp32(dst), gp32(dst));  // x rem -1 == 0
+    }
+    a.jmp(done);
+    a.bind(normal);
+    w == W::W64 ? a.cqo() : a.cdq();
+    a.idiv(r);
+  } else {
+    a.xor_(x86::edx, x86::edx);
+    a.div(r);
+  }
+  if (op == DivOp::DivS || op == DivOp::DivU) {
+    a.mov(gpn(w, dst), ax);
+  } else {
+    a.mov(gpn(w, dst), dx);
+  }
+  a.bind(done);
+}
+
+void Masm::clz(W w, Reg dst, Reg src) {
+  auto& a = impl_->a;
+  a.bsr(gpn(w, dst), gpn(w, src));
+  a.mov(kT1.r32(), Imm(w == W::W32 ? 63 : 127));
+  a.cmovz(gpn(w, dst), gpn(w, kT1.id()));
+  a.xor_(gpn(w, dst), Imm(w == W::W32 ? 31 : 63));
+}
+void Masm::ctz(W w, Reg dst, Reg src) {
+  auto& a = impl_->a;
+  a.bsf(gpn(w, dst), gpn(w, src));
+  a.mov(kT1.r32(), Imm(w == W::W32 ? 32 : 64));
+  a.cmovz(gpn(w, dst), gpn(w, kT1.id()));
+}
+void Masm::popcnt(W w, Reg dst, Reg src) { impl_->a.popcnt(gpn(w, dst), gpn(w, src)); }
+void Masm::eqz(W w, Reg dst, Reg src) {
+  auto& a = impl_->a;
+  a.test(gpn(w, src), gpn(w, src));
+  a.sete(gp8(dst));
+  a.movzx(gp32(dst), gp8(dst));
+}
+void Masm::set_cmp(Cond c, W w, Reg dst, Reg ra, Opnd b) {
+  auto& a = impl_->a;
+  impl_->with_rhs(w, b, [&](const asmjit::Operand& rhs) { a.emit(x86::Inst::kIdCmp, gpn(w, ra), rhs); });
+  a.set(cc(c), gp8(dst));
+  a.movzx(gp32(dst), gp8(dst));
+}
+void Masm::sign_extend(uint8_t from, W to, Reg dst, Reg src) {
+  auto& a = impl_->a;
+  if (from == 8) {
+    a.movsx(gpn(to, dst), gp8(src));
+  } else if (from == 16) {
+    a.movsx(gpn(to, dst), gp16(src));
+  } else {
+    a.movsxd(gp64(dst), gp32(src));
+  }
+  if (to == W::W32) a.mov(gp32(dst), gp32(dst));  // keep the upper half zero
+}
+void Masm::zero_extend32(Reg dst, Reg src) { impl_->a.mov(gp32(dst), gp32(src)); }
+void Masm::select(W w, Reg dst, Opnd b, Reg cond) {
+  auto& a = impl_->a;
+  a.test(gp32(cond), gp32(cond));
+  if (b.is_reg()) {
+    a.cmovz(gpn(w, dst), gpn(w, b.reg));
+  } else if (b.is_slot()) {
+    a.cmovz(gpn(w, dst), w == W::W64 ? slot(b.slot) : x86::dword_ptr(kFp, b.slot));
+  } else {
+    impl_->load(w, kT1, b);
+    a.test(gp32(cond), gp32(cond));
+    a.cmovz(gpn(w, dst), gpn(w, kT1.id()));
+  }
+}
+void Masm::fselect(FW w, Reg dst, Reg b, Reg cond) {
+  auto& a = impl_->a;
+  asmjit::Label keep = a.newLabel();
+  a.test(gp32(cond), gp32(cond));
+  a.jnz(keep);
+  a.movaps(xmm(dst), xmm(b));
+  a.bind(keep);
+}
+
+// ------------------------------------------------------------ floats
+
+void Masm::fbin(FBinOp op, FW w, Reg dst, Reg rhs) {
+  auto& a = impl_->a;
+  x86::Xmm d = xmm(dst), r = xmm(rhs);
+  const bool s = w == FW::F32;
+  switch (op) {
+    case FBinOp::Add: s ? a.addss(d, r) : a.addsd(d, r); return;
+    case FBinOp::Sub: s ? a.subss(d, r) : a.subsd(d, r); return;
+    case FBinOp::Mul: s ? a.mulss(d, r) : a.mulsd(d, r); return;
+    case FBinOp::Div: s ? a.divss(d, r) : a.divsd(d, r); return;
+    case FBinOp::Min:
+    case FBinOp::Max: {
+      asmjit::Label nan = a.newLabel(), normal = a.newLabel(), done = a.newLabel();
+      s ? a.ucomiss(d, r) : a.ucomisd(d, r);
+      a.jp(nan);
+      a.jne(normal);
+      // Equal: merge sign bits (min(-0, +0) = -0, max(-0, +0) = +0).
+      if (op == FBinOp::Min) a.orps(d, r); else a.andps(d, r);
+      a.jmp(done);
+      a.bind(nan);
+      s ? a.addss(d, r) : a.addsd(d, r);
+      a.jmp(done);
+      a.bind(normal);
+      if (op == FBinOp::Min) s ? a.minss(d, r) : a.minsd(d, r);
+      else s ? a.maxss(d, r) : a.maxsd(d, r);
+      a.bind(done);
+      return;
+    }
+    case FBinOp::Copysign: {
+      if (s) {
+        a.movd(kT1.r32(), d);
+        a.movd(kT2.r32(), r);
+        a.and_(kT1.r32(), Imm(0x7fffffff));
+        a.and_(kT2.r32(), Imm(int32_t(0x80000000u)));
+        a.or_(kT1.r32(), kT2.r32());
+        a.movd(d, kT1.r32());
+      } else {
+        a.movq(kT1, d);
+        a.movq(kT2, r);
+        a.btr(kT1, Imm(63));
+        a.shr(kT2, Imm(63));
+        a.shl(kT2, Imm(63));
+        a.or_(kT1, kT2);
+        a.movq(d, kT1);
+      }
+      return;
+    }
+  }
+}
+
+void Masm::fun(FUnOp op, FW w, Reg dst, Reg src) {
+  auto& a = impl_->a;
+  x86::Xmm d = xmm(dst), s = xmm(src);
+  const bool f32 = w == FW::F32;
+  auto round = [&](int mode) { f32 ? a.roundss(d, s, Imm(mode | 8)) : a.roundsd(d, s, Imm(mode | 8)); };
+  switch (op) {
+    case FUnOp::Abs:
+    case FUnOp::Neg:
+      if (f32) {
+        a.movd(kT1.r32(), s);
+        op == FUnOp::Abs ? a.and_(kT1.r32(), Imm(0x7fffffff)) : a.xor_(kT1.r32(), Imm(int32_t(0x80000000u)));
+        a.movd(d, kT1.r32());
+      } else {
+        a.movq(kT1, s);
+        op == FUnOp::Abs ? a.btr(kT1, Imm(63)) : a.btc(kT1, Imm(63));
+        a.movq(d, kT1);
+      }
+      return;
+    case FUnOp::Sqrt: f32 ? a.sqrtss(d, s) : a.sqrtsd(d, s); return;
+    case FUnOp::Nearest: round(0); return;
+    case FUnOp::Floor: round(1); return;
+    case FUnOp::Ceil: round(2); return;
+    case FUnOp::Trunc: round(3); return;
+  }
+}
+
+void Masm::set_fcmp(FCond c, FW w, Reg dst, Reg ra, Reg rb) {
+  auto& a = impl_->a;
+  x86::Xmm x = xmm(ra), y = xmm(rb);
+  auto ucomi = [&](const x86::Xmm& p, const x86::Xmm& q) { w == FW::F32 ? a.ucomiss(p, q) : a.ucomisd(p, q); };
+  x86::Gp d8 = gp8(dst);
+  switch (c) {
+    case FCond::Eq:
+      ucomi(x, y);
+      a.sete(d8);
+      a.setnp(kT1.r8());
+      a.and_(d8, kT1.r8());
+      break;
+    case FCond::Ne:
+      ucomi(x, y);
+      a.setne(d8);
+      a.setp(kT1.r8());
+      a.or_(d8, kT1.r8());
+      break;
+    case FCond::Gt: ucomi(x, y); a.seta(d8); break;
+    case FCond::Ge: ucomi(x, y); a.setae(d8); break;
+    case FCond::Lt: ucomi(y, x); a.seta(d8); break;
+    case FCond::Le: ucomi(y, x); a.setae(d8); break;
+  }
+  a.movzx(gp32(dst), d8);
+}
+
+namespace {
+// Range checks for float->int truncation: valid iff lo < x < hi (with
+// lo_inclusive making the lower bound >=).
+struct TruncRange {
+  double lo, hi;
+  bool lo_inclusive;
+};
+TruncRange trunc_range(bool to64, bool is_signed, bool from32) {
+  if (!to64) {
+    if (is_signed) return from32 ? TruncRange{-2147483648.0, 2147483648.0, true} : TruncRange{-2147483649.0, 2147483648.0, false};
+    return {-1.0, 4294967296.0, false};
+  }
+  if (is_signed) return {-9223372036854775808.0, 9223372036854775808.0, true};
+  return {-1.0, 18446744073709551616.0, false};
+}
+}  // namespace
+
+void Masm::convert(Op op, Reg dst, Reg src, Label invalid, Label overflow) {
+  auto& a = impl_->a;
+  auto fbits = [](double v, bool f32) -> uint64_t {
+    if (f32) {
+      float f = float(v);
+      uint32_t b;
+      std::memcpy(&b, &f, 4);
+      return b;
+    }
+    uint64_t b;
+    std::memcpy(&b, &v, 8);
+    return b;
+  };
+  auto ucomi = [&](bool f32, const x86::Xmm& p, const x86::Xmm& q) { f32 ? a.ucomiss(p, q) : a.ucomisd(p, q); };
+  // Truncation from float to int of the given shape. sat: saturate instead of trapping.
+  auto trunc = [&](bool to64, bool is_signed, bool f32, bool sat) {
+    x86::Xmm s = xmm(src);
+    TruncRange r = trunc_range(to64, is_signed, f32);
+    x86::Gp d64 = gp64(dst);
+    asmjit::Label done = a.newLabel(), in_range = a.newLabel();
+    asmjit::Label nan_l = a.newLabel(), low_l = a.newLabel(), high_l = a.newLabel();
+    ucomi(f32, s, s);
+    a.jp(nan_l);
+    impl_->fconst(kF1, f32 ? FW::F32 : FW::F64, fbits(r.lo, f32));
+    ucomi(f32, s, kF1);  // s ? lo
+    r.lo_inclusive ? a.jb(low_l) : a.jbe(low_l);
+    impl_->fconst(kF1, f32 ? FW::F32 : FW::F64, fbits(r.hi, f32));
+    ucomi(f32, s, kF1);
+    a.jae(high_l);
+    a.bind(in_range);
+    if (to64 && !is_signed) {
+      // Values >= 2^63 need the subtract-and-flip trick.
+      asmjit::Label small = a.newLabel();
+      impl_->fconst(kF1, f32 ? FW::F32 : FW::F64, fbits(9223372036854775808.0, f32));
+      ucomi(f32, s, kF1);
+      a.jb(small);
+      if (f32) {
+        a.movaps(kF2, s);
+        a.subss(kF2, kF1);
+        a.cvttss2si(d64, kF2);
+      } else {
+        a.movaps(kF2, s);
+        a.subsd(kF2, kF1);
+        a.cvttsd2si(d64, kF2);
+      }
+      a.btc(d64, Imm(63));
+      a.jmp(done);
+      a.bind(small);
+    }
+    if (to64 || !is_signed) {
+      f32 ? a.cvttss2si(d64, s) : a.cvttsd2si(d64, s);
+      if (!to64) a.mov(gp32(dst), gp32(dst));
+    } else {
+      f32 ? a.cvttss2si(gp32(dst), s) : a.cvttsd2si(gp32(dst), s);
+    }
+    a.jmp(done);
+    // Out-of-line cases.
+    a.bind(nan_l);
+    if (sat) {
+      a.xor_(gp32(dst), gp32(dst));
+      a.jmp(done);
+    } else {
+      a.jmp(impl_->L(invalid));
+    }
+    a.bind(low_l);
+    if (sat) {
+      if (!is_signed) a.xor_(gp32(dst), gp32(dst));
+      else if (to64) a.mov(d64, Imm(INT64_MIN));
+      else a.mov(gp32(dst), Imm(uint32_t(INT32_MIN)));
+      a.jmp(done);
+    } else {
+      a.jmp(impl_->L(overflow));
+    }
+    a.bind(high_l);
+    if (sat) {
+      if (to64) a.mov(d64, Imm(is_signed ? INT64_MAX : int64_t(-1)));
+      else a.mov(gp32(dst), Imm(is_signed ? uint32_t(INT32_MAX) : UINT32_MAX));
+      a.jmp(done);
+    } else {
+      a.jmp(impl_->L(overflow));
+    }
+    a.bind(done);
+  };
+  // Integer to float.
+  auto convert_int = [&](bool from64, bool is_signed, bool f32) {
+    x86::Xmm d = xmm(dst);
+    a.xorps(d, d);
+    if (!from64) {
+      if (is_signed) {
+        f32 ? a.cvtsi2ss(d, gp32(src)) : a.cvtsi2sd(d, gp32(src));
+      } else {
+        a.mov(kT1.r32(), gp32(src));
+        f32 ? a.cvtsi2ss(d, kT1) : a.cvtsi2sd(d, kT1);
+      }
+      return;
+    }
+    if (is_signed) {
+      f32 ? a.cvtsi2ss(d, gp64(src)) : a.cvtsi2sd(d, gp64(src));
+      return;
+    }
+    asmjit::Label big = a.newLabel(), done = a.newLabel();
+    a.test(gp64(src), gp64(src));
+    a.js(big);
+    f32 ? a.cvtsi2ss(d, gp64(src)) : a.cvtsi2sd(d, gp64(src));
+    a.jmp(done);
+    a.bind(big);
+    // Halve with round-to-odd, convert, double.
+    a.mov(kT1, gp64(src));
+    a.mov(kT2, gp64(src));
+    a.shr(kT1, Imm(1));
+    a.and_(kT2.r32(), Imm(1));
+    a.or_(kT1, kT2);
+    if (f32) {
+      a.cvtsi2ss(d, kT1);
+      a.addss(d, d);
+    } else {
+      a.cvtsi2sd(d, kT1);
+      a.addsd(d, d);
+    }
+    a.bind(done);
+  };
+  switch (op) {
+    case Op::i32_trunc_f32_s: trunc(false, true, true, false); return;
+    case Op::i32_trunc_f32_u: trunc(false, false, true, false); return;
+    case Op::i32_trunc_f64_s: trunc(false, true, false, false); return;
+    case Op::i32_trunc_f64_u: trunc(false, false, false, false); return;
+    case Op::i64_trunc_f32_s: trunc(true, true, true, false); return;
+    case Op::i64_trunc_f32_u: trunc(true, false, true, false); return;
+    case Op::i64_trunc_f64_s: trunc(true, true, false, false); return;
+    case Op::i64_trunc_f64_u: trunc(true, false, false, false); return;
+    case Op::i32_trunc_sat_f32_s: trunc(false, true, true, true); return;
+    case Op::i32_trunc_sat_f32_u: trunc(false, false, true, true); return;
+    case Op::i32_trunc_sat_f64_s: trunc(false, true, false, true); return;
+    case Op::i32_trunc_sat_f64_u: trunc(false, false, false, true); return;
+    case Op::i64_trunc_sat_f32_s: trunc(true, true, true, true); return;
+    case Op::i64_trunc_sat_f32_u: trunc(true, false, true, true); return;
+    case Op::i64_trunc_sat_f64_s: trunc(true, true, false, true); return;
+    case Op::i64_trunc_sat_f64_u: trunc(true, false, false, true); return;
+    case Op::f32_convert_i32_s: convert_int(false, true, true); return;
+    case Op::f32_convert_i32_u: convert_int(false, false, true); return;
+    case Op::f32_convert_i64_s: convert_int(true, true, true); return;
+    case Op::f32_convert_i64_u: convert_int(true, false, true); return;
+    case Op::f64_convert_i32_s: convert_int(false, true, false); return;
+    case Op::f64_convert_i32_u: convert_int(false, false, false); return;
+    case Op::f64_convert_i64_s: convert_int(true, true, false); return;
+    case Op::f64_convert_i64_u: convert_int(true, false, false); return;
+    case Op::f32_demote_f64: a.cvtsd2ss(xmm(dst), xmm(src)); return;
+    case Op::f64_promote_f32: a.cvtss2sd(xmm(dst), xmm(src)); return;
+    default: return;
+  }
+}
+
+// ------------------------------------------------------------ memory
+
+void Masm::load(Op op, Reg dst, Reg addr, uint32_t offset, Label oob) {
+  auto& a = impl_->a;
+  x86::Mem m = impl_->heap(addr, offset, op_info(op).access_bytes, oob, this);
+  switch (op) {
+    case Op::i32_load: m.setSize(4); a.mov(gp32(dst), m); break;
+    case Op::i64_load: m.setSize(8); a.mov(gp64(dst), m); break;
+    case Op::f32_load: m.setSize(4); a.movss(xmm(dst), m); break;
+    case Op::f64_load: m.setSize(8); a.movsd(xmm(dst), m); break;
+    case Op::i32_load8_s: m.setSize(1); a.movsx(gp32(dst), m); break;
+    case Op::i32_load8_u: m.setSize(1); a.movzx(gp32(dst), m); break;
+    case Op::i32_load16_s: m.setSize(2); a.movsx(gp32(dst), m); break;
+    case Op::i32_load16_u: m.setSize(2); a.movzx(gp32(dst), m); break;
+    case Op::i64_load8_s: m.setSize(1); a.movsx(gp64(dst), m); break;
+    case Op::i64_load8_u: m.setSize(1); a.movzx(gp32(dst), m); break;
+    case Op::i64_load16_s: m.setSize(2); a.movsx(gp64(dst), m); break;
+    case Op::i64_load16_u: m.setSize(2); a.movzx(gp32(dst), m); break;
+    case Op::i64_load32_s: m.setSize(4); a.movsxd(gp64(dst), m); break;
+    case Op::i64_load32_u: m.setSize(4); a.mov(gp32(dst), m); break;
+    default: break;
+  }
+  if (op == Op::i32_load8_s || op == Op::i32_load16_s) a.mov(gp32(dst), gp32(dst));
+}
+
+void Masm::store(Op op, Reg addr, Opnd value, uint32_t offset, Label oob) {
+  auto& a = impl_->a;
+  const uint32_t size = op_info(op).access_bytes;
+  x86::Mem m = impl_->heap(addr, offset, size, oob, this);
+  m.setSize(size);
+  if (op == Op::f32_store || op == Op::f64_store) {
+    if (value.is_reg() && is_fp(value.reg)) {
+      op == Op::f32_store ? a.movss(m, xmm(value.reg)) : a.movsd(m, xmm(value.reg));
+      return;
+    }
+  }
+  if (value.is_imm() && (size < 8 || fits_i32(value.imm))) {
+    int64_t v = value.imm;
+    switch (size) {
+      case 1: a.mov(m, Imm(int8_t(v))); break;
+      case 2: a.mov(m, Imm(int16_t(v))); break;
+      case 4: a.mov(m, Imm(int32_t(v))); break;
+      default: a.mov(m, Imm(int32_t(v))); break;
+    }
+    return;
+  }
+  x86::Gp v;
+  if (value.is_reg()) {
+    v = gp64(value.reg);
+  } else {
+    impl_->load(W::W64, kT1, value);
+    v = kT1;
+  }
+  switch (size) {
+    case 1: a.mov(m, v.r8()); break;
+    case 2: a.mov(m, v.r16()); break;
+    case 4: a.mov(m, v.r32()); break;
+    default: a.mov(m, v.r64()); break;
+  }
+}
+
+// ------------------------------------------------------------ globals
+
+void Masm::global_get(Global* g, Reg dst, bool fp, FW fw) {
+  auto& a = impl_->a;
+  a.mov(kT1, Imm(reinterpret_cast<uint64_t>(&g->bits)));
+  if (fp)
+    fw == FW::F32 ? a.movss(xmm(dst), x86::dword_ptr(kT1)) : a.movsd(xmm(dst), x86::qword_ptr(kT1));
+  else
+    a.mov(gp64(dst), x86::qword_ptr(kT1));
+}
+void Masm::global_set(Global* g, Opnd value, bool fp, FW fw) {
+  auto& a = impl_->a;
+  a.mov(kT1, Imm(reinterpret_cast<uint64_t>(&g->bits)));
+  if (fp) {
+    if (fw == FW::F32) {
+      a.movd(kT2.r32(), xmm(value.reg));
+      a.mov(x86::qword_ptr(kT1), kT2);
+    } else {
+      a.movsd(x86::qword_ptr(kT1), xmm(value.reg));
+    }
+    return;
+  }
+  if (value.is_imm() && fits_i32(value.imm)) {
+    a.mov(x86::qword_ptr(kT1), Imm(int32_t(value.imm)));
+  } else {
+    impl_->load(W::W64, kT2, value);
+    a.mov(x86::qword_ptr(kT1), kT2);
+  }
+}
+
+// ------------------------------------------------------------ calls
+
+namespace {
+void call_and_check(Masm::Impl& im) {
+  auto& a = im.a;
+  a.test(x86::eax, x86::eax);
+  a.jnz(im.epilogue);
+}
+}  // namespace
+
+void Masm::call_wasm(Function* callee, int32_t argbase) {
+  auto& a = impl_->a;
+  a.mov(x86::rdi, kCtx);
+  a.lea(x86::rsi, slot(argbase));
+  a.mov(x86::rdx, Imm(reinterpret_cast<uint64_t>(callee)));
+  a.call(x86::qword_ptr(x86::rdx, int32_t(offsetof(Function, entry))));
+  call_and_check(*impl_);
+  reload_memory();
+}
+
+void Masm::call_indirect(Table* table, uint32_t sig_id, Reg index, int32_t argbase) {
+  auto& a = impl_->a;
+  a.mov(x86::edx, gp32(index));
+  a.mov(x86::rdi, kCtx);
+  a.mov(x86::rsi, Imm(reinterpret_cast<uint64_t>(table)));
+  a.mov(x86::ecx, Imm(sig_id));
+  a.mov(kT1, Imm(reinterpret_cast<uint64_t>(&jit_resolve_indirect)));
+  a.call(kT1);
+  asmjit::Label ok = a.newLabel();
+  a.test(x86::rax, x86::rax);
+  a.jnz(ok);
+  a.mov(x86::eax, x86::dword_ptr(kCtx, int32_t(offsetof(ExecContext, pending_trap))));
+  a.jmp(impl_->epilogue);
+  a.bind(ok);
+  a.mov(x86::rdx, x86::rax);
+  a.mov(x86::rdi, kCtx);
+  a.lea(x86::rsi, slot(argbase));
+  a.call(x86::qword_ptr(x86::rdx, int32_t(offsetof(Function, entry))));
+  call_and_check(*impl_);
+  reload_memory();
+}
+
+void Masm::call_runtime(const void* fn, uint64_t a0, uint64_t a1, uint64_t a2) {
+  auto& a = impl_->a;
+  a.mov(x86::rdi, kCtx);
+  a.mov(x86::rsi, kFp);
+  a.mov(x86::rdx, Imm(a0));
+  a.mov(x86::rcx, Imm(a1));
+  a.mov(x86::r8, Imm(a2));
+  a.mov(kT1, Imm(reinterpret_cast<uint64_t>(fn)));
+  a.call(kT1);
+  call_and_check(*impl_);
+  reload_memory();
+}
+
+size_t Masm::size() {
+  impl_->code.flatten();
+  impl_->code.resolveUnresolvedLinks();
+  return impl_->code.codeSize();
+}
+
+bool Masm::emit_to(uint8_t* dst, size_t capacity) {
+  auto& code = impl_->code;
+  if (code.relocateToBase(reinterpret_cast<uint64_t>(dst)) != asmjit::kErrorOk) return false;
+  if (code.codeSize() > capacity) return false;
+  return code.copyFlattenedData(dst, capacity) == asmjit::kErrorOk;
+}
+
+}  // namespace brisk::jit
