@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/module_decoder.h"
+#include "jit/jit_runtime.h"
 #include "runtime/objects.h"
 #include "runtime/store.h"
 #include "wasi/wasi.h"
@@ -49,8 +50,10 @@ void print_run_help() {
       "(with --invoke: to the function, as numbers).\n"
       "\n"
       "Options:\n"
-      "  --mode=interp|jit|tiered   execution tier (default: interp; jit and tiered\n"
-      "                             are reported unavailable until they are built)\n"
+      "  --mode=interp|jit|tiered   execution tier (default: interp): the interpreter,\n"
+      "                             the baseline JIT for every function, or the\n"
+      "                             interpreter with hot functions moved to the JIT\n"
+      "  --tier-up-threshold=N      tiered mode: calls before a function is compiled\n"
       "  --bounds=guard|explicit    memory bounds checks: guard pages and a fault\n"
       "                             handler (default), or explicit checks in code\n"
       "  --dir=HOST[::GUEST]        preopen directory HOST, visible to the guest as\n"
@@ -75,6 +78,7 @@ struct RunOptions {
   std::string invoke;
   bool has_invoke = false;
   bool stats = false;
+  uint32_t tier_up_threshold = 0;
   std::string file;
   std::vector<std::string> args;
 };
@@ -207,6 +211,12 @@ int parse_run_options(int argc, char** argv, RunOptions* o) {
     } else if (take_option(argc, argv, &i, "--invoke", &v)) {
       o->invoke = v;
       o->has_invoke = true;
+    } else if (take_option(argc, argv, &i, "--tier-up-threshold", &v)) {
+      uint32_t n = 0;
+      auto r = std::from_chars(v.data(), v.data() + v.size(), n);
+      if (r.ec != std::errc() || r.ptr != v.data() + v.size() || n == 0)
+        return usage_error("bad --tier-up-threshold '" + v + "' (expected a positive integer)");
+      o->tier_up_threshold = n;
     } else if (a == "--stats") {
       o->stats = true;
     } else {
@@ -245,8 +255,8 @@ int cmd_run(int argc, char** argv) {
   RunOptions o;
   int pr = parse_run_options(argc, argv, &o);
   if (pr != 0) return pr < 0 ? 0 : pr;
-  if (o.mode != ExecMode::Interp) {
-    std::fprintf(stderr, "error: mode '%s' is not available in this build (only interp)\n",
+  if (o.mode != ExecMode::Interp && !jit::jit_available()) {
+    std::fprintf(stderr, "error: mode '%s' is not available: this build or CPU has no JIT\n",
                  o.mode == ExecMode::Jit ? "jit" : "tiered");
     return kExitUsage;
   }
@@ -273,6 +283,7 @@ int cmd_run(int argc, char** argv) {
   EngineConfig cfg;
   cfg.mode = o.mode;
   cfg.bounds = o.bounds;
+  if (o.tier_up_threshold) cfg.tier_up_threshold = o.tier_up_threshold;
   Store store(cfg);
   Linker linker;
 
@@ -297,8 +308,19 @@ int cmd_run(int argc, char** argv) {
     if (o.stats) {
       auto t1 = std::chrono::steady_clock::now();
       auto ms = [](auto d) { return std::chrono::duration<double, std::milli>(d).count(); };
-      std::fprintf(stderr, "stats: wasm bytes %zu, decode+validate %.3f ms, total %.3f ms\n", wasm_size,
+      std::fprintf(stderr, "stats: module %zu bytes, decode+validate %.3f ms, total %.3f ms\n", wasm_size,
                    ms(t_decoded - t0), ms(t1 - t0));
+      const jit::JitStats& js = store.code_arena().stats;
+      if (js.functions) {
+        double mbps = js.compile_seconds > 0 ? js.wasm_bytes / js.compile_seconds / 1e6 : 0;
+        std::fprintf(stderr,
+                     "stats: jit compiled %llu functions, %llu wasm code bytes -> %llu machine code bytes, "
+                     "%.3f ms compiling (%.1f MB/s)\n",
+                     (unsigned long long)js.functions, (unsigned long long)js.wasm_bytes,
+                     (unsigned long long)js.code_bytes, js.compile_seconds * 1e3, mbps);
+      }
+      if (o.mode == ExecMode::Tiered)
+        std::fprintf(stderr, "stats: tier-ups %llu\n", (unsigned long long)js.tier_ups);
     }
     return code;
   };

@@ -25,6 +25,9 @@ struct InterpCode {
   uint32_t num_locals = 0;   // params included
   uint32_t num_results = 0;
   uint32_t frame_slots = 0;  // locals + max operand stack
+  // Code offset of each loop header, by loop index (the order in which the
+  // walker visits loops; the JIT numbers its OSR entries the same way).
+  std::vector<uint32_t> loop_headers;
 };
 
 struct CallFrame {

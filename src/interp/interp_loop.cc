@@ -14,6 +14,8 @@
 
 #include "interp/interp.h"
 #include "interp/interp_ops.h"
+#include "jit/jit_runtime.h"
+#include "jit/tuning.h"
 #include "runtime/fault_handler.h"
 #include "runtime/runtime_ops.h"
 
@@ -256,12 +258,12 @@ TrapKind run(ExecContext* ctx, Function* entry, uint64_t* entry_fp, void** expor
 
   // Fused compare-and-branch: a, b, rel32 (20 bytes) or a, rel32, imm64
   // (24 bytes). Taken backward branches check for interruption.
-#define TAKE_BRANCH(rel)                                                            \
-  do {                                                                              \
-    int32_t r_ = int32_t(rel);                                                      \
-    if (r_ < 0 && ctx->interrupt.load(std::memory_order_relaxed)) TRAP(Interrupted); \
-    pc += r_;                                                                       \
-    DISPATCH();                                                                     \
+#define TAKE_BRANCH(rel)                                  \
+  do {                                                    \
+    int32_t r_ = int32_t(rel);                            \
+    pc += r_;                                             \
+    if (r_ < 0 && --func->budget <= 0) goto L_backedge;   \
+    DISPATCH();                                           \
   } while (0)
 #define CMP(name, IN, expr)                                  \
   BT_##name : {                                              \
@@ -309,7 +311,6 @@ TrapKind run(ExecContext* ctx, Function* entry, uint64_t* entry_fp, void** expor
 #include "interp/compare_ops.inc"
 #undef CMP
 #undef EQZ
-#undef TAKE_BRANCH
 
 X_copy : {
   *SLOT(O(0)) = *SLOT(O(1));
@@ -326,28 +327,18 @@ X_br : {
   DISPATCH();
 }
 X_br_loop : {
-  if (ctx->interrupt.load(std::memory_order_relaxed)) TRAP(Interrupted);
   pc += int32_t(O(0));
+  if (--func->budget <= 0) goto L_backedge;
   DISPATCH();
 }
 X_br_if : {
-  if (get_u32(SLOT(O(0))) != 0) {
-    int32_t rel = int32_t(O(1));
-    if (rel < 0 && ctx->interrupt.load(std::memory_order_relaxed)) TRAP(Interrupted);
-    pc += rel;
-  } else {
-    pc += 16;
-  }
+  if (get_u32(SLOT(O(0))) != 0) TAKE_BRANCH(O(1));
+  pc += 16;
   DISPATCH();
 }
 X_br_unless : {
-  if (get_u32(SLOT(O(0))) == 0) {
-    int32_t rel = int32_t(O(1));
-    if (rel < 0 && ctx->interrupt.load(std::memory_order_relaxed)) TRAP(Interrupted);
-    pc += rel;
-  } else {
-    pc += 16;
-  }
+  if (get_u32(SLOT(O(0))) == 0) TAKE_BRANCH(O(1));
+  pc += 16;
   DISPATCH();
 }
 X_br_table : {
@@ -453,6 +444,15 @@ L_do_call : {
     if (inst) RELOAD_MEM();
     DISPATCH();
   }
+  if (--callee->budget <= 0) {
+    if (ctx->interrupt.load(std::memory_order_relaxed)) TRAP(Interrupted);
+    const bool tiered = ctx->store->config().mode == ExecMode::Tiered;
+    if (tiered && jit::compile_function(callee)) {
+      ctx->store->code_arena().stats.tier_ups++;
+      goto L_do_call;  // now takes the JIT path above
+    }
+    callee->budget = tiered ? INT32_MAX : tuning::kBackedgeCheckPeriod;
+  }
   if (ctx->depth >= ctx->max_frames) TRAP(StackExhausted);
   InterpCode* code = callee->interp ? callee->interp : interp_prepare(callee);
   if (newfp + code->frame_slots > ctx->stack_end) TRAP(StackExhausted);
@@ -471,6 +471,41 @@ L_do_call : {
   DISPATCH();
 }
 
+  // A loop back-edge used up the function's budget: check for interruption,
+  // and in tiered mode move this activation into JIT code at the loop
+  // header (pc) by on-stack replacement.
+L_backedge : {
+  if (ctx->interrupt.load(std::memory_order_relaxed)) TRAP(Interrupted);
+  if (ctx->store->config().mode != ExecMode::Tiered) {
+    func->budget = tuning::kBackedgeCheckPeriod;
+    DISPATCH();
+  }
+  const InterpCode* code = func->interp;
+  const uint32_t off = uint32_t(pc - code->code.data());
+  uint32_t loop = 0;
+  while (loop < code->loop_headers.size() && code->loop_headers[loop] != off) ++loop;
+  EntryFn osr = loop < code->loop_headers.size() ? jit::osr_entry_for(func, loop) : nullptr;
+  if (!osr) {
+    func->budget = INT32_MAX;  // cannot compile: never ask again
+    DISPATCH();
+  }
+  // The JIT adopts this frame; it returns as if called by our caller.
+  const CallFrame fr = ctx->frames[--ctx->depth];
+  ctx->cur_func = fr.func;
+  uint32_t k = osr(ctx, fp, func);
+  func = fr.func;
+  if (k != 0) {
+    trap = TrapKind(k);
+    goto L_trap;
+  }
+  if (!fr.ret_pc) return TrapKind::None;
+  pc = fr.ret_pc;
+  fp = fr.fp;
+  inst = func->instance;
+  RELOAD_MEM();
+  DISPATCH();
+}
+
 L_invalid:
   trap = TrapKind::Unreachable;
 L_trap : {
@@ -480,6 +515,7 @@ L_trap : {
   ctx->cur_func = entry_caller;
   return trap;
 }
+#undef TAKE_BRANCH
 #undef O
 #undef SLOT
 #undef DISPATCH

@@ -213,7 +213,10 @@ class Translator : public NullVisitor {
     c.nresults = sig.num_results;
     if (kind == Op::if_) c.else_fixup = emit_cond_branch(/*when=*/false);
     c.height = uint32_t(vs_.size()) - sig.num_params;
-    if (kind == Op::loop) c.loop_start = uint32_t(code_.size());
+    if (kind == Op::loop) {
+      c.loop_start = uint32_t(code_.size());
+      out_->loop_headers.push_back(c.loop_start);
+    }
     ctl_.push_back(std::move(c));
     last_dst_ = kNone;
   }

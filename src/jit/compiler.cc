@@ -48,6 +48,7 @@ class Compiler : public NullVisitor {
     explicit_bounds_ = inst_->store->config().bounds == BoundsMode::Explicit;
   }
   uint32_t frame_slots() const { return frame_slots_; }
+  const std::vector<Label>& osr_labels() const { return osr_labels_; }
 
   // ---------------------------------------------------------------- visitor
   void on_simple(Op op, MemArg ma) {
@@ -274,7 +275,10 @@ class Compiler : public NullVisitor {
       spill_all();
     }
     c.height = uint32_t(vs_.size()) - sig.num_params;
-    if (kind == Op::loop) m_.bind(c.label);
+    if (kind == Op::loop) {
+      m_.bind(c.label);
+      osr_labels_.push_back(m_.osr_entry(c.label));
+    }
     ctl_.push_back(c);
   }
   void on_else(bool then_reachable) {
@@ -870,6 +874,7 @@ class Compiler : public NullVisitor {
   std::vector<Ctl> ctl_;
   std::array<int, 64> owner_;  // per register: owning entry, -1 free, kTempOwner reserved
   bool explicit_bounds_ = false;
+  std::vector<Label> osr_labels_;  // OSR entry per loop, in order of appearance
 };
 
 }  // namespace
@@ -897,6 +902,8 @@ bool compile_function(Function* f) {
   bool ok = masm.emit_to(p, size);
   arena.make_executable(p, size);
   if (!ok) return false;
+  f->osr_entries.clear();
+  for (Label l : c.osr_labels()) f->osr_entries.push_back(p + masm.label_offset(l));
   f->jit_code = p;
   f->entry = reinterpret_cast<EntryFn>(p);
   JitStats& st = arena.stats;

@@ -58,14 +58,25 @@ uint32_t jit_lazy_entry(ExecContext* ctx, uint64_t* fp, Function* self) {
 }
 
 uint32_t tiered_entry(ExecContext* ctx, uint64_t* fp, Function* self) {
-  if (++self->calls >= ctx->store->config().tier_up_threshold) {
+  if (self->budget <= 0) {
     if (compile_function(self)) {
       ctx->store->code_arena().stats.tier_ups++;
       return self->entry(ctx, fp, self);
     }
-    self->entry = interp_entry;
+    self->entry = interp_entry;  // cannot compile: stay interpreted
   }
+  self->budget--;
   return interp_entry(ctx, fp, self);
+}
+
+EntryFn osr_entry_for(Function* f, uint32_t loop_index) {
+  if (!f->jit_code) {
+    if (!compile_function(f)) return nullptr;
+    f->instance->store->code_arena().stats.tier_ups++;
+  }
+  if (loop_index >= f->osr_entries.size()) return nullptr;
+  f->instance->store->code_arena().stats.osr_entries++;
+  return reinterpret_cast<EntryFn>(f->osr_entries[loop_index]);
 }
 
 uint32_t jit_record_trap(ExecContext* ctx, uint32_t kind) {

@@ -21,6 +21,7 @@ struct JitStats {
   uint64_t code_bytes = 0;
   double compile_seconds = 0;
   uint64_t tier_ups = 0;
+  uint64_t osr_entries = 0;
 };
 
 // Append-only executable memory. Pages are writable only while code is
@@ -54,6 +55,9 @@ bool compile_function(Function* f);
 // Entry thunks (EntryFn).
 uint32_t jit_lazy_entry(ExecContext* ctx, uint64_t* fp, Function* self);
 uint32_t tiered_entry(ExecContext* ctx, uint64_t* fp, Function* self);
+// The OSR entry of {f}'s loop number {loop_index} (compiling f if needed),
+// or null when f cannot be compiled.
+EntryFn osr_entry_for(Function* f, uint32_t loop_index);
 
 // Helpers called from JIT code.
 uint32_t jit_record_trap(ExecContext* ctx, uint32_t kind);

@@ -87,6 +87,10 @@ class Masm {
                 Memory* memory);
   // Returns 0 (no trap) to the caller.
   void return_ok();
+  // An entry point for on-stack replacement at loop header {loop}: like the
+  // prologue (same EntryFn signature) but adopting the interpreter's frame
+  // as it is, without checks or zeroing. Emitted out of line.
+  Label osr_entry(Label loop);
   // Branch target that traps with {kind}: out-of-line stubs emitted by finish().
   Label trap_label(TrapKind kind);
   // Emits stubs and the shared epilogue; after this, size() is final.
@@ -157,6 +161,8 @@ class Masm {
   void reload_memory();
 
   size_t size();
+  // Offset of a bound label from the start of the code (after size()).
+  uint64_t label_offset(Label l);
   // Copies the finished code to {dst}, which will execute at address {dst}.
   bool emit_to(uint8_t* dst, size_t capacity);
 

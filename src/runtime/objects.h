@@ -89,7 +89,11 @@ struct Function {
   InterpCode* interp = nullptr;
   // JIT code, once compiled (null until then); entry points to it then.
   void* jit_code = nullptr;
-  uint32_t calls = 0;  // tiered mode: calls so far in the interpreter
+  // Countdown charged per call and loop back-edge in the interpreter; at
+  // zero, tiered mode compiles (see jit/tuning.h).
+  int32_t budget = 0;
+  // JIT entry points at loop headers for on-stack replacement, by loop index.
+  std::vector<void*> osr_entries;
   std::string display_name() const;
 };
 

@@ -10,6 +10,7 @@
 
 #include "interp/interp.h"
 #include "jit/jit_runtime.h"
+#include "jit/tuning.h"
 #include "runtime/fault_handler.h"
 #include "runtime/objects.h"
 #include "runtime/runtime_ops.h"
@@ -211,6 +212,8 @@ InstantiateResult Store::instantiate(std::shared_ptr<const Module> module, const
     f->instance = inst;
     f->index = i;
     f->entry = initial_entry(config_.mode);
+    f->budget = config_.mode == ExecMode::Tiered ? int32_t(std::min<uint32_t>(config_.tier_up_threshold, INT32_MAX))
+                                                 : tuning::kBackedgeCheckPeriod;
     inst->funcs.push_back(f.get());
     internals_->funcs.push_back(std::move(f));
   }

@@ -13,6 +13,7 @@
 
 #include "base/result.h"
 #include "core/module.h"
+#include "jit/tuning.h"
 #include "runtime/trap.h"
 
 namespace brisk {
@@ -39,7 +40,7 @@ struct EngineConfig {
   BoundsMode bounds = BoundsMode::Guard;
   uint32_t max_call_depth = 100000;            // nested wasm calls before "call stack exhausted"
   size_t value_stack_bytes = 64u << 20;        // interpreter locals + operands (lazily committed)
-  uint32_t tier_up_threshold = 1000;           // tiered mode: calls before a function is compiled
+  uint32_t tier_up_threshold = tuning::kDefaultTierUpThreshold;
 };
 
 // A typed runtime value. For references, bits is a Function* (funcref) or an

@@ -94,6 +94,42 @@ struct Masm::Impl {
   bool has_memory = false;
   Memory* memory = nullptr;
 
+  // frames[depth] = {null, fp, cur_func}; depth++; cur_func = self (rdx).
+  // Uses eax, ecx and the scratch registers.
+  void push_frame_record() {
+    a.mov(x86::eax, x86::dword_ptr(kCtx, int32_t(offsetof(ExecContext, depth))));
+    static_assert(sizeof(CallFrame) == 24);
+    a.mov(kT1, x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, frames))));
+    a.lea(x86::ecx, x86::ptr(x86::eax, x86::eax, 1));
+    a.lea(kT1, x86::ptr(kT1, x86::rcx, 3));
+    a.mov(x86::qword_ptr(kT1, 0), Imm(0));
+    a.mov(x86::qword_ptr(kT1, 8), kFp);
+    a.mov(x86::rcx, x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, cur_func))));
+    a.mov(x86::qword_ptr(kT1, 16), x86::rcx);
+    a.inc(x86::eax);
+    a.mov(x86::dword_ptr(kCtx, int32_t(offsetof(ExecContext, depth))), x86::eax);
+    a.mov(x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, cur_func))), x86::rdx);
+  }
+  void save_registers() {
+    a.push(x86::rbx);
+    a.push(x86::r12);
+    a.push(x86::r13);
+    a.push(x86::r14);
+    a.push(x86::r15);
+    a.mov(kCtx, x86::rdi);
+    a.mov(kFp, x86::rsi);
+  }
+  void load_memory_registers() {
+    if (!memory) return;
+    a.mov(kMem, Imm(reinterpret_cast<uint64_t>(memory)));
+    if (bounds == BoundsMode::Explicit) a.mov(kMemSize, x86::qword_ptr(kMem, int32_t(offsetof(Memory, size_))));
+    a.mov(kMem, x86::qword_ptr(kMem, int32_t(offsetof(Memory, base_))));
+  }
+  struct OsrStub {
+    asmjit::Label entry, loop;
+  };
+  std::vector<OsrStub> osr_stubs;
+
   asmjit::Label& L(Label l) { return labels[l.id]; }
 
   // Loads an operand into a 64/32-bit GP register (used for scratch).
@@ -189,13 +225,7 @@ bool jit_cpu_supported() {
 void Masm::prologue(Function* self, uint32_t frame_slots, uint32_t first_local_off, uint32_t end_local_off,
                     Memory* memory) {
   auto& a = impl_->a;
-  a.push(x86::rbx);
-  a.push(x86::r12);
-  a.push(x86::r13);
-  a.push(x86::r14);
-  a.push(x86::r15);
-  a.mov(kCtx, x86::rdi);
-  a.mov(kFp, x86::rsi);
+  impl_->save_registers();
   // Native stack, call depth and value-stack room.
   a.cmp(x86::rsp, x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, native_stack_limit))));
   a.jb(impl_->exhausted_noframe);
@@ -205,18 +235,7 @@ void Masm::prologue(Function* self, uint32_t frame_slots, uint32_t first_local_o
   a.lea(kT1, x86::qword_ptr(kFp, int32_t(frame_slots * 8)));
   a.cmp(kT1, x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, stack_end))));
   a.ja(impl_->exhausted_noframe);
-  // frames[depth] = {null, fp, cur_func}; depth++; cur_func = self.
-  static_assert(sizeof(CallFrame) == 24);
-  a.mov(kT1, x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, frames))));
-  a.lea(x86::ecx, x86::ptr(x86::eax, x86::eax, 1));
-  a.lea(kT1, x86::ptr(kT1, x86::rcx, 3));
-  a.mov(x86::qword_ptr(kT1, 0), Imm(0));
-  a.mov(x86::qword_ptr(kT1, 8), kFp);
-  a.mov(x86::rcx, x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, cur_func))));
-  a.mov(x86::qword_ptr(kT1, 16), x86::rcx);
-  a.inc(x86::eax);
-  a.mov(x86::dword_ptr(kCtx, int32_t(offsetof(ExecContext, depth))), x86::eax);
-  a.mov(x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, cur_func))), x86::rdx);
+  impl_->push_frame_record();
   // Zero the declared locals.
   uint32_t n = (end_local_off - first_local_off) / 8;
   if (n > 0) {
@@ -231,12 +250,16 @@ void Masm::prologue(Function* self, uint32_t frame_slots, uint32_t first_local_o
   }
   impl_->memory = memory;
   impl_->has_memory = memory != nullptr;
-  if (memory) {
-    a.mov(kMem, Imm(reinterpret_cast<uint64_t>(memory)));
-    if (impl_->bounds == BoundsMode::Explicit) a.mov(kMemSize, x86::qword_ptr(kMem, int32_t(offsetof(Memory, size_))));
-    a.mov(kMem, x86::qword_ptr(kMem, int32_t(offsetof(Memory, base_))));
-  }
+  impl_->load_memory_registers();
 }
+
+Label Masm::osr_entry(Label loop) {
+  Label l = new_label();
+  impl_->osr_stubs.push_back(Impl::OsrStub{impl_->L(l), impl_->L(loop)});
+  return l;
+}
+
+uint64_t Masm::label_offset(Label l) { return impl_->code.labelOffsetFromBase(impl_->L(l)); }
 
 void Masm::reload_memory() {
   if (!impl_->has_memory || impl_->bounds != BoundsMode::Explicit) return;
@@ -260,6 +283,13 @@ Label Masm::trap_label(TrapKind kind) {
 
 void Masm::finish() {
   auto& a = impl_->a;
+  for (const Impl::OsrStub& st : impl_->osr_stubs) {
+    a.bind(st.entry);
+    impl_->save_registers();
+    impl_->push_frame_record();
+    impl_->load_memory_registers();
+    a.jmp(st.loop);
+  }
   for (unsigned k = 0; k < 32; ++k) {
     if (!impl_->trap_stubs[k].isValid()) continue;
     a.bind(impl_->trap_stubs[k]);
