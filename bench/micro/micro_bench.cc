@@ -1,0 +1,177 @@
+// Google Benchmark micro-benchmarks of brisk's fixed costs: decode+validate,
+// interpreter translation and JIT compilation throughput (bytes of wasm
+// code per second), instantiation latency and host<->wasm call overhead.
+// The input modules are the benchmark programs compiled to wasm32-wasi at
+// build time (their directory is passed as BRISK_BENCH_WASM_DIR).
+#include <benchmark/benchmark.h>
+
+#include <dirent.h>
+
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "core/module_decoder.h"
+#include "interp/interp.h"
+#include "jit/jit_runtime.h"
+#include "runtime/objects.h"
+
+using namespace brisk;
+
+namespace {
+
+struct Input {
+  std::string name;
+  std::vector<uint8_t> bytes;
+};
+
+const std::vector<Input>& inputs() {
+  static const std::vector<Input> all = [] {
+    std::vector<Input> v;
+    const char* dir = BRISK_BENCH_WASM_DIR;
+    if (DIR* d = opendir(dir)) {
+      while (dirent* e = readdir(d)) {
+        std::string n = e->d_name;
+        if (n.size() < 5 || n.substr(n.size() - 5) != ".wasm") continue;
+        std::ifstream in(std::string(dir) + "/" + n, std::ios::binary);
+        v.push_back({n, std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {})});
+      }
+      closedir(d);
+    }
+    return v;
+  }();
+  return all;
+}
+
+// Every import resolved to a host function that traps (enough to instantiate).
+void define_stub_imports(Store& store, Linker& linker, const Module& m) {
+  for (const Import& imp : m.imports) {
+    if (imp.kind != ExternKind::Func) continue;
+    Function* f = store.create_host_function(
+        m.types[imp.func_type], [](HostCall& c, const uint64_t*, uint64_t*) { return c.trap("stub"); },
+        imp.module + "." + imp.name);
+    linker.define(imp.module, imp.name, Extern{ExternKind::Func, f});
+  }
+}
+
+uint64_t code_bytes(const Module& m) {
+  uint64_t n = 0;
+  for (const FuncBody& b : m.bodies) n += b.code_end - b.code_offset;
+  return n;
+}
+
+void BM_DecodeValidate(benchmark::State& state) {
+  uint64_t bytes = 0;
+  for (auto _ : state) {
+    for (const Input& in : inputs()) {
+      auto m = decode_module(in.bytes);
+      benchmark::DoNotOptimize(m.ok());
+      bytes += in.bytes.size();
+    }
+  }
+  state.SetBytesProcessed(int64_t(bytes));
+}
+BENCHMARK(BM_DecodeValidate)->Unit(benchmark::kMillisecond);
+
+// Translates (interp) or compiles (jit) every function of every input.
+void prepare_all(benchmark::State& state, ExecMode mode) {
+  uint64_t bytes = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::vector<std::unique_ptr<Store>> stores;
+    std::vector<Instance*> insts;
+    for (const Input& in : inputs()) {
+      auto m = decode_module(in.bytes);
+      EngineConfig cfg;
+      cfg.mode = mode;
+      stores.push_back(std::make_unique<Store>(cfg));
+      Linker linker;
+      define_stub_imports(*stores.back(), linker, *m.value());
+      auto r = stores.back()->instantiate(m.value(), linker);
+      insts.push_back(r.instance);
+      bytes += code_bytes(*m.value());
+    }
+    state.ResumeTiming();
+    for (Instance* inst : insts)
+      for (Function* f : inst->funcs) {
+        if (f->host) continue;
+        if (mode == ExecMode::Jit)
+          benchmark::DoNotOptimize(jit::compile_function(f));
+        else
+          benchmark::DoNotOptimize(interp_prepare(f));
+      }
+  }
+  state.SetBytesProcessed(int64_t(bytes));
+}
+void BM_InterpTranslate(benchmark::State& state) { prepare_all(state, ExecMode::Interp); }
+void BM_JitCompile(benchmark::State& state) {
+  if (!jit::jit_available()) {
+    state.SkipWithError("no JIT on this machine");
+    return;
+  }
+  prepare_all(state, ExecMode::Jit);
+}
+BENCHMARK(BM_InterpTranslate)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_JitCompile)->Unit(benchmark::kMillisecond);
+
+void BM_Instantiate(benchmark::State& state) {
+  const Input* biggest = nullptr;
+  for (const Input& in : inputs())
+    if (!biggest || in.bytes.size() > biggest->bytes.size()) biggest = &in;
+  if (!biggest) {
+    state.SkipWithError("no inputs");
+    return;
+  }
+  auto m = decode_module(biggest->bytes).value();
+  for (auto _ : state) {
+    Store store;
+    Linker linker;
+    define_stub_imports(store, linker, *m);
+    auto r = store.instantiate(m, linker);
+    benchmark::DoNotOptimize(r.instance);
+  }
+  state.SetLabel(biggest->name);
+}
+BENCHMARK(BM_Instantiate)->Unit(benchmark::kMicrosecond);
+
+// A wasm function that calls an imported host function: both directions.
+const std::vector<uint8_t> kCallModule = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x01, 0x06, 0x01, 0x60, 0x01, 0x7f, 0x01, 0x7f,                    // type (i32)->i32
+    0x02, 0x09, 0x01, 0x01, 0x68, 0x03, 0x69, 0x6e, 0x63, 0x00, 0x00,  // import h.inc
+    0x03, 0x02, 0x01, 0x00,                                            // func 1: type 0
+    0x07, 0x07, 0x01, 0x03, 0x72, 0x75, 0x6e, 0x00, 0x01,              // export "run"
+    0x0a, 0x08, 0x01, 0x06, 0x00, 0x20, 0x00, 0x10, 0x00, 0x0b,        // run(x) = inc(x)
+};
+
+void call_overhead(benchmark::State& state, ExecMode mode) {
+  if (mode != ExecMode::Interp && !jit::jit_available()) {
+    state.SkipWithError("no JIT on this machine");
+    return;
+  }
+  EngineConfig cfg;
+  cfg.mode = mode;
+  Store store(cfg);
+  Linker linker;
+  FuncType t{{ValType::I32}, {ValType::I32}};
+  Function* inc = store.create_host_function(
+      t, [](HostCall&, const uint64_t* a, uint64_t* r) { r[0] = uint32_t(a[0] + 1); return TrapKind::None; }, "inc");
+  linker.define("h", "inc", Extern{ExternKind::Func, inc});
+  auto r = store.instantiate(decode_module(kCallModule).value(), linker);
+  Function* run = r.instance->get_func("run");
+  uint64_t arg = 0, res = 0;
+  for (auto _ : state) {
+    store.call(run, &arg, &res);
+    arg = res;
+  }
+  benchmark::DoNotOptimize(res);
+}
+void BM_HostWasmCallInterp(benchmark::State& state) { call_overhead(state, ExecMode::Interp); }
+void BM_HostWasmCallJit(benchmark::State& state) { call_overhead(state, ExecMode::Jit); }
+BENCHMARK(BM_HostWasmCallInterp);
+BENCHMARK(BM_HostWasmCallJit);
+
+}  // namespace
+
+BENCHMARK_MAIN();
