@@ -896,12 +896,13 @@ bool compile_function(Function* f) {
   masm.finish();
   size_t size = masm.size();
   CodeArena& arena = inst->store->code_arena();
-  uint8_t* p = arena.allocate(size);
-  if (!p) return false;
-  arena.make_writable(p, size);
-  bool ok = masm.emit_to(p, size);
-  arena.make_executable(p, size);
+  CodeArena::Block block = arena.allocate(size);
+  if (!block.exec) return false;
+  arena.begin_write(block, size);
+  bool ok = masm.emit_to(block.exec, block.write, size);
+  arena.end_write(block, size);
   if (!ok) return false;
+  uint8_t* p = block.exec;
   f->osr_entries.clear();
   for (Label l : c.osr_labels()) f->osr_entries.push_back(p + masm.label_offset(l));
   f->jit_code = p;

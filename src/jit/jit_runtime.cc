@@ -1,6 +1,7 @@
 #include "jit/jit_runtime.h"
 
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <chrono>
 
@@ -29,27 +30,49 @@ bool jit_available() {
 }
 
 CodeArena::~CodeArena() {
-  for (const Chunk& c : chunks_) munmap(c.base, c.size);
+  for (const Chunk& c : chunks_) {
+    munmap(c.exec, c.size);
+    if (c.write) munmap(c.write, c.size);
+  }
 }
 
-uint8_t* CodeArena::allocate(size_t size) {
+CodeArena::Block CodeArena::allocate(size_t size) {
   size = (size + 15) & ~size_t(15);
   if (chunks_.empty() || chunks_.back().size - chunks_.back().used < size) {
     size_t n = std::max(kChunkSize, (size + kPage - 1) & ~(kPage - 1));
-    void* p = mmap(nullptr, n, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED) return nullptr;
-    chunks_.push_back(Chunk{static_cast<uint8_t*>(p), n, 0});
+    Chunk c{nullptr, nullptr, n, 0};
+    int fd = memfd_create("brisk-jit", MFD_CLOEXEC);
+    if (fd >= 0 && ftruncate(fd, off_t(n)) == 0) {
+      void* w = mmap(nullptr, n, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+      void* x = mmap(nullptr, n, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
+      if (w != MAP_FAILED && x != MAP_FAILED) {
+        c.write = static_cast<uint8_t*>(w);
+        c.exec = static_cast<uint8_t*>(x);
+      } else {
+        if (w != MAP_FAILED) munmap(w, n);
+        if (x != MAP_FAILED) munmap(x, n);
+      }
+    }
+    if (fd >= 0) close(fd);
+    if (!c.exec) {
+      void* p = mmap(nullptr, n, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (p == MAP_FAILED) return {};
+      c.exec = static_cast<uint8_t*>(p);
+    }
+    chunks_.push_back(c);
   }
   Chunk& c = chunks_.back();
-  uint8_t* p = c.base + c.used;
+  Block b{c.exec + c.used, c.write ? c.write + c.used : c.exec + c.used};
   c.used += size;
-  return p;
+  return b;
 }
 
-void CodeArena::make_writable(uint8_t* p, size_t n) { mprotect(page_down(p), page_span(p, n), PROT_READ | PROT_WRITE); }
-void CodeArena::make_executable(uint8_t* p, size_t n) {
-  mprotect(page_down(p), page_span(p, n), PROT_READ | PROT_EXEC);
-  __builtin___clear_cache(reinterpret_cast<char*>(p), reinterpret_cast<char*>(p + n));
+void CodeArena::begin_write(const Block& b, size_t n) {
+  if (b.write == b.exec) mprotect(page_down(b.exec), page_span(b.exec, n), PROT_READ | PROT_WRITE);
+}
+void CodeArena::end_write(const Block& b, size_t n) {
+  if (b.write == b.exec) mprotect(page_down(b.exec), page_span(b.exec, n), PROT_READ | PROT_EXEC);
+  __builtin___clear_cache(reinterpret_cast<char*>(b.exec), reinterpret_cast<char*>(b.exec + n));
 }
 
 uint32_t jit_lazy_entry(ExecContext* ctx, uint64_t* fp, Function* self) {

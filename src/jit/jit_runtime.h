@@ -24,24 +24,32 @@ struct JitStats {
   uint64_t osr_entries = 0;
 };
 
-// Append-only executable memory. Pages are writable only while code is
-// copied in, executable otherwise (never both).
+// Append-only executable memory, W^X by dual mapping: each chunk is mapped
+// twice, writable and executable, so no page is ever both and installing a
+// function needs no mprotect. Falls back to mprotect toggling when shared
+// anonymous memory is unavailable.
 class CodeArena {
  public:
   CodeArena() = default;
   ~CodeArena();
   CodeArena(const CodeArena&) = delete;
   CodeArena& operator=(const CodeArena&) = delete;
-  // Reserves {size} bytes; returns null when memory is exhausted.
-  uint8_t* allocate(size_t size);
-  void make_writable(uint8_t* p, size_t size);
-  void make_executable(uint8_t* p, size_t size);
+
+  struct Block {
+    uint8_t* exec = nullptr;   // where the code runs
+    uint8_t* write = nullptr;  // where it is written (may equal exec)
+  };
+  // Reserves {size} bytes; exec is null when memory is exhausted.
+  Block allocate(size_t size);
+  void begin_write(const Block& b, size_t size);
+  void end_write(const Block& b, size_t size);
 
   JitStats stats;
 
  private:
   struct Chunk {
-    uint8_t* base;
+    uint8_t* exec;
+    uint8_t* write;  // null: single mapping toggled with mprotect
     size_t size;
     size_t used;
   };

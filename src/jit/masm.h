@@ -163,8 +163,8 @@ class Masm {
   size_t size();
   // Offset of a bound label from the start of the code (after size()).
   uint64_t label_offset(Label l);
-  // Copies the finished code to {dst}, which will execute at address {dst}.
-  bool emit_to(uint8_t* dst, size_t capacity);
+  // Copies the finished code to {write}, to execute at address {exec}.
+  bool emit_to(uint8_t* exec, uint8_t* write, size_t capacity);
 
   struct Impl;
 

@@ -1011,11 +1011,11 @@ size_t Masm::size() {
   return impl_->code.codeSize();
 }
 
-bool Masm::emit_to(uint8_t* dst, size_t capacity) {
+bool Masm::emit_to(uint8_t* exec, uint8_t* write, size_t capacity) {
   auto& code = impl_->code;
-  if (code.relocateToBase(reinterpret_cast<uint64_t>(dst)) != asmjit::kErrorOk) return false;
+  if (code.relocateToBase(reinterpret_cast<uint64_t>(exec)) != asmjit::kErrorOk) return false;
   if (code.codeSize() > capacity) return false;
-  return code.copyFlattenedData(dst, capacity) == asmjit::kErrorOk;
+  return code.copyFlattenedData(write, capacity) == asmjit::kErrorOk;
 }
 
 }  // namespace brisk::jit
