@@ -11,6 +11,7 @@
 #include <chrono>
 #include <unordered_map>
 
+#include "base/reader.h"
 #include "core/code_walker.h"
 #include "jit/jit_runtime.h"
 #include "jit/masm.h"
@@ -35,11 +36,13 @@ class Compiler : public NullVisitor {
     results_ = ft.results;
     frame_slots_ = num_locals_ + body.max_stack + 3;
     owner_.fill(-1);
+    choose_homes(body);
   }
 
   void begin() {
     Memory* mem = inst_->memories.empty() ? nullptr : inst_->memories[0];
     m_.prologue(f_, frame_slots_, num_params_ * 8, num_locals_ * 8, mem);
+    load_homes();
     Ctl fn;
     fn.is_function = true;
     fn.nresults = uint32_t(results_.size());
@@ -201,7 +204,7 @@ class Compiler : public NullVisitor {
     flush_cond();
     Global* g = inst_->globals[i];
     size_t k = top();
-    Opnd v = is_float(vs_[k].type) ? Opnd::r(to_reg(k)) : gp_operand(k, /*allow_slot=*/false);
+    Opnd v = is_float(vs_[k].type) ? Opnd::r(read_reg(k)) : gp_operand(k, /*allow_slot=*/false);
     m_.global_set(g, v, is_float(vs_[k].type), fwidth(vs_[k].type));
     pop();
   }
@@ -212,10 +215,10 @@ class Compiler : public NullVisitor {
   void on_select(ValType t) {
     flush_cond();
     size_t kc = top();
-    Reg cond = to_reg(kc);
+    Reg cond = read_reg(kc);
     size_t kb = kc - 1, ka = kc - 2;
     if (is_float(t)) {
-      Reg b = to_reg(kb);
+      Reg b = read_reg(kb);
       Reg a = take_reg(ka);
       m_.fselect(fwidth(t), a, b, cond);
       pop_n(3);
@@ -243,7 +246,9 @@ class Compiler : public NullVisitor {
     const FuncType& ft = *callee->type;
     spill_all();
     size_t base = vs_.size() - ft.params.size();
+    save_homes();
     m_.call_wasm(callee, own(base));
+    load_homes();
     finish_call(base, ft);
   }
   void on_call_indirect(uint32_t ti, uint32_t table) {
@@ -254,7 +259,9 @@ class Compiler : public NullVisitor {
     spill_all_except(ki);
     Reg idx = to_reg(ki);
     size_t base = vs_.size() - 1 - ft.params.size();
+    save_homes();
     m_.call_indirect(inst_->tables[table], inst_->store->intern_sig(ft), idx, own(base));
+    load_homes();
     pop();
     finish_call(base, ft);
   }
@@ -277,7 +284,9 @@ class Compiler : public NullVisitor {
     c.height = uint32_t(vs_.size()) - sig.num_params;
     if (kind == Op::loop) {
       m_.bind(c.label);
-      osr_labels_.push_back(m_.osr_entry(c.label));
+      Label stub = m_.new_label();
+      osr_stubs_.push_back({stub, c.label});
+      osr_labels_.push_back(m_.osr_entry(stub));
     }
     ctl_.push_back(c);
   }
@@ -297,6 +306,12 @@ class Compiler : public NullVisitor {
     if (is_function_end) {
       if (reachable) emit_return();
       ctl_.pop_back();
+      // OSR entries: the adopted frame has locals in slots; load the homes.
+      for (const auto& [stub, loop] : osr_stubs_) {
+        m_.bind(stub);
+        load_homes();
+        m_.jmp(loop);
+      }
       return;
     }
     Ctl c = ctl_.back();
@@ -424,7 +439,7 @@ class Compiler : public NullVisitor {
 
   // Allocates a free register of the class, spilling if necessary.
   Reg alloc(bool fp) {
-    const auto& pool = fp ? Masm::regs().fp_pool : Masm::regs().gp_pool;
+    const auto& pool = fp ? fp_pool_ : gp_pool_;
     for (Reg r : pool)
       if (owner_[r] == -1) {
         owner_[r] = int(kTempOwner);
@@ -460,7 +475,12 @@ class Compiler : public NullVisitor {
         }
         break;
       case Val::Local:
-        m_.copy_slot(own(k), int32_t(v.local * 8));
+        if (home_[v.local] == kNoReg)
+          m_.copy_slot(own(k), int32_t(v.local * 8));
+        else if (is_float(v.type))
+          m_.fstore_slot(own(k), home_[v.local], fwidth(v.type));
+        else
+          m_.store_slot(own(k), Opnd::r(home_[v.local]));
         break;
       case Val::Reg_:
         if (is_float(v.type))
@@ -520,7 +540,7 @@ class Compiler : public NullVisitor {
   void load_into(Reg r, const Val& v, size_t k) {
     const bool fp = is_float(v.type);
     Opnd src = v.kind == Val::Const ? Opnd::i(int64_t(v.c))
-             : v.kind == Val::Local ? Opnd::s(int32_t(v.local * 8))
+             : v.kind == Val::Local ? local_operand(v.local)
              : v.kind == Val::Reg_  ? Opnd::r(v.reg)
                                     : Opnd::s(own(k));
     if (fp)
@@ -554,9 +574,80 @@ class Compiler : public NullVisitor {
       int64_t c = v.type == ValType::I32 ? int64_t(int32_t(uint32_t(v.c))) : int64_t(v.c);
       if (c >= INT32_MIN && c <= INT32_MAX) return Opnd::i(v.type == ValType::I32 ? int64_t(uint32_t(v.c)) : c);
     }
+    if (v.kind == Val::Local && home_[v.local] != kNoReg) return Opnd::r(home_[v.local]);
     if (allow_slot && v.kind == Val::Local) return Opnd::s(int32_t(v.local * 8));
     if (allow_slot && v.kind == Val::Stack) return Opnd::s(own(k));
     return Opnd::r(to_reg(k));
+  }
+
+  // A register holding entry k's value for reading only (a local's home
+  // is used in place).
+  Reg read_reg(size_t k) {
+    const Val& v = vs_[k];
+    if (v.kind == Val::Local && home_[v.local] != kNoReg) return home_[v.local];
+    return to_reg(k);
+  }
+  Opnd local_operand(uint32_t i) const {
+    return home_[i] != kNoReg ? Opnd::r(home_[i]) : Opnd::s(int32_t(i * 8));
+  }
+
+  // ------------------------------------------------------------ register homes
+  // The most used locals (by a cheap scan of the body for local.get/set/tee)
+  // live in registers for the whole function; their slots are written only
+  // around calls, which clobber the registers.
+  void choose_homes(const FuncBody& body) {
+    home_.assign(num_locals_, kNoReg);
+    gp_pool_ = Masm::regs().gp_pool;
+    fp_pool_ = Masm::regs().fp_pool;
+    const auto& gp_homes = Masm::regs().gp_homes;
+    const auto& fp_homes = Masm::regs().fp_homes;
+    if (gp_homes.empty() && fp_homes.empty()) return;
+    std::vector<uint32_t> uses(num_locals_, 0);
+    Reader r(mod_.bytes.data() + body.code_offset, mod_.bytes.data() + body.code_end);
+    while (!r.at_end()) {
+      uint8_t b = r.u8();
+      if (b >= 0x20 && b <= 0x22 && !r.at_end()) {
+        uint32_t idx = r.u32();
+        if (!r.ok()) break;
+        if (idx < num_locals_) uses[idx]++;
+      }
+    }
+    std::vector<uint32_t> order(num_locals_);
+    for (uint32_t i = 0; i < num_locals_; ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return uses[a] > uses[b]; });
+    size_t ngp = 0, nfp = 0;
+    for (uint32_t i : order) {
+      if (uses[i] < 2) break;
+      ValType t = local_types_[i];
+      if (is_float(t) && nfp < fp_homes.size()) {
+        home_[i] = fp_homes[nfp++];
+      } else if ((t == ValType::I32 || t == ValType::I64) && ngp < gp_homes.size()) {
+        home_[i] = gp_homes[ngp++];
+      } else {
+        continue;
+      }
+      homed_.push_back(i);
+      auto& pool = is_float(t) ? fp_pool_ : gp_pool_;
+      pool.erase(std::remove(pool.begin(), pool.end(), home_[i]), pool.end());
+    }
+  }
+  void load_homes() {
+    for (uint32_t i : homed_) {
+      ValType t = local_types_[i];
+      if (is_float(t))
+        m_.fmov(fwidth(t), home_[i], Opnd::s(int32_t(i * 8)));
+      else
+        m_.mov(width(t), home_[i], Opnd::s(int32_t(i * 8)));
+    }
+  }
+  void save_homes() {
+    for (uint32_t i : homed_) {
+      ValType t = local_types_[i];
+      if (is_float(t))
+        m_.fstore_slot(int32_t(i * 8), home_[i], fwidth(t));
+      else
+        m_.store_slot(int32_t(i * 8), Opnd::r(home_[i]));
+    }
   }
 
   // ------------------------------------------------------------ locals
@@ -572,6 +663,18 @@ class Compiler : public NullVisitor {
     for (size_t j = 0; j < vs_.size(); ++j)
       if (j != k && vs_[j].kind == Val::Local && vs_[j].local == i) to_reg(j);
     const bool fp = is_float(v.type);
+    if (home_[i] != kNoReg) {
+      load_into(home_[i], v, k);
+      if (!keep) {
+        pop();
+      } else if (v.kind == Val::Const || v.kind == Val::Local || v.kind == Val::Stack) {
+        // The value now lives in the home: read it from there.
+        release_entry(vs_[k]);
+        vs_[k].kind = Val::Local;
+        vs_[k].local = i;
+      }
+      return;
+    }
     if (v.kind == Val::Const && !fp) {
       m_.store_slot(loc, Opnd::i(v.type == ValType::I32 ? int64_t(uint32_t(v.c)) : int64_t(v.c)));
       if (!keep) pop();
@@ -698,13 +801,13 @@ class Compiler : public NullVisitor {
       pop();
       return;
     }
-    Reg r = to_reg(k);
+    Reg r = read_reg(k);
     m_.br_test(when, W::W32, r, l);
     pop();
   }
   void fbin(FBinOp op, ValType t) {
     size_t kb = top(), ka = kb - 1;
-    Reg b = to_reg(kb);
+    Reg b = read_reg(kb);
     Reg a = take_reg(ka);
     m_.fbin(op, fwidth(t), a, b);
     pop_n(2);
@@ -718,15 +821,15 @@ class Compiler : public NullVisitor {
   }
   void fcompare(FCond c, ValType t) {
     size_t kb = top(), ka = kb - 1;
-    Reg b = to_reg(kb);
-    Reg a = to_reg(ka);
+    Reg b = read_reg(kb);
+    Reg a = read_reg(ka);
     Reg d = alloc(false);
     m_.set_fcmp(c, fwidth(t), d, a, b);
     pop_n(2);
     push_reg(ValType::I32, d);
   }
   void reinterpret(ValType from, ValType to) {
-    Reg s = to_reg(top());
+    Reg s = read_reg(top());
     Reg d = alloc(is_float(to));
     if (is_float(to))
       m_.mov_fp_from_gp(fwidth(to), d, s);
@@ -738,7 +841,7 @@ class Compiler : public NullVisitor {
   void conversion(Op op) {
     const OpInfo& info = op_info(op);
     ValType in = sig_valtype(info.param1), out = sig_valtype(info.result);
-    Reg s = to_reg(top());
+    Reg s = read_reg(top());
     Reg d = alloc(is_float(out));
     const bool traps = (op >= Op::i32_trunc_f32_s && op <= Op::i32_trunc_f64_u) ||
                        (op >= Op::i64_trunc_f32_s && op <= Op::i64_trunc_f64_u);
@@ -754,7 +857,7 @@ class Compiler : public NullVisitor {
     Label oob = explicit_bounds_ ? m_.trap_label(TrapKind::MemoryOutOfBounds) : Label{};
     if (info.result != SigType::V) {
       ValType t = sig_valtype(info.result);
-      Reg addr = to_reg(top());
+      Reg addr = read_reg(top());
       Reg d = alloc(is_float(t));
       m_.load(op, d, addr, ma.offset, oob);
       pop();
@@ -762,8 +865,8 @@ class Compiler : public NullVisitor {
     } else {
       size_t kv = top(), ka = kv - 1;
       ValType vt = vs_[kv].type;
-      Opnd v = is_float(vt) ? Opnd::r(to_reg(kv)) : gp_operand(kv, false);
-      Reg addr = to_reg(ka);
+      Opnd v = is_float(vt) ? Opnd::r(read_reg(kv)) : gp_operand(kv, false);
+      Reg addr = read_reg(ka);
       m_.store(op, addr, v, ma.offset, oob);
       pop_n(2);
     }
@@ -788,8 +891,10 @@ class Compiler : public NullVisitor {
     int32_t dst = own(base);
     ValType rt = ValType::I32;
     if (op == Op::table_get) rt = inst_->tables[imm0]->type().elem;
+    save_homes();
     m_.call_runtime(reinterpret_cast<const void*>(&jit_misc), uint64_t(uint16_t(op)) | (uint64_t(imm0) << 32),
                     uint64_t(imm1) | (uint64_t(uint32_t(dst)) << 32), uint64_t(uint32_t(own(base))));
+    load_homes();
     pop_n(nargs);
     if (result) push_stack(rt);
   }
@@ -875,6 +980,10 @@ class Compiler : public NullVisitor {
   std::array<int, 64> owner_;  // per register: owning entry, -1 free, kTempOwner reserved
   bool explicit_bounds_ = false;
   std::vector<Label> osr_labels_;  // OSR entry per loop, in order of appearance
+  std::vector<std::pair<Label, Label>> osr_stubs_;  // (stub, loop header)
+  std::vector<Reg> home_;          // per local: its register, or kNoReg
+  std::vector<uint32_t> homed_;    // locals with a home
+  std::vector<Reg> gp_pool_, fp_pool_;  // allocatable registers minus homes
 };
 
 }  // namespace

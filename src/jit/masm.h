@@ -67,6 +67,10 @@ struct RegInfo {
   std::vector<Reg> fp_pool;   // allocatable float registers (caller-saved)
   Reg shift_count = kNoReg;   // register a variable shift count must be in (x64: rcx)
   std::vector<Reg> div_clobbers;  // registers divrem() destroys (x64: rax, rdx)
+  // Pool registers the compiler may dedicate to hot locals for a whole
+  // function (taken out of its pool; saved around calls).
+  std::vector<Reg> gp_homes;
+  std::vector<Reg> fp_homes;
 };
 
 class Masm {

@@ -209,6 +209,8 @@ const RegInfo& Masm::regs() {
     for (Reg i = 0; i < 14; ++i) r.fp_pool.push_back(Reg(kFpBase + i));
     r.shift_count = 1;         // cl
     r.div_clobbers = {0, 2};   // rax, rdx
+    r.gp_homes = {8, 9, 10};   // r8 r9 r10
+    for (Reg i = 8; i < 14; ++i) r.fp_homes.push_back(Reg(kFpBase + i));  // xmm8-13
     return r;
   }();
   return info;
