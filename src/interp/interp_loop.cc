@@ -356,13 +356,13 @@ X_call : {
 }
 X_call_indirect : {
   uint32_t idx = get_u32(SLOT(O(1)));
-  Table* tab = rdptr<Table>(pc + 16);
+  Table* tab = rdptr<Table>(pc + 20);
   if (idx >= tab->elems_.size()) TRAP(UndefinedElement);
   callee = reinterpret_cast<Function*>(tab->elems_[idx]);
   if (!callee) TRAP(UninitializedElement);
   if (callee->sig_id != O(2)) TRAP(IndirectCallTypeMismatch);
   newfp = SLOT(O(0));
-  ret_pc = pc + 24;
+  ret_pc = pc + 28;
   goto L_do_call;
 }
 X_ret : {

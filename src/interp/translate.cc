@@ -483,14 +483,29 @@ class Translator : public NullVisitor {
     last_dst_ = kNone;
   }
 
+  // Copies the results to slots 0..n and returns. Does not change the
+  // virtual stack: on a conditional path, the fallthrough still needs it.
   void emit_return() {
     size_t base = vs_.size() - num_results_;
-    for (uint32_t j = 0; j < num_results_; ++j) materialize(base + j);
+    std::vector<uint32_t> src(num_results_);
     for (uint32_t j = 0; j < num_results_; ++j) {
-      if (vs_[base + j] != j * 8) {
+      src[j] = vs_[base + j];
+      // A local that an earlier result copy may overwrite is saved first in
+      // the entry's own slot (unused while the entry is a reference).
+      if (src[j] != kConstSrc && is_local(src[j]) && src[j] < num_results_ * 8) {
+        emit(XOp::copy);
+        emit_u32(own(uint32_t(base + j)));
+        emit_u32(src[j]);
+        src[j] = own(uint32_t(base + j));
+      }
+    }
+    for (uint32_t j = 0; j < num_results_; ++j) {
+      if (src[j] == kConstSrc) {
+        emit_const(j * 8, cvals_[base + j]);
+      } else if (src[j] != j * 8) {
         emit(XOp::copy);
         emit_u32(j * 8);
-        emit_u32(vs_[base + j]);
+        emit_u32(src[j]);
       }
     }
     emit(XOp::ret);
