@@ -53,7 +53,10 @@ void print_run_help() {
       "  --mode=interp|jit|tiered   execution tier (default: interp): the interpreter,\n"
       "                             the baseline JIT for every function, or the\n"
       "                             interpreter with hot functions moved to the JIT\n"
-      "  --tier-up-threshold=N      tiered mode: calls before a function is compiled\n"
+      "  --tier-up-threshold=N      tiered mode: calls and loop iterations before a\n"
+      "                             function is compiled (1 = at once, with OSR)\n"
+      "  --jit-filter=N[-M]         compile only functions N..M (by index); the others\n"
+      "                             stay interpreted: bisects a miscompiled function\n"
       "  --bounds=guard|explicit    memory bounds checks: guard pages and a fault\n"
       "                             handler (default), or explicit checks in code\n"
       "  --dir=HOST[::GUEST]        preopen directory HOST, visible to the guest as\n"
@@ -79,6 +82,8 @@ struct RunOptions {
   bool has_invoke = false;
   bool stats = false;
   uint32_t tier_up_threshold = 0;
+  bool jit_filter = false;
+  uint32_t jit_filter_lo = 0, jit_filter_hi = 0;
   std::string file;
   std::vector<std::string> args;
 };
@@ -217,6 +222,16 @@ int parse_run_options(int argc, char** argv, RunOptions* o) {
       if (r.ec != std::errc() || r.ptr != v.data() + v.size() || n == 0)
         return usage_error("bad --tier-up-threshold '" + v + "' (expected a positive integer)");
       o->tier_up_threshold = n;
+    } else if (take_option(argc, argv, &i, "--jit-filter", &v)) {
+      // N or N-M: function indices to compile; others stay interpreted.
+      unsigned lo = 0, hi = 0;
+      char dash = 0;
+      int n = std::sscanf(v.c_str(), "%u%c%u", &lo, &dash, &hi);
+      if (n == 1) hi = lo;
+      else if (n != 3 || dash != '-' || hi < lo) return usage_error("bad --jit-filter '" + v + "' (expected N or N-M)");
+      o->jit_filter = true;
+      o->jit_filter_lo = lo;
+      o->jit_filter_hi = hi;
     } else if (a == "--stats") {
       o->stats = true;
     } else {
@@ -284,6 +299,9 @@ int cmd_run(int argc, char** argv) {
   cfg.mode = o.mode;
   cfg.bounds = o.bounds;
   if (o.tier_up_threshold) cfg.tier_up_threshold = o.tier_up_threshold;
+  cfg.jit_filter = o.jit_filter;
+  cfg.jit_filter_lo = o.jit_filter_lo;
+  cfg.jit_filter_hi = o.jit_filter_hi;
   Store store(cfg);
   Linker linker;
 

@@ -991,6 +991,8 @@ class Compiler : public NullVisitor {
 bool compile_function(Function* f) {
   if (f->jit_code) return true;
   if (!jit_available() || f->host || !f->instance) return false;
+  const EngineConfig& cfg = f->instance->store->config();
+  if (cfg.jit_filter && (f->index < cfg.jit_filter_lo || f->index > cfg.jit_filter_hi)) return false;
   auto t0 = std::chrono::steady_clock::now();
   Instance* inst = f->instance;
   const Module& mod = *inst->module;

@@ -41,6 +41,10 @@ struct EngineConfig {
   uint32_t max_call_depth = 100000;            // nested wasm calls before "call stack exhausted"
   size_t value_stack_bytes = 64u << 20;        // interpreter locals + operands (lazily committed)
   uint32_t tier_up_threshold = tuning::kDefaultTierUpThreshold;
+  // Bisection aid: when set, only functions whose index is in
+  // [jit_filter_lo, jit_filter_hi] are compiled; the rest stay interpreted.
+  bool jit_filter = false;
+  uint32_t jit_filter_lo = 0, jit_filter_hi = 0;
 };
 
 // A typed runtime value. For references, bits is a Function* (funcref) or an
