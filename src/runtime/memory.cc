@@ -63,6 +63,7 @@ bool Memory::owns_address(const void* addr) const {
 
 Table::Table(const TableType& type, uint64_t init) : type_(type) {
   elems_.assign(size_t(type.limits.min), init);
+  sync();
 }
 
 int64_t Table::grow(uint32_t delta, uint64_t init) {
@@ -70,6 +71,7 @@ int64_t Table::grow(uint32_t delta, uint64_t init) {
   const uint64_t n = old + delta;
   if (n > max() || n > kMaxTableSize) return -1;
   elems_.resize(size_t(n), init);
+  sync();
   return int64_t(old);
 }
 

@@ -56,8 +56,15 @@ class Table {
   int64_t grow(uint32_t delta, uint64_t init);
 
   std::vector<uint64_t> elems_;  // Function* for funcref, host value for externref
+  // Mirrors of elems_.data()/size() for JIT code; updated whenever the size changes.
+  uint64_t* data_ = nullptr;
+  uint64_t length_ = 0;
 
  private:
+  void sync() {
+    data_ = elems_.data();
+    length_ = elems_.size();
+  }
   TableType type_;
 };
 

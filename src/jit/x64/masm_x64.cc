@@ -974,19 +974,17 @@ void Masm::call_wasm(Function* callee, int32_t argbase) {
 
 void Masm::call_indirect(Table* table, uint32_t sig_id, Reg index, int32_t argbase) {
   auto& a = impl_->a;
+  // Inline checks: index in range, non-null entry, signature.
   a.mov(x86::edx, gp32(index));
-  a.mov(x86::rdi, kCtx);
-  a.mov(x86::rsi, Imm(reinterpret_cast<uint64_t>(table)));
-  a.mov(x86::ecx, Imm(sig_id));
-  a.mov(kT1, Imm(reinterpret_cast<uint64_t>(&jit_resolve_indirect)));
-  a.call(kT1);
-  asmjit::Label ok = a.newLabel();
-  a.test(x86::rax, x86::rax);
-  a.jnz(ok);
-  a.mov(x86::eax, x86::dword_ptr(kCtx, int32_t(offsetof(ExecContext, pending_trap))));
-  a.jmp(impl_->epilogue);
-  a.bind(ok);
-  a.mov(x86::rdx, x86::rax);
+  a.mov(kT1, Imm(reinterpret_cast<uint64_t>(table)));
+  a.cmp(x86::rdx, x86::qword_ptr(kT1, int32_t(offsetof(Table, length_))));
+  a.jae(impl_->L(trap_label(TrapKind::UndefinedElement)));
+  a.mov(kT1, x86::qword_ptr(kT1, int32_t(offsetof(Table, data_))));
+  a.mov(x86::rdx, x86::ptr(kT1, x86::rdx, 3));
+  a.test(x86::rdx, x86::rdx);
+  a.jz(impl_->L(trap_label(TrapKind::UninitializedElement)));
+  a.cmp(x86::dword_ptr(x86::rdx, int32_t(offsetof(Function, sig_id))), Imm(sig_id));
+  a.jne(impl_->L(trap_label(TrapKind::IndirectCallTypeMismatch)));
   a.mov(x86::rdi, kCtx);
   a.lea(x86::rsi, slot(argbase));
   a.call(x86::qword_ptr(x86::rdx, int32_t(offsetof(Function, entry))));
