@@ -77,10 +77,12 @@ BENCHMARK(BM_DecodeValidate)->Unit(benchmark::kMillisecond);
 // Translates (interp) or compiles (jit) every function of every input.
 void prepare_all(benchmark::State& state, ExecMode mode) {
   uint64_t bytes = 0;
+  std::vector<std::unique_ptr<Store>> stores;
+  std::vector<Instance*> insts;
   for (auto _ : state) {
     state.PauseTiming();
-    std::vector<std::unique_ptr<Store>> stores;
-    std::vector<Instance*> insts;
+    stores.clear();  // destroying code arenas is not compilation
+    insts.clear();
     for (const Input& in : inputs()) {
       auto m = decode_module(in.bytes);
       EngineConfig cfg;

@@ -194,12 +194,37 @@ struct Masm::Impl {
   }
 };
 
-Masm::Masm(BoundsMode bounds) : impl_(std::make_unique<Impl>(bounds)) {
+namespace {
+// Assemblers are reused across compilations on a thread: setting up a
+// CodeHolder and its zones costs as much as compiling a small function.
+thread_local std::vector<std::unique_ptr<Masm::Impl>> t_free_impls;
+}  // namespace
+
+Masm::Masm(BoundsMode bounds) {
+  if (!t_free_impls.empty()) {
+    impl_ = std::move(t_free_impls.back());
+    t_free_impls.pop_back();
+    impl_->bounds = bounds;
+  } else {
+    impl_ = std::make_unique<Impl>(bounds);
+  }
   impl_->epilogue = impl_->a.newLabel();
   impl_->epilogue_noframe = impl_->a.newLabel();
   impl_->exhausted_noframe = impl_->a.newLabel();
 }
-Masm::~Masm() = default;
+
+Masm::~Masm() {
+  Impl& im = *impl_;
+  im.code.reset(asmjit::ResetPolicy::kSoft);
+  im.code.init(asmjit::Environment::host());
+  im.code.attach(&im.a);
+  im.labels.clear();
+  for (auto& l : im.trap_stubs) l = asmjit::Label();
+  im.osr_stubs.clear();
+  im.has_memory = false;
+  im.memory = nullptr;
+  if (t_free_impls.size() < 4) t_free_impls.push_back(std::move(impl_));
+}
 
 const RegInfo& Masm::regs() {
   static const RegInfo info = [] {
