@@ -40,8 +40,8 @@ struct ControlFrame {
   Op kind = Op::block;       // block, loop, if_, else_; the function is a block
   BlockSig sig;
   uint32_t height = 0;       // validator stack height below the block's params
-  bool unreachable = false;  // rest of this frame is dead code
-  bool visited = false;      // the visitor saw this frame open
+  bool unreachable = false;  // after br/return/unreachable: the stack is polymorphic
+  bool visited = false;      // opened in live code: the visitor saw it open
   uint32_t label_arity() const { return kind == Op::loop ? sig.num_params : sig.num_results; }
   const ValType* label_types() const { return kind == Op::loop ? sig.params : sig.results; }
 };
@@ -136,7 +136,9 @@ class CodeWalker {
     stack_.resize(f.height);
     f.unreachable = true;
   }
-  bool reachable() const { return !ctl_.back().unreachable; }
+  // Visitors see code only where the frame is live: opened in live code and
+  // not after an unconditional branch.
+  bool reachable() const { return ctl_.back().visited && !ctl_.back().unreachable; }
 
   bool read_block_sig(BlockSig* sig);
   bool read_memarg(Op op, MemArg* m);
@@ -307,7 +309,7 @@ bool CodeWalker<Visitor>::step() {
       f.kind = op;
       f.sig = sig;
       f.height = uint32_t(stack_.size());
-      f.unreachable = !live;
+      f.unreachable = false;  // a block's own stack is never polymorphic at entry
       f.visited = live;
       push_n(sig.params, sig.num_params);
       ctl_.push_back(f);
@@ -322,7 +324,7 @@ bool CodeWalker<Visitor>::step() {
       if (!r_.ok()) return false;
       bool then_reachable = !f.unreachable;
       f.kind = Op::else_;
-      f.unreachable = !f.visited;
+      f.unreachable = false;
       push_n(f.sig.params, f.sig.num_params);
       if (f.visited) v_.on_else(then_reachable);
       return true;

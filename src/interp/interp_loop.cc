@@ -37,6 +37,11 @@ inline T wasm_max(T a, T b) {
   if (a == b) return std::signbit(a) ? b : a;
   return a > b ? a : b;
 }
+// Rounding functions may pass a signaling NaN through; wasm wants it quieted.
+template <typename T>
+inline T quiet_nan(T r) {
+  return r != r ? r + r : r;
+}
 template <typename I, typename F>
 inline I sat_trunc(F x) {
   if (x != x) return 0;

@@ -69,7 +69,7 @@ uint32_t Store::intern_sig(const FuncType& t) {
   std::string key;
   key.reserve(t.params.size() + t.results.size() + 1);
   for (ValType v : t.params) key.push_back(char(v));
-  key.push_back('|');
+  key.push_back('\0');  // not a value type byte
   for (ValType v : t.results) key.push_back(char(v));
   auto [it, inserted] = sig_ids_.emplace(std::move(key), uint32_t(sigs_.size()));
   if (inserted) sigs_.push_back(std::make_unique<FuncType>(t));
