@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <climits>
+#include <cstdlib>
 
 #include "wasi/sandbox.h"
 #include "wasi/wasi_context.h"
@@ -108,6 +109,8 @@ Errno errno_from_host(int e) {
 }
 
 Result<std::unique_ptr<WasiContext>> create_context(const WasiConfig& config) {
+  // Testing aid: exercise the portable resolver where openat2 exists.
+  if (std::getenv("BRISK_WASI_PORTABLE_SANDBOX")) sandbox_force_fallback(true);
   auto ctx = std::unique_ptr<WasiContext>(new WasiContext());
   ctx->args = config.args;
   ctx->env = config.env;
