@@ -9,8 +9,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <iterator>
+#include <sys/stat.h>
 #include <string>
 #include <vector>
 
@@ -50,9 +49,10 @@ void print_run_help() {
       "(with --invoke: to the function, as numbers).\n"
       "\n"
       "Options:\n"
-      "  --mode=interp|jit|tiered   execution tier (default: interp): the interpreter,\n"
+      "  --mode=interp|jit|tiered   execution tier (default: tiered): the interpreter,\n"
       "                             the baseline JIT for every function, or the\n"
-      "                             interpreter with hot functions moved to the JIT\n"
+      "                             interpreter with hot functions and loops moved to\n"
+      "                             the JIT (on machines without a JIT: interp)\n"
       "  --tier-up-threshold=N      tiered mode: calls and loop iterations before a\n"
       "                             function is compiled (1 = at once, with OSR)\n"
       "  --jit-filter=N[-M]         compile only functions N..M (by index); the others\n"
@@ -74,7 +74,7 @@ void print_run_help() {
 }
 
 struct RunOptions {
-  ExecMode mode = ExecMode::Interp;
+  ExecMode mode = ExecMode::Tiered;
   BoundsMode bounds = BoundsMode::Guard;
   std::vector<wasi::Preopen> dirs;
   std::vector<std::string> env;
@@ -245,17 +245,26 @@ int parse_run_options(int argc, char** argv, RunOptions* o) {
 }
 
 bool read_file(const std::string& path, std::vector<uint8_t>* out, std::string* err) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) {
     *err = std::strerror(errno);
     return false;
   }
-  out->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  if (in.bad()) {
-    *err = "read error";
+  struct stat st;
+  if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+    std::fclose(f);
+    *err = "is a directory";
     return false;
   }
-  return true;
+  out->clear();
+  uint8_t buf[1 << 16];
+  size_t n;
+  if (st.st_size > 0) out->reserve(size_t(st.st_size));
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out->insert(out->end(), buf, buf + n);
+  bool ok = !std::ferror(f);
+  std::fclose(f);
+  if (!ok) *err = "read error";
+  return ok;
 }
 
 void print_trap(const Trap& t) {
@@ -270,6 +279,7 @@ int cmd_run(int argc, char** argv) {
   RunOptions o;
   int pr = parse_run_options(argc, argv, &o);
   if (pr != 0) return pr < 0 ? 0 : pr;
+  if (o.mode == ExecMode::Tiered && !jit::jit_available()) o.mode = ExecMode::Interp;
   if (o.mode != ExecMode::Interp && !jit::jit_available()) {
     std::fprintf(stderr, "error: mode '%s' is not available: this build or CPU has no JIT\n",
                  o.mode == ExecMode::Jit ? "jit" : "tiered");
@@ -338,7 +348,8 @@ int cmd_run(int argc, char** argv) {
                      (unsigned long long)js.code_bytes, js.compile_seconds * 1e3, mbps);
       }
       if (o.mode == ExecMode::Tiered)
-        std::fprintf(stderr, "stats: tier-ups %llu\n", (unsigned long long)js.tier_ups);
+        std::fprintf(stderr, "stats: tier-ups %llu, of which OSR entries %llu\n", (unsigned long long)js.tier_ups,
+                     (unsigned long long)js.osr_entries);
     }
     return code;
   };
