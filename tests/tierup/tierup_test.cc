@@ -1,0 +1,173 @@
+// Behaviour across tier boundaries (issue: tier-up and OSR): a trap, a deep
+// recursion, an indirect call and a host call, each happening across a
+// tier-up or an on-stack replacement, must behave exactly as in the
+// interpreter. Every test runs in interp, jit, and tiered with thresholds
+// 1 (tier-up and OSR at once) and 7 (mixed stacks).
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <iterator>
+#include <thread>
+
+#include "core/module_decoder.h"
+#include "jit/jit_runtime.h"
+#include "runtime/objects.h"
+
+using namespace brisk;
+
+namespace {
+
+struct Param {
+  const char* name;
+  ExecMode mode;
+  uint32_t threshold;
+};
+
+class TierUpTest : public ::testing::TestWithParam<Param> {
+ protected:
+  void SetUp() override {
+    if (GetParam().mode != ExecMode::Interp && !jit::jit_available()) GTEST_SKIP() << "no JIT on this machine";
+    std::ifstream in(BRISK_TIERUP_WASM, std::ios::binary);
+    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), {});
+    auto m = decode_module(std::move(bytes));
+    ASSERT_TRUE(m.ok()) << m.error().to_string();
+    EngineConfig cfg;
+    cfg.mode = GetParam().mode;
+    cfg.tier_up_threshold = GetParam().threshold;
+    store_ = std::make_unique<Store>(cfg);
+    FuncType i2i{{ValType::I32}, {ValType::I32}};
+    linker_.define("host", "inc",
+                   Extern{ExternKind::Func, store_->create_host_function(
+                                                i2i,
+                                                [](HostCall&, const uint64_t* a, uint64_t* r) {
+                                                  r[0] = uint32_t(a[0] + 1);
+                                                  return TrapKind::None;
+                                                },
+                                                "inc")});
+    linker_.define("host", "fail",
+                   Extern{ExternKind::Func, store_->create_host_function(
+                                                FuncType{{ValType::I32}, {}},
+                                                [](HostCall& c, const uint64_t* a, uint64_t*) {
+                                                  return c.trap("host failed at " + std::to_string(a[0]));
+                                                },
+                                                "fail")});
+    // Calls back into wasm: sum_to(i % 5).
+    linker_.define("host", "reenter",
+                   Extern{ExternKind::Func, store_->create_host_function(
+                                                i2i,
+                                                [this](HostCall&, const uint64_t* a, uint64_t* r) {
+                                                  uint64_t arg = a[0] % 5, res = 0;
+                                                  CallResult cr = store_->call(sum_to_, &arg, &res);
+                                                  if (cr.trap) return TrapKind::Host;
+                                                  r[0] = res;
+                                                  return TrapKind::None;
+                                                },
+                                                "reenter")});
+    auto r = store_->instantiate(m.value(), linker_);
+    ASSERT_TRUE(r.ok());
+    inst_ = r.instance;
+    sum_to_ = inst_->get_func("sum_to");
+  }
+
+  CallResult call(const char* name, std::vector<uint64_t> args, uint64_t* result) {
+    Function* f = inst_->get_func(name);
+    EXPECT_NE(f, nullptr) << name;
+    uint64_t res[2] = {0, 0};
+    CallResult r = store_->call(f, args.data(), res);
+    if (result) *result = res[0];
+    return r;
+  }
+
+  std::unique_ptr<Store> store_;
+  Linker linker_;
+  Instance* inst_ = nullptr;
+  Function* sum_to_ = nullptr;
+};
+
+TEST_P(TierUpTest, TrapAfterOsrHasPreciseKindAndBacktrace) {
+  CallResult r = call("loop_then_trap", {10000}, nullptr);
+  ASSERT_TRUE(r.trap);
+  EXPECT_EQ(r.trap->kind, TrapKind::IntDivByZero);
+  ASSERT_FALSE(r.trap->frames.empty());
+  EXPECT_EQ(r.trap->frames[0], "loop_then_trap");
+  if (GetParam().mode == ExecMode::Tiered) EXPECT_GT(store_->code_arena().stats.osr_entries, 0u);
+}
+
+TEST_P(TierUpTest, LoopResultsSurviveOsr) {
+  uint64_t v = 0;
+  ASSERT_FALSE(call("sum_to", {100000}, &v).trap);
+  EXPECT_EQ(uint32_t(v), uint32_t(100000ull * 100001ull / 2));
+  if (GetParam().mode == ExecMode::Tiered) EXPECT_GT(store_->code_arena().stats.osr_entries, 0u);
+  ASSERT_FALSE(call("sum_to", {3}, &v).trap);  // again, now compiled
+  EXPECT_EQ(v, 6u);
+}
+
+TEST_P(TierUpTest, DeepRecursionAcrossTiers) {
+  uint64_t v = 0;
+  for (uint64_t n : {10u, 1000u, 50000u}) {
+    ASSERT_FALSE(call("depth", {n}, &v).trap) << n;
+    EXPECT_EQ(v, n);
+  }
+  CallResult r = call("forever", {1}, nullptr);
+  ASSERT_TRUE(r.trap);
+  EXPECT_EQ(r.trap->kind, TrapKind::StackExhausted);
+  // The store is usable afterwards.
+  ASSERT_FALSE(call("depth", {100}, &v).trap);
+  EXPECT_EQ(v, 100u);
+}
+
+TEST_P(TierUpTest, IndirectCallsAcrossTiers) {
+  uint64_t v = 0;
+  ASSERT_FALSE(call("indirect_loop", {1000}, &v).trap);
+  uint64_t expect = 0;
+  for (uint64_t i = 0; i < 1000; ++i) expect += (i & 1) ? i * 3 : i * 2;
+  EXPECT_EQ(v, expect);
+  CallResult r = call("indirect_bad", {0}, nullptr);
+  ASSERT_TRUE(r.trap);
+  EXPECT_EQ(r.trap->kind, TrapKind::IndirectCallTypeMismatch);
+  r = call("indirect_bad", {3}, nullptr);
+  ASSERT_TRUE(r.trap);
+  EXPECT_EQ(r.trap->kind, TrapKind::UninitializedElement);
+  r = call("indirect_bad", {99}, nullptr);
+  ASSERT_TRUE(r.trap);
+  EXPECT_EQ(r.trap->kind, TrapKind::UndefinedElement);
+}
+
+TEST_P(TierUpTest, HostCallsAndReentryAcrossOsr) {
+  uint64_t v = 0;
+  ASSERT_FALSE(call("host_loop", {500}, &v).trap);
+  uint64_t expect = 0;
+  for (uint64_t i = 0; i < 500; ++i) {
+    expect += 1;
+    uint64_t k = i % 5;
+    expect += k * (k + 1) / 2;
+  }
+  EXPECT_EQ(v, expect);
+  if (GetParam().mode == ExecMode::Tiered) EXPECT_GT(store_->code_arena().stats.tier_ups, 0u);
+  CallResult r = call("host_trap_in_loop", {5000}, nullptr);
+  ASSERT_TRUE(r.trap);
+  EXPECT_EQ(r.trap->kind, TrapKind::Host);
+  EXPECT_EQ(r.trap->message, "host failed at 5000");
+  ASSERT_FALSE(r.trap->frames.empty());
+  EXPECT_EQ(r.trap->frames[0], "host_trap_in_loop");
+}
+
+TEST_P(TierUpTest, InterruptStopsALoopInAnyTier) {
+  std::thread t([this] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    store_->interrupt();
+  });
+  CallResult r = call("spin", {}, nullptr);
+  t.join();
+  ASSERT_TRUE(r.trap);
+  EXPECT_EQ(r.trap->kind, TrapKind::Interrupted);
+}
+
+INSTANTIATE_TEST_SUITE_P(Tiers, TierUpTest,
+                         ::testing::Values(Param{"interp", ExecMode::Interp, 1000},
+                                           Param{"jit", ExecMode::Jit, 1000},
+                                           Param{"tiered1", ExecMode::Tiered, 1},
+                                           Param{"tiered7", ExecMode::Tiered, 7}),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+}  // namespace
