@@ -449,7 +449,10 @@ L_do_call : {
     if (inst) RELOAD_MEM();
     DISPATCH();
   }
-  if (--callee->budget <= 0) {
+  // Calls are charged after the check, loop back-edges before it: with a
+  // threshold of 1 the first call is interpreted and its first back-edge
+  // performs OSR, and the next call runs compiled code.
+  if (callee->budget-- <= 0) {
     if (ctx->interrupt.load(std::memory_order_relaxed)) TRAP(Interrupted);
     const bool tiered = ctx->store->config().mode == ExecMode::Tiered;
     if (tiered && jit::compile_function(callee)) {

@@ -88,8 +88,7 @@ uint32_t tiered_entry(ExecContext* ctx, uint64_t* fp, Function* self) {
     }
     self->entry = interp_entry;  // cannot compile: stay interpreted
   }
-  self->budget--;
-  return interp_entry(ctx, fp, self);
+  return interp_entry(ctx, fp, self);  // the interpreter charges the call
 }
 
 EntryFn osr_entry_for(Function* f, uint32_t loop_index) {
