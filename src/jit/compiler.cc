@@ -368,18 +368,33 @@ class Compiler : public NullVisitor {
 
  private:
   // ------------------------------------------------------------ value stack
+  // 24 bytes, trivially copyable: the stack is pushed and popped per operand.
   struct Val {
     enum Kind : uint8_t { Const, Reg_, Local, Stack, Cond_ } kind = Stack;
     ValType type = ValType::I32;
     Reg reg = kNoReg;
-    uint32_t local = 0;
-    uint64_t c = 0;
     // Cond_: a deferred integer compare "reg cond rhs" (or a test when is_test).
     Cond cond = Cond::Eq;
     W cw = W::W32;
-    Opnd rhs;
     bool is_test = false;
+    Opnd::Kind rhs_kind = Opnd::Kind::Imm;
+    Reg rhs_reg = kNoReg;
+    uint32_t local = 0;
+    uint64_t c = 0;  // Const: the value; Cond_: the rhs immediate or slot
+    Opnd rhs() const {
+      switch (rhs_kind) {
+        case Opnd::Kind::Reg: return Opnd::r(rhs_reg);
+        case Opnd::Kind::Slot: return Opnd::s(int32_t(c));
+        default: return Opnd::i(int64_t(c));
+      }
+    }
+    void set_rhs(Opnd o) {
+      rhs_kind = o.kind;
+      rhs_reg = o.reg;
+      c = o.is_slot() ? uint64_t(int64_t(o.slot)) : uint64_t(o.imm);
+    }
   };
+  static_assert(sizeof(Val) == 24);
   struct Ctl {
     Op kind = Op::block;
     bool is_function = false;
@@ -424,7 +439,7 @@ class Compiler : public NullVisitor {
     if (v.kind == Val::Reg_) release(v.reg);
     if (v.kind == Val::Cond_) {
       release(v.reg);
-      if (v.rhs.is_reg()) release(v.rhs.reg);
+      if (v.rhs_kind == Opnd::Kind::Reg) release(v.rhs_reg);
     }
   }
   void pop() {
@@ -513,8 +528,8 @@ class Compiler : public NullVisitor {
     if (v.is_test) {
       m_.eqz(v.cw, v.reg, v.reg);
     } else {
-      m_.set_cmp(v.cond, v.cw, v.reg, v.reg, v.rhs);
-      if (v.rhs.is_reg()) release(v.rhs.reg);
+      m_.set_cmp(v.cond, v.cw, v.reg, v.reg, v.rhs());
+      if (v.rhs_kind == Opnd::Kind::Reg) release(v.rhs_reg);
     }
     v.kind = Val::Reg_;
     v.type = ValType::I32;
@@ -602,33 +617,42 @@ class Compiler : public NullVisitor {
     const auto& gp_homes = Masm::regs().gp_homes;
     const auto& fp_homes = Masm::regs().fp_homes;
     if (gp_homes.empty() && fp_homes.empty()) return;
+    if (num_locals_ == 0) return;
+    // Counts local.get/set/tee immediates with a raw byte scan: a stray
+    // match inside another immediate only skews the heuristic.
     std::vector<uint32_t> uses(num_locals_, 0);
-    Reader r(mod_.bytes.data() + body.code_offset, mod_.bytes.data() + body.code_end);
-    while (!r.at_end()) {
-      uint8_t b = r.u8();
-      if (b >= 0x20 && b <= 0x22 && !r.at_end()) {
-        uint32_t idx = r.u32();
-        if (!r.ok()) break;
-        if (idx < num_locals_) uses[idx]++;
+    const uint8_t* p = mod_.bytes.data() + body.code_offset;
+    const uint8_t* end = mod_.bytes.data() + body.code_end;
+    while (p < end) {
+      uint8_t b = *p++;
+      if (b < 0x20 || b > 0x22) continue;
+      uint32_t idx = 0;
+      for (int shift = 0; p < end && shift < 35; shift += 7) {
+        uint8_t c = *p++;
+        idx |= uint32_t(c & 0x7f) << shift;
+        if (!(c & 0x80)) break;
       }
+      if (idx < num_locals_) uses[idx]++;
     }
-    std::vector<uint32_t> order(num_locals_);
-    for (uint32_t i = 0; i < num_locals_; ++i) order[i] = i;
-    std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return uses[a] > uses[b]; });
     size_t ngp = 0, nfp = 0;
-    for (uint32_t i : order) {
-      if (uses[i] < 2) break;
-      ValType t = local_types_[i];
-      if (is_float(t) && nfp < fp_homes.size()) {
-        home_[i] = fp_homes[nfp++];
-      } else if ((t == ValType::I32 || t == ValType::I64) && ngp < gp_homes.size()) {
-        home_[i] = gp_homes[ngp++];
-      } else {
-        continue;
+    // Repeatedly take the most used remaining local (few homes: O(homes * n)).
+    for (;;) {
+      uint32_t best = UINT32_MAX, best_uses = 1;
+      for (uint32_t i = 0; i < num_locals_; ++i) {
+        if (uses[i] <= best_uses || home_[i] != kNoReg) continue;
+        ValType t = local_types_[i];
+        bool fits = is_float(t) ? nfp < fp_homes.size()
+                                : (t == ValType::I32 || t == ValType::I64) && ngp < gp_homes.size();
+        if (!fits) continue;
+        best = i;
+        best_uses = uses[i];
       }
-      homed_.push_back(i);
+      if (best == UINT32_MAX) break;
+      ValType t = local_types_[best];
+      home_[best] = is_float(t) ? fp_homes[nfp++] : gp_homes[ngp++];
+      homed_.push_back(best);
       auto& pool = is_float(t) ? fp_pool_ : gp_pool_;
-      pool.erase(std::remove(pool.begin(), pool.end(), home_[i]), pool.end());
+      pool.erase(std::remove(pool.begin(), pool.end(), home_[best]), pool.end());
     }
   }
   void load_homes() {
@@ -771,7 +795,7 @@ class Compiler : public NullVisitor {
     v.reg = a;
     v.cond = kConds[i];
     v.cw = w;
-    v.rhs = b;
+    v.set_rhs(b);
     owner_[a] = int(vs_.size());
     if (b.is_reg()) owner_[b.reg] = int(vs_.size());
     vs_.push_back(v);
@@ -797,7 +821,7 @@ class Compiler : public NullVisitor {
       if (v.is_test)  // eqz: the condition is "value == 0"
         m_.br_test(!when, v.cw, v.reg, l);
       else
-        m_.br_cmp(when ? v.cond : negate(v.cond), v.cw, v.reg, v.rhs, l);
+        m_.br_cmp(when ? v.cond : negate(v.cond), v.cw, v.reg, v.rhs(), l);
       pop();
       return;
     }
