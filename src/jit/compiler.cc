@@ -49,6 +49,7 @@ class Compiler : public NullVisitor {
     fn.result_types = results_.data();
     ctl_.push_back(fn);
     explicit_bounds_ = inst_->store->config().bounds == BoundsMode::Explicit;
+    want_osr_ = inst_->store->config().mode == ExecMode::Tiered;
   }
   uint32_t frame_slots() const { return frame_slots_; }
   const std::vector<Label>& osr_labels() const { return osr_labels_; }
@@ -284,9 +285,11 @@ class Compiler : public NullVisitor {
     c.height = uint32_t(vs_.size()) - sig.num_params;
     if (kind == Op::loop) {
       m_.bind(c.label);
-      Label stub = m_.new_label();
-      osr_stubs_.push_back({stub, c.label});
-      osr_labels_.push_back(m_.osr_entry(stub));
+      if (want_osr_) {  // only the tiered mode enters code mid-function
+        Label stub = m_.new_label();
+        osr_stubs_.push_back({stub, c.label});
+        osr_labels_.push_back(m_.osr_entry(stub));
+      }
     }
     ctl_.push_back(c);
   }
@@ -1003,6 +1006,7 @@ class Compiler : public NullVisitor {
   std::vector<Ctl> ctl_;
   std::array<int, 64> owner_;  // per register: owning entry, -1 free, kTempOwner reserved
   bool explicit_bounds_ = false;
+  bool want_osr_ = false;
   std::vector<Label> osr_labels_;  // OSR entry per loop, in order of appearance
   std::vector<std::pair<Label, Label>> osr_stubs_;  // (stub, loop header)
   std::vector<Reg> home_;          // per local: its register, or kNoReg
