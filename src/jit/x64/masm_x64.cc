@@ -644,22 +644,13 @@ void Masm::fbin(FBinOp op, FW w, Reg dst, Reg rhs) {
       return;
     }
     case FBinOp::Copysign: {
-      if (s) {
-        a.movd(kT1.r32(), d);
-        a.movd(kT2.r32(), r);
-        a.and_(kT1.r32(), Imm(0x7fffffff));
-        a.and_(kT2.r32(), Imm(int32_t(0x80000000u)));
-        a.or_(kT1.r32(), kT2.r32());
-        a.movd(d, kT1.r32());
-      } else {
-        a.movq(kT1, d);
-        a.movq(kT2, r);
-        a.btr(kT1, Imm(63));
-        a.shr(kT2, Imm(63));
-        a.shl(kT2, Imm(63));
-        a.or_(kT1, kT2);
-        a.movq(d, kT1);
-      }
+      // dst = (dst & ~sign) | (rhs & sign), staying in the vector domain.
+      impl_->fconst(kF1, w, s ? 0x80000000u : 0x8000000000000000ull);
+      a.movaps(kF2, kF1);
+      a.andnps(kF1, d);  // dst without its sign
+      a.andps(kF2, r);   // sign of rhs
+      a.orps(kF1, kF2);
+      a.movaps(d, kF1);
       return;
     }
   }
@@ -673,15 +664,11 @@ void Masm::fun(FUnOp op, FW w, Reg dst, Reg src) {
   switch (op) {
     case FUnOp::Abs:
     case FUnOp::Neg:
-      if (f32) {
-        a.movd(kT1.r32(), s);
-        op == FUnOp::Abs ? a.and_(kT1.r32(), Imm(0x7fffffff)) : a.xor_(kT1.r32(), Imm(int32_t(0x80000000u)));
-        a.movd(d, kT1.r32());
-      } else {
-        a.movq(kT1, s);
-        op == FUnOp::Abs ? a.btr(kT1, Imm(63)) : a.btc(kT1, Imm(63));
-        a.movq(d, kT1);
-      }
+      // Bit operations in the vector domain: no round trip through GP registers.
+      impl_->fconst(kF1, w, f32 ? (op == FUnOp::Abs ? 0x7fffffffu : 0x80000000u)
+                                : (op == FUnOp::Abs ? 0x7fffffffffffffffull : 0x8000000000000000ull));
+      if (dst != src) a.movaps(d, s);
+      op == FUnOp::Abs ? a.andps(d, kF1) : a.xorps(d, kF1);
       return;
     case FUnOp::Sqrt: f32 ? a.sqrtss(d, s) : a.sqrtsd(d, s); return;
     case FUnOp::Nearest: round(0); return;
