@@ -1,0 +1,437 @@
+// Validation of function bodies and module-level rules (the spec's
+// "invalid" modules), through decode_module.
+#include <gtest/gtest.h>
+
+#include <functional>
+
+#include "test_util.h"
+
+namespace brisk::test {
+namespace {
+
+using wb::Bytes;
+
+struct Body {
+  std::vector<T> params;
+  std::vector<T> results;
+  Code code;
+  std::vector<T> locals = {};
+  // Extra module content, added before the function (which then gets the
+  // next function index).
+  std::function<void(ModuleBuilder&)> setup = nullptr;
+};
+
+Result<std::shared_ptr<Module>> check(const Body& b) {
+  ModuleBuilder m;
+  if (b.setup) b.setup(m);
+  m.func(m.type(b.params, b.results), b.locals, b.code);
+  return decode_module(m.build());
+}
+
+::testing::AssertionResult Valid(const Body& b) {
+  auto r = check(b);
+  if (!r.ok()) return ::testing::AssertionFailure() << "rejected: " << r.error().to_string();
+  return ::testing::AssertionSuccess();
+}
+
+::testing::AssertionResult Invalid(const Body& b, const std::string& msg) {
+  auto r = check(b);
+  if (r.ok()) return ::testing::AssertionFailure() << "accepted, expected '" << msg << "'";
+  if (r.error().message.find(msg) == std::string::npos)
+    return ::testing::AssertionFailure() << "rejected with '" << r.error().to_string() << "', expected '" << msg
+                                         << "'";
+  return ::testing::AssertionSuccess();
+}
+
+const auto with_memory = [](ModuleBuilder& m) { m.memory(ModuleBuilder::lim(1)); };
+
+// ------------------------------------------------------------ type mismatches
+
+TEST(Validator, TypeMismatches) {
+  EXPECT_TRUE(Invalid({{}, {T::i32}, Code().i32_const(1).i64_const(2).i32_add()}, "type mismatch"));
+  EXPECT_TRUE(Invalid({{}, {T::i32}, Code().f32_const(0).i32_eqz()}, "type mismatch"));
+  EXPECT_TRUE(Invalid({{}, {T::i32}, Code().i64_const(0)}, "type mismatch"));
+  EXPECT_TRUE(Invalid({{}, {T::i32}, Code()}, "type mismatch"));
+  EXPECT_TRUE(Invalid({{}, {T::i32}, Code().i32_const(1).i32_const(2)}, "type mismatch"));
+  EXPECT_TRUE(Invalid({{}, {}, Code().i32_const(1)}, "type mismatch"));
+  EXPECT_TRUE(Invalid({{}, {}, Code().i32_add().drop()}, "type mismatch"));
+  EXPECT_TRUE(Invalid({{}, {}, Code().drop()}, "type mismatch"));
+  EXPECT_TRUE(Invalid({{T::i32}, {}, Code().f64_const(1).local_set(0)}, "type mismatch"));
+  EXPECT_TRUE(Invalid({{T::i32}, {T::i32}, Code().f64_const(1).local_tee(0)}, "type mismatch"));
+  EXPECT_TRUE(Invalid({{}, {T::i64}, Code().i32_const(1).return_()}, "type mismatch"));
+  // Calls check argument types.
+  EXPECT_TRUE(Invalid({{}, {}, Code().i64_const(1).call(0), {},
+                       [](ModuleBuilder& m) { m.func(m.type({T::i32}, {}), {}, Code()); }},
+                      "type mismatch"));
+  // if without else must not produce a value.
+  EXPECT_TRUE(Invalid({{}, {T::i32}, Code().i32_const(1).if_(wb::bt(T::i32)).i32_const(1).end()}, "type mismatch"));
+  EXPECT_TRUE(Invalid(
+      {{}, {T::i32}, Code().i32_const(1).if_(wb::bt(T::i32)).i32_const(1).else_().i64_const(1).end()},
+      "type mismatch"));
+  // Condition types.
+  EXPECT_TRUE(Invalid({{}, {}, Code().i64_const(1).if_().end()}, "type mismatch"));
+  EXPECT_TRUE(Invalid({{}, {}, Code().block().f32_const(1).br_if(0).end()}, "type mismatch"));
+  // Branch values.
+  EXPECT_TRUE(Invalid({{}, {T::i32}, Code().block(wb::bt(T::i32)).i64_const(1).br(0).end()}, "type mismatch"));
+  EXPECT_TRUE(Invalid({{}, {}, Code().block(wb::bt(T::i32)).br(0).end().drop()}, "type mismatch"));
+  // Stores check the value and address types.
+  EXPECT_TRUE(Invalid({{}, {}, Code().i32_const(0).i64_const(0).i32_store(), {}, with_memory}, "type mismatch"));
+  EXPECT_TRUE(Invalid({{}, {}, Code().i64_const(0).i32_const(0).i32_store(), {}, with_memory}, "type mismatch"));
+  // Globals.
+  EXPECT_TRUE(Invalid({{}, {}, Code().f32_const(0).global_set(0), {},
+                       [](ModuleBuilder& m) { m.global(T::i32, true, wb::i32_expr(0)); }},
+                      "type mismatch"));
+  // br_table targets with different arities or types.
+  EXPECT_TRUE(Invalid({{}, {},
+                       Code()
+                           .block()
+                           .block(wb::bt(T::i32))
+                           .i32_const(0)
+                           .i32_const(0)
+                           .br_table({0}, 1)
+                           .end()
+                           .drop()
+                           .end()},
+                      "type mismatch"));
+  EXPECT_TRUE(Invalid({{}, {},
+                       Code()
+                           .block(wb::bt(T::i64))
+                           .block(wb::bt(T::i32))
+                           .i32_const(0)
+                           .i32_const(0)
+                           .br_table({0}, 1)
+                           .end()
+                           .drop()
+                           .i64_const(0)
+                           .end()
+                           .drop()},
+                      "type mismatch"));
+  // A valid br_table with values, for contrast.
+  EXPECT_TRUE(Valid({{}, {T::i32},
+                     Code()
+                         .block(wb::bt(T::i32))
+                         .block(wb::bt(T::i32))
+                         .i32_const(7)
+                         .i32_const(0)
+                         .br_table({0, 1}, 1)
+                         .end()
+                         .end()}));
+}
+
+// ------------------------------------------------------------ unknown indices
+
+TEST(Validator, UnknownIndices) {
+  EXPECT_TRUE(Invalid({{T::i32}, {}, Code().local_get(2).drop(), {T::i64}}, "unknown local"));
+  EXPECT_TRUE(Valid({{T::i32}, {T::i64}, Code().local_get(1), {T::i64}}));
+  EXPECT_TRUE(Invalid({{}, {}, Code().i32_const(0).local_set(0)}, "unknown local"));
+  EXPECT_TRUE(Invalid({{}, {}, Code().i32_const(0).local_tee(4294967295u).drop()}, "unknown local"));
+  EXPECT_TRUE(Invalid({{}, {}, Code().global_get(1).drop(), {},
+                       [](ModuleBuilder& m) { m.global(T::i32, false, wb::i32_expr(0)); }},
+                      "unknown global"));
+  EXPECT_TRUE(Invalid({{}, {}, Code().i32_const(0).global_set(0)}, "unknown global"));
+  EXPECT_TRUE(Invalid({{}, {}, Code().call(1)}, "unknown function"));
+  EXPECT_TRUE(Invalid({{}, {}, Code().ref_func(5).drop()}, "unknown function"));
+  EXPECT_TRUE(Invalid({{}, {}, Code().block().br(2).end()}, "unknown label"));
+  EXPECT_TRUE(Valid({{}, {}, Code().block().br(1).end()}));
+  EXPECT_TRUE(Invalid({{}, {}, Code().i32_const(0).br_if(1)}, "unknown label"));
+  EXPECT_TRUE(Invalid({{}, {}, Code().i32_const(0).br_table({0, 3}, 0)}, "unknown label"));
+  EXPECT_TRUE(Invalid({{}, {}, Code().i32_const(0).br_table({0}, 1)}, "unknown label"));
+  EXPECT_TRUE(Invalid({{}, {}, Code().block(wb::bt_type(9)).end()}, "unknown type"));
+  auto table = [](ModuleBuilder& m) { m.table(T::funcref, ModuleBuilder::lim(1)); };
+  EXPECT_TRUE(Invalid({{}, {}, Code().i32_const(0).call_indirect(9), {}, table}, "unknown type"));
+  EXPECT_TRUE(Invalid({{}, {}, Code().i32_const(0).call_indirect(0)}, "unknown table"));
+  EXPECT_TRUE(Invalid({{}, {}, Code().i32_const(0).call_indirect(0, 1), {}, table}, "unknown table"));
+  EXPECT_TRUE(Invalid({{}, {}, Code().i32_const(0).table_get(1).drop(), {}, table}, "unknown table"));
+  EXPECT_TRUE(Invalid({{}, {}, Code().table_size(0).drop()}, "unknown table"));
+  EXPECT_TRUE(Invalid({{}, {}, Code().elem_drop(0), {}, table}, "unknown elem segment"));
+  EXPECT_TRUE(Invalid({{}, {}, Code().i32_const(0).i32_load().drop()}, "unknown memory"));
+  EXPECT_TRUE(Invalid({{}, {}, Code().memory_size().drop()}, "unknown memory"));
+  EXPECT_TRUE(Invalid({{}, {}, Code().i32_const(0).memory_grow().drop()}, "unknown memory"));
+  EXPECT_TRUE(Invalid({{}, {}, Code().i32_const(0).i32_const(0).i32_const(0).memory_fill()}, "unknown memory"));
+}
+
+TEST(Validator, ImmutableGlobalSet) {
+  EXPECT_TRUE(Invalid({{}, {}, Code().i32_const(1).global_set(0), {},
+                       [](ModuleBuilder& m) { m.global(T::i32, false, wb::i32_expr(0)); }},
+                      "global is immutable"));
+  EXPECT_TRUE(Invalid({{}, {}, Code().i64_const(1).global_set(0), {},
+                       [](ModuleBuilder& m) { m.import_global("env", "g", T::i64, false); }},
+                      "global is immutable"));
+  EXPECT_TRUE(Valid({{}, {}, Code().i64_const(1).global_set(0), {},
+                     [](ModuleBuilder& m) { m.import_global("env", "g", T::i64, true); }}));
+  // Constant expressions may only read imported immutable globals.
+  ModuleBuilder b;
+  b.global(T::i32, false, wb::i32_expr(1));
+  b.global(T::i32, false, wb::global_expr(0));
+  EXPECT_FALSE(decode_module(b.build()).ok());
+  ModuleBuilder c;
+  c.import_global("env", "g", T::i32, true);
+  c.global(T::i32, false, wb::global_expr(0));
+  EXPECT_FALSE(decode_module(c.build()).ok());
+}
+
+// ------------------------------------------------------------ block types with params
+
+TEST(Validator, MultiValueBlockTypes) {
+  // Block type indices are resolved in the module's type section; the
+  // function's own type comes last, so types 0.. are the ones set up here.
+  auto types = [](ModuleBuilder& m) {
+    m.type({T::i32, T::i32}, {T::i32});          // 0
+    m.type({T::i32}, {T::i32, T::i64});          // 1
+    m.type({T::i64}, {});                        // 2
+    m.type({}, {T::f32, T::f64, T::i32});        // 3
+  };
+  EXPECT_TRUE(Valid({{}, {T::i32}, Code().i32_const(1).i32_const(2).block(wb::bt_type(0)).i32_add().end(), {}, types}));
+  EXPECT_TRUE(Valid({{}, {T::i32}, Code().i32_const(1).i32_const(2).loop(wb::bt_type(0)).i32_sub().end(), {}, types}));
+  EXPECT_TRUE(Valid({{}, {T::i32},
+                     Code().i32_const(1).i32_const(2).i32_const(1).if_(wb::bt_type(0)).i32_add().else_().i32_mul().end(),
+                     {},
+                     types}));
+  EXPECT_TRUE(Valid({{}, {T::i64},
+                     Code().i32_const(1).block(wb::bt_type(1)).i64_const(5).end().local_set(0).drop().local_get(0),
+                     {T::i64}, types}));
+  EXPECT_TRUE(Valid({{}, {T::i32}, Code().block(wb::bt_type(3)).f32_const(1).f64_const(2).i32_const(3).end().
+                                   local_set(0).drop().drop().local_get(0),
+                     {T::i32}, types}));
+  // Params must be on the stack, with the right types.
+  EXPECT_TRUE(Invalid({{}, {T::i32}, Code().i32_const(1).block(wb::bt_type(0)).i32_add().end(), {}, types},
+                      "type mismatch"));
+  EXPECT_TRUE(Invalid({{}, {}, Code().i32_const(1).block(wb::bt_type(2)).end(), {}, types}, "type mismatch"));
+  // Results must match.
+  EXPECT_TRUE(Invalid({{}, {T::i32}, Code().i32_const(1).i32_const(2).block(wb::bt_type(0)).i32_add().i64_extend_i32_u().end(), {}, types},
+                      "type mismatch"));
+  EXPECT_TRUE(Invalid({{}, {}, Code().block(wb::bt_type(3)).f32_const(1).i32_const(3).f64_const(2).end().drop().drop().drop(),
+                       {}, types},
+                      "type mismatch"));
+  // A block cannot see the values below its params.
+  EXPECT_TRUE(Invalid({{}, {}, Code().i32_const(1).i64_const(2).block(wb::bt_type(2)).i32_const(0).i32_add().drop().end().drop(),
+                       {}, types},
+                      "type mismatch"));
+  // A branch to a loop carries the loop's params; to a block, its results.
+  EXPECT_TRUE(Valid({{}, {}, Code().i64_const(1).loop(wb::bt_type(2)).br(0).end(), {}, types}));
+  EXPECT_TRUE(Invalid({{}, {}, Code().i64_const(1).loop(wb::bt_type(2)).drop().br(0).end(), {}, types},
+                      "type mismatch"));
+  EXPECT_TRUE(Valid({{}, {}, Code().i64_const(1).loop(wb::bt_type(2)).drop().i64_const(2).br(0).end(), {}, types}));
+  // if with params: both arms start from the params.
+  EXPECT_TRUE(Invalid({{}, {T::i32}, Code().i32_const(1).i32_const(2).i32_const(0).if_(wb::bt_type(0)).i32_add().else_()
+                                         .end(),
+                       {}, types},
+                      "type mismatch"));
+  // Multi-value function results and calls.
+  EXPECT_TRUE(Valid({{}, {T::i32, T::i64}, Code().i32_const(1).i64_const(2)}));
+  EXPECT_TRUE(Invalid({{}, {T::i32, T::i64}, Code().i64_const(2).i32_const(1)}, "type mismatch"));
+  EXPECT_TRUE(Valid({{}, {T::i32}, Code().call(0).drop(), {},
+                     [](ModuleBuilder& m) { m.func(m.type({}, {T::i32, T::i32}), {}, Code().i32_const(1).i32_const(2)); }}));
+}
+
+// ------------------------------------------------------------ select
+
+TEST(Validator, SelectTyping) {
+  EXPECT_TRUE(Valid({{}, {T::i32}, Code().i32_const(1).i32_const(2).i32_const(0).select()}));
+  EXPECT_TRUE(Valid({{}, {T::f64}, Code().f64_const(1).f64_const(2).i32_const(0).select()}));
+  EXPECT_TRUE(Invalid({{}, {T::i32}, Code().i32_const(1).i64_const(2).i32_const(0).select()}, "type mismatch"));
+  EXPECT_TRUE(Invalid({{}, {T::i32}, Code().i32_const(1).i32_const(2).i64_const(0).select()}, "type mismatch"));
+  EXPECT_TRUE(Invalid({{}, {T::i32}, Code().i32_const(2).i32_const(0).select()}, "type mismatch"));
+  // Reference operands need the typed form.
+  EXPECT_TRUE(Invalid({{}, {}, Code().ref_null(T::funcref).ref_null(T::funcref).i32_const(0).select().drop()},
+                      "type mismatch"));
+  EXPECT_TRUE(Valid({{}, {}, Code().ref_null(T::funcref).ref_null(T::funcref).i32_const(0).select_t(T::funcref).drop()}));
+  EXPECT_TRUE(Valid({{}, {T::i64}, Code().i64_const(1).i64_const(2).i32_const(0).select_t(T::i64)}));
+  EXPECT_TRUE(Invalid({{}, {}, Code().i32_const(1).i64_const(2).i32_const(0).select_t(T::i64).drop()}, "type mismatch"));
+  EXPECT_TRUE(Invalid({{}, {}, Code().ref_null(T::externref).ref_null(T::externref).i32_const(0).select_t(T::funcref)
+                                   .drop()},
+                      "type mismatch"));
+  // select_t takes exactly one type.
+  EXPECT_TRUE(Invalid({{}, {}, Code().i32_const(1).i32_const(2).i32_const(0).op(0x1c).u32(2).op(0x7f).op(0x7f).drop()},
+                      "invalid result arity"));
+  EXPECT_TRUE(Invalid({{}, {}, Code().i32_const(1).i32_const(2).i32_const(0).op(0x1c).u32(0).drop()},
+                      "invalid result arity"));
+}
+
+// ------------------------------------------------------------ ref.func declarations
+
+TEST(Validator, RefFuncMustBeDeclared) {
+  EXPECT_TRUE(Invalid({{}, {}, Code().ref_func(0).drop()}, "undeclared function reference"));
+  EXPECT_TRUE(Invalid({{}, {}, Code().ref_func(0).drop(), {},
+                       [](ModuleBuilder& m) { m.func(m.type({}, {}), {}, Code()); }},
+                      "undeclared function reference"));
+  // Declared by a declarative element segment.
+  EXPECT_TRUE(Valid({{}, {}, Code().ref_func(0).drop(), {}, [](ModuleBuilder& m) {
+                       m.func(m.type({}, {}), {}, Code());
+                       m.elem_declarative({0});
+                     }}));
+  // By an active or passive segment.
+  EXPECT_TRUE(Valid({{}, {}, Code().ref_func(0).drop(), {}, [](ModuleBuilder& m) {
+                       m.table(T::funcref, ModuleBuilder::lim(1));
+                       m.func(m.type({}, {}), {}, Code());
+                       m.elem_active(wb::i32_expr(0), {0});
+                     }}));
+  EXPECT_TRUE(Valid({{}, {}, Code().ref_func(0).drop(), {}, [](ModuleBuilder& m) {
+                       m.func(m.type({}, {}), {}, Code());
+                       m.elem_passive({0});
+                     }}));
+  // By an export (of itself: the function is index 0 here).
+  EXPECT_TRUE(Valid({{}, {}, Code().ref_func(0).drop(), {}, [](ModuleBuilder& m) { m.export_func("self", 0); }}));
+  // By a global initializer.
+  EXPECT_TRUE(Valid({{}, {}, Code().ref_func(0).drop(), {},
+                     [](ModuleBuilder& m) { m.global(T::funcref, false, wb::ref_func_expr(0)); }}));
+  // An imported function is not implicitly declared.
+  EXPECT_TRUE(Invalid({{}, {}, Code().ref_func(0).drop(), {},
+                       [](ModuleBuilder& m) { m.import_func("env", "f", m.type({}, {})); }},
+                      "undeclared function reference"));
+  // Declaring one function does not declare another.
+  EXPECT_TRUE(Invalid({{}, {}, Code().ref_func(1).drop(), {}, [](ModuleBuilder& m) {
+                         m.func(m.type({}, {}), {}, Code());
+                         m.func(m.type({}, {}), {}, Code());
+                         m.elem_declarative({0});
+                       }},
+                      "undeclared function reference"));
+}
+
+// ------------------------------------------------------------ data count
+
+TEST(Validator, DataCountRequiredForMemoryInitAndDataDrop) {
+  auto passive_data = [](bool with_count) {
+    return [with_count](ModuleBuilder& m) {
+      m.memory(ModuleBuilder::lim(1));
+      m.data_passive("abc");
+      m.data_count(with_count);
+    };
+  };
+  Code init = Code().i32_const(0).i32_const(0).i32_const(1).memory_init(0);
+  EXPECT_TRUE(Invalid({{}, {}, init, {}, passive_data(false)}, "data count section required"));
+  EXPECT_TRUE(Valid({{}, {}, init, {}, passive_data(true)}));
+  EXPECT_TRUE(Invalid({{}, {}, Code().data_drop(0), {}, passive_data(false)}, "data count section required"));
+  EXPECT_TRUE(Valid({{}, {}, Code().data_drop(0), {}, passive_data(true)}));
+  EXPECT_TRUE(Invalid({{}, {}, Code().data_drop(1), {}, passive_data(true)}, "unknown data segment"));
+  EXPECT_TRUE(Invalid({{}, {}, Code().i32_const(0).i32_const(0).i32_const(1).memory_init(1), {}, passive_data(true)},
+                      "unknown data segment"));
+  // memory.init also needs a memory.
+  EXPECT_TRUE(Invalid({{}, {}, init, {}, [](ModuleBuilder& m) {
+                         m.data_count();
+                       }},
+                      "unknown memory"));
+}
+
+// ------------------------------------------------------------ unreachable code
+
+TEST(Validator, UnreachableCodeIsPolymorphic) {
+  // Valid: the stack below an unreachable point is of any type.
+  EXPECT_TRUE(Valid({{}, {}, Code().unreachable().i32_add().drop()}));
+  EXPECT_TRUE(Valid({{}, {T::i32}, Code().unreachable().i32_add()}));
+  EXPECT_TRUE(Valid({{}, {T::i64}, Code().unreachable()}));
+  EXPECT_TRUE(Valid({{}, {T::i32}, Code().unreachable().select()}));
+  EXPECT_TRUE(Valid({{}, {T::f32}, Code().unreachable().i32_const(0).select()}));
+  EXPECT_TRUE(Valid({{}, {}, Code().unreachable().ref_is_null().drop()}));
+  EXPECT_TRUE(Valid({{}, {T::i32}, Code().unreachable().br_if(0)}));
+  EXPECT_TRUE(Valid({{}, {T::i32}, Code().block(wb::bt(T::i32)).unreachable().end()}));
+  EXPECT_TRUE(Valid({{}, {T::i32}, Code().i32_const(1).return_().i32_add()}));
+  EXPECT_TRUE(Valid({{}, {}, Code().block().br(0).i32_const(0).i64_extend_i32_s().drop().end()}));
+  EXPECT_TRUE(Valid({{}, {}, Code().unreachable().i32_const(0).br_table({0}, 0)}));
+  EXPECT_TRUE(Valid({{}, {T::i32}, Code().i32_const(5).i32_const(0).br_table({0}, 0).i32_add()}));
+  // Invalid: values pushed after the unreachable point are still typed.
+  EXPECT_TRUE(Invalid({{}, {}, Code().unreachable().i64_const(0).i32_add().drop()}, "type mismatch"));
+  EXPECT_TRUE(Invalid({{}, {T::i32}, Code().unreachable().i32_const(0).i32_const(0)}, "type mismatch"));
+  EXPECT_TRUE(Invalid({{}, {T::i32}, Code().unreachable().f32_const(0).i32_eqz()}, "type mismatch"));
+  EXPECT_TRUE(Invalid({{}, {T::i32}, Code().i32_const(1).return_().i64_const(1).i64_add()}, "type mismatch"));
+  EXPECT_TRUE(Invalid({{}, {}, Code().unreachable().i32_const(0).i64_const(0).select().drop()}, "type mismatch"));
+  EXPECT_TRUE(Invalid({{}, {}, Code().unreachable().i32_const(1).i64_const(1).i32_const(0).select().drop()},
+                      "type mismatch"));
+  EXPECT_TRUE(Invalid({{}, {}, Code().unreachable().ref_null(T::funcref).i32_const(0).select().drop()},
+                      "type mismatch"));
+  EXPECT_TRUE(Invalid({{}, {}, Code().unreachable().i64_const(0).br_if(0)}, "type mismatch"));
+  EXPECT_TRUE(Invalid({{}, {}, Code().unreachable().i32_const(0).ref_is_null().drop()}, "type mismatch"));
+  // Reachability ends with the block: code after it is checked normally.
+  EXPECT_TRUE(Invalid({{}, {}, Code().block().unreachable().end().i32_add().drop()}, "type mismatch"));
+  EXPECT_TRUE(Invalid({{}, {T::i32}, Code().block(wb::bt(T::i32)).unreachable().end().i32_add()}, "type mismatch"));
+  // The unreachable arm of an if does not make the other arm polymorphic.
+  EXPECT_TRUE(Invalid({{}, {T::i32}, Code().i32_const(0).if_(wb::bt(T::i32)).unreachable().else_().end()},
+                      "type mismatch"));
+}
+
+// ------------------------------------------------------------ SIMD
+
+TEST(Validator, SimdIsRejectedAsUnsupported) {
+  const std::string simd = "unsupported feature: simd";
+  EXPECT_TRUE(Invalid({{T::v128}, {}, Code()}, simd));
+  EXPECT_TRUE(Invalid({{}, {T::v128}, Code().unreachable()}, simd));
+  EXPECT_TRUE(Invalid({{}, {}, Code(), {T::v128}}, simd));
+  EXPECT_TRUE(Invalid({{}, {}, Code().op(0xfd).u32(12).raw(Bytes(16, 0)).drop()}, simd));  // v128.const
+  EXPECT_TRUE(Invalid({{}, {}, Code().unreachable().op(0xfd).u32(0)}, simd));
+  EXPECT_TRUE(Invalid({{}, {}, Code().block(wb::bt(T::v128)).unreachable().end().drop()}, simd));
+  EXPECT_TRUE(Invalid({{}, {}, Code().unreachable().select_t(T::v128).drop()}, simd));
+  // A v128 global or import.
+  ModuleBuilder g;
+  g.global(T::v128, false, Bytes{0xfd, 0x0c});
+  auto r = decode_module(g.build());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, simd);
+  ModuleBuilder i;
+  i.import_global("env", "v", T::v128, false);
+  r = decode_module(i.build());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, simd);
+  // At the v128 byte in a function type.
+  Bytes m = wb::header();
+  wb::put_section(m, 1, {0x01, 0x60, 0x01, 0x7b, 0x00});
+  r = decode_module(m);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, simd);
+  EXPECT_EQ(r.error().offset, 8u + 2 + 3);
+}
+
+// ------------------------------------------------------------ more module-level rules
+
+TEST(Validator, MiscRules) {
+  EXPECT_TRUE(Invalid({{}, {}, Code().else_()}, "else without matching if"));
+  EXPECT_FALSE(check({{}, {}, Code().end()}).ok());  // an extra `end`
+  EXPECT_TRUE(Invalid({{}, {T::i32}, Code().i32_const(0).i32_load(0, 3), {}, with_memory},
+                      "alignment must not be larger than natural"));
+  EXPECT_TRUE(Valid({{}, {T::i32}, Code().i32_const(0).i32_load(0, 0), {}, with_memory}));
+  EXPECT_TRUE(Invalid({{}, {T::i32}, Code().i32_const(0).i32_load8_u().op(0x2d).u32(1).u32(0), {}, with_memory},
+                      "alignment must not be larger than natural"));
+  // call_indirect needs a funcref table.
+  EXPECT_TRUE(Invalid({{}, {}, Code().i32_const(0).call_indirect(0), {},
+                       [](ModuleBuilder& m) {
+                         m.type({}, {});
+                         m.table(T::externref, ModuleBuilder::lim(1));
+                       }},
+                      "type mismatch"));
+  // table.init / table.copy element types.
+  EXPECT_TRUE(Invalid({{}, {}, Code().i32_const(0).i32_const(0).i32_const(0).table_init(0), {},
+                       [](ModuleBuilder& m) {
+                         m.table(T::externref, ModuleBuilder::lim(1));
+                         m.elem_passive({});
+                       }},
+                      "type mismatch"));
+  EXPECT_TRUE(Invalid({{}, {}, Code().i32_const(0).i32_const(0).i32_const(0).table_copy(0, 1), {},
+                       [](ModuleBuilder& m) {
+                         m.table(T::externref, ModuleBuilder::lim(1));
+                         m.table(T::funcref, ModuleBuilder::lim(1));
+                       }},
+                      "type mismatch"));
+  // table.set value type.
+  EXPECT_TRUE(Invalid({{}, {}, Code().i32_const(0).ref_null(T::funcref).table_set(0), {},
+                       [](ModuleBuilder& m) { m.table(T::externref, ModuleBuilder::lim(1)); }},
+                      "type mismatch"));
+  // memory.size's reserved byte.
+  EXPECT_TRUE(Invalid({{}, {T::i32}, Code().op(0x3f).op(0x01), {}, with_memory}, "zero byte expected"));
+  // Element segment type vs table type.
+  ModuleBuilder e;
+  e.table(T::externref, ModuleBuilder::lim(1));
+  uint32_t f = e.func(e.type({}, {}), {}, Code());
+  e.elem_active(wb::i32_expr(0), {f});
+  EXPECT_FALSE(decode_module(e.build()).ok());
+  // Offsets of active segments must be i32 constants.
+  ModuleBuilder d;
+  d.memory(ModuleBuilder::lim(1));
+  d.data_active(wb::i64_expr(0), "x");
+  EXPECT_FALSE(decode_module(d.build()).ok());
+  ModuleBuilder d2;
+  d2.memory(ModuleBuilder::lim(1));
+  d2.data_active(Bytes{0x41, 0x00, 0x41, 0x00, 0x6a, 0x0b}, "x");
+  EXPECT_FALSE(decode_module(d2.build()).ok());
+}
+
+}  // namespace
+}  // namespace brisk::test
