@@ -1,0 +1,4 @@
+;; The start function traps during instantiation.
+(module
+  (func $boom (unreachable))
+  (start $boom))
