@@ -263,11 +263,12 @@ TrapKind run(ExecContext* ctx, Function* entry, uint64_t* entry_fp, void** expor
 
   // Fused compare-and-branch: a, b, rel32 (20 bytes) or a, rel32, imm64
   // (24 bytes). Taken backward branches check for interruption.
+// A branch to its own start (a loop made of one br_if) is backward too.
 #define TAKE_BRANCH(rel)                                  \
   do {                                                    \
     int32_t r_ = int32_t(rel);                            \
     pc += r_;                                             \
-    if (r_ < 0 && --func->budget <= 0) goto L_backedge;   \
+    if (r_ <= 0 && --func->budget <= 0) goto L_backedge;  \
     DISPATCH();                                           \
   } while (0)
 #define CMP(name, IN, expr)                                  \
