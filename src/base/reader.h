@@ -83,8 +83,9 @@ class Reader {
       if (i == max_bytes - 1) {
         // Final byte: no continuation, unused bits must be zero.
         unsigned used = bits - shift;
-        if (b & 0x80) { fail("integer representation too long"); return 0; }
-        if (used < 7 && (b >> used) != 0) { fail("integer too large"); return 0; }
+        // Errors point at the offending (last read) byte.
+        if (b & 0x80) { fail_at(offset() - 1, "integer representation too long"); return 0; }
+        if (used < 7 && (b >> used) != 0) { fail_at(offset() - 1, "integer too large"); return 0; }
         return result | (uint64_t(b) << shift);
       }
       result |= uint64_t(b & 0x7f) << shift;
@@ -100,13 +101,13 @@ class Reader {
       if (p_ >= end_) { fail("unexpected end"); return 0; }
       uint8_t b = *p_++;
       if (i == max_bytes - 1) {
-        if (b & 0x80) { fail("integer representation too long"); return 0; }
+        if (b & 0x80) { fail_at(offset() - 1, "integer representation too long"); return 0; }
         // Remaining bits (including the sign) must be a sign extension.
         unsigned used = bits - shift;  // 1..7 meaningful bits
         if (used < 7) {
           int8_t sv = int8_t(b << 1) >> 1;  // sign-extend 7-bit value
           int8_t top = int8_t(sv) >> (used - 1);
-          if (top != 0 && top != -1) { fail("integer too large"); return 0; }
+          if (top != 0 && top != -1) { fail_at(offset() - 1, "integer too large"); return 0; }
         }
         result |= uint64_t(b & 0x7f) << shift;
         shift += 7;

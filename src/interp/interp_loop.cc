@@ -516,7 +516,9 @@ L_backedge : {
 }
 
 L_invalid:
-  trap = TrapKind::Unreachable;
+  // Only reachable through a translator bug: never silently continue.
+  ctx->trap_message = "internal error: invalid interpreter instruction";
+  trap = TrapKind::Host;
 L_trap : {
   ctx->cur_func = func;
   record_trap_frames(ctx);

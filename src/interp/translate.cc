@@ -214,6 +214,7 @@ class Translator : public NullVisitor {
     if (kind == Op::if_) c.else_fixup = emit_cond_branch(/*when=*/false);
     c.height = uint32_t(vs_.size()) - sig.num_params;
     if (kind == Op::loop) {
+      at_label();
       c.loop_start = uint32_t(code_.size());
       out_->loop_headers.push_back(c.loop_start);
     }
@@ -231,7 +232,7 @@ class Translator : public NullVisitor {
     c.else_fixup.field = 0;
     truncate(c.height);
     for (uint32_t i = 0; i < c.nparams; ++i) push_own();
-    last_dst_ = kNone;
+    at_label();
   }
 
   void on_end(bool reachable, bool is_function_end) {
@@ -248,7 +249,7 @@ class Translator : public NullVisitor {
     if (c.else_fixup.field) patch(c.else_fixup, here);
     truncate(c.height);
     for (uint32_t i = 0; i < c.nresults; ++i) push_own();
-    last_dst_ = kNone;
+    at_label();
   }
 
   void on_br(uint32_t depth) { emit_branch(depth); }
@@ -266,7 +267,7 @@ class Translator : public NullVisitor {
     Fixup skip = emit_cond_branch(/*when=*/false);
     emit_branch(depth);
     patch(skip, uint32_t(code_.size()));
-    last_dst_ = kNone;
+    at_label();
   }
 
   void on_br_table(const std::vector<uint32_t>& depths) {
@@ -564,6 +565,14 @@ class Translator : public NullVisitor {
   void patch(const Fixup& f, uint32_t target_pos) {
     int32_t rel = int32_t(target_pos) - int32_t(f.instr);
     std::memcpy(&code_[f.field], &rel, 4);
+  }
+
+  // A label is about to be bound here: the previous instruction is no longer
+  // the only way to reach this point, so neither its destination nor its
+  // compare may be reused by what follows.
+  void at_label() {
+    last_dst_ = kNone;
+    last_cmp_.op = Op::nop;
   }
 
   // The next emitted u32 is the destination slot of a value-producing
