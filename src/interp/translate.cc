@@ -10,6 +10,7 @@
 #include "core/code_walker.h"
 #include "interp/interp.h"
 #include "interp/interp_ops.h"
+#include "runtime/runtime_ops.h"
 
 namespace brisk {
 
@@ -525,17 +526,7 @@ class Translator : public NullVisitor {
   }
 
   void emit_misc(Op op, uint32_t imm0, uint32_t imm1) {
-    unsigned nargs = 0;
-    bool result = false;
-    switch (op) {
-      case Op::table_get: nargs = 1; result = true; break;
-      case Op::table_set: nargs = 2; break;
-      case Op::table_size: result = true; break;
-      case Op::table_grow: nargs = 2; result = true; break;
-      case Op::table_fill: case Op::table_copy: case Op::table_init:
-      case Op::memory_init: case Op::memory_copy: case Op::memory_fill: nargs = 3; break;
-      default: break;  // elem.drop, data.drop
-    }
+    const auto [nargs, result] = misc_shape(op);
     uint32_t src[3] = {own(0), own(0), own(0)};
     for (unsigned i = nargs; i-- > 0;) src[i] = pop_slot();
     uint32_t dst = result ? push_own() : own(uint32_t(vs_.size()));

@@ -15,6 +15,7 @@
 #include "core/code_walker.h"
 #include "jit/jit_runtime.h"
 #include "jit/masm.h"
+#include "runtime/runtime_ops.h"
 
 namespace brisk::jit {
 
@@ -900,19 +901,7 @@ class Compiler : public NullVisitor {
   }
   void misc(Op op, uint32_t imm0, uint32_t imm1) {
     flush_cond();
-    unsigned nargs = 0;
-    bool result = false;
-    switch (op) {
-      case Op::memory_size: result = true; break;
-      case Op::memory_grow: nargs = 1; result = true; break;
-      case Op::table_get: nargs = 1; result = true; break;
-      case Op::table_set: nargs = 2; break;
-      case Op::table_size: result = true; break;
-      case Op::table_grow: nargs = 2; result = true; break;
-      case Op::table_fill: case Op::table_copy: case Op::table_init:
-      case Op::memory_init: case Op::memory_copy: case Op::memory_fill: nargs = 3; break;
-      default: break;
-    }
+    const auto [nargs, result] = misc_shape(op);
     spill_all();
     size_t base = vs_.size() - nargs;
     int32_t dst = own(base);

@@ -23,6 +23,20 @@ uint64_t eval_const(const Instance& inst, const ConstExpr& e) {
   return 0;
 }
 
+MiscShape misc_shape(Op op) {
+  switch (op) {
+    case Op::memory_size: return {0, true};
+    case Op::memory_grow: return {1, true};
+    case Op::table_get: return {1, true};
+    case Op::table_set: return {2, false};
+    case Op::table_size: return {0, true};
+    case Op::table_grow: return {2, true};
+    case Op::table_fill: case Op::table_copy: case Op::table_init:
+    case Op::memory_init: case Op::memory_copy: case Op::memory_fill: return {3, false};
+    default: return {0, false};  // elem.drop, data.drop
+  }
+}
+
 TrapKind exec_misc(Instance* inst, const MiscArgs& x, uint64_t* result) {
   const uint32_t a = uint32_t(x.a), b = uint32_t(x.b), c = uint32_t(x.c);
   switch (x.op) {

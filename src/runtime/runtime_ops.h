@@ -19,6 +19,14 @@ struct MiscArgs {
 // grow/fill/copy/init, elem.drop. {result} receives the pushed value, if any.
 TrapKind exec_misc(Instance* inst, const MiscArgs& args, uint64_t* result);
 
+// Operand shape of the ops exec_misc implements: how many operands it pops
+// (a, b, c in stack order) and whether it pushes a result.
+struct MiscShape {
+  unsigned nargs;
+  bool result;
+};
+MiscShape misc_shape(Op op);
+
 // Evaluates a constant expression in an instance being initialised.
 uint64_t eval_const(const Instance& inst, const ConstExpr& e);
 

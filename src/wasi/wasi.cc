@@ -241,22 +241,13 @@ bool host_clock(uint32_t id, clockid_t* out) {
   return false;
 }
 
-Errno clock_res_get(Call& c, uint32_t id, uint32_t out) {
+// clock_res_get and clock_time_get: the same shape, a different query.
+Errno clock_query(Call& c, uint32_t id, uint32_t out, int (*query)(clockid_t, timespec*)) {
   clockid_t cid;
   if (!host_clock(id, &cid)) return kInval;
   if (!c.mem.ok(out, 8)) return kFault;
   timespec ts;
-  if (clock_getres(cid, &ts) != 0) return host_err();
-  c.mem.put_u64(out, uint64_t(ts.tv_sec) * 1000000000ull + uint64_t(ts.tv_nsec));
-  return kSuccess;
-}
-
-Errno clock_time_get(Call& c, uint32_t id, uint32_t out) {
-  clockid_t cid;
-  if (!host_clock(id, &cid)) return kInval;
-  if (!c.mem.ok(out, 8)) return kFault;
-  timespec ts;
-  if (clock_gettime(cid, &ts) != 0) return host_err();
+  if (query(cid, &ts) != 0) return host_err();
   c.mem.put_u64(out, uint64_t(ts.tv_sec) * 1000000000ull + uint64_t(ts.tv_nsec));
   return kSuccess;
 }
@@ -805,8 +796,8 @@ void define_imports(WasiContext& ctx, Store& store, Linker& linker) {
   def("args_sizes_get", {I, I}, [](Call& c, Args a) { return strings_sizes(c, c.ctx.args, a32(a, 0), a32(a, 1)); });
   def("environ_get", {I, I}, [](Call& c, Args a) { return strings_get(c, c.ctx.env, a32(a, 0), a32(a, 1)); });
   def("environ_sizes_get", {I, I}, [](Call& c, Args a) { return strings_sizes(c, c.ctx.env, a32(a, 0), a32(a, 1)); });
-  def("clock_res_get", {I, I}, [](Call& c, Args a) { return clock_res_get(c, a32(a, 0), a32(a, 1)); });
-  def("clock_time_get", {I, L, I}, [](Call& c, Args a) { return clock_time_get(c, a32(a, 0), a32(a, 2)); });
+  def("clock_res_get", {I, I}, [](Call& c, Args a) { return clock_query(c, a32(a, 0), a32(a, 1), clock_getres); });
+  def("clock_time_get", {I, L, I}, [](Call& c, Args a) { return clock_query(c, a32(a, 0), a32(a, 2), clock_gettime); });
   def("fd_advise", {I, L, L, I}, [](Call& c, Args a) { return fd_advise(c, a32(a, 0), a[1], a[2], a32(a, 3)); });
   def("fd_allocate", {I, L, L}, [](Call& c, Args a) { return fd_allocate(c, a32(a, 0), a[1], a[2]); });
   def("fd_close", {I}, [](Call& c, Args a) { return fd_close(c, a32(a, 0)); });

@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/opcodes.h"
 #include "jit/jit_runtime.h"
 #include "test_util.h"
 
@@ -982,16 +983,16 @@ TEST_P(Engine, PendingLocalReadsSeeOldValues) {
                    Code().local_get(0).local_get(0).i32_const(1).i32_add().local_set(0).local_get(0).i32_sub(),
                    [](int32_t a, int32_t) { return a - (a + 1); }});
   cases.push_back({"pending_then_set_const", Code().local_get(0).i32_const(5).local_set(0).local_get(0).i32_add(),
-                   [](int32_t a, int32_t) { return a + 5; }});
+                   [](int32_t a, int32_t) { return int32_t(uint32_t(a) + 5u); }});
   cases.push_back({"twice_pending", Code().local_get(0).local_get(0).i32_const(100).local_set(0).i32_add(),
-                   [](int32_t a, int32_t) { return a + a; }});
+                   [](int32_t a, int32_t) { return int32_t(uint32_t(a) * 2u); }});
   cases.push_back({"swap", Code().local_get(0).local_get(1).local_set(0).local_set(1).local_get(0).i32_const(1000)
                                .i32_mul().local_get(1).i32_add(),
-                   [](int32_t a, int32_t b) { return b * 1000 + a; }});
+                   [](int32_t a, int32_t b) { return int32_t(uint32_t(b) * 1000u + uint32_t(a)); }});
   cases.push_back({"tee_then_get", Code().local_get(0).i32_const(1).i32_add().local_tee(0).local_get(0).i32_mul(),
-                   [](int32_t a, int32_t) { return (a + 1) * (a + 1); }});
+                   [](int32_t a, int32_t) { return int32_t((uint32_t(a) + 1u) * (uint32_t(a) + 1u)); }});
   cases.push_back({"old_under_tee", Code().local_get(0).local_get(0).i32_const(3).i32_mul().local_tee(0).i32_sub(),
-                   [](int32_t a, int32_t) { return a - 3 * a; }});
+                   [](int32_t a, int32_t) { return int32_t(uint32_t(a) - 3u * uint32_t(a)); }});
   cases.push_back({"const_tee", Code().i32_const(5).local_tee(0).local_get(0).i32_add(),
                    [](int32_t, int32_t) { return 10; }});
   cases.push_back({"set_from_other_pending",
@@ -1145,19 +1146,45 @@ TEST_P(Engine, BrIfToFunctionKeepsValueOnFallthrough) {
   EXPECT_EQ(run_i32_poisoned("local", {I32(1), I32(30)}), 30) << "taken";
 }
 
-// ------------------------------------------------------------ random straight-line programs vs a reference
+// ------------------------------------------------------------ random programs vs a reference
 
-// A tiny structured i32 language: evaluated by a reference evaluator here
-// and compiled to wasm, so local/stack bookkeeping of the translator is
-// checked against independent semantics.
+// A tiny structured i32 language, evaluated by a reference evaluator here
+// and compiled to wasm, so that the translator's bookkeeping (pending local
+// reads, constants, result redirection, compare fusion, branch copies,
+// loop params, multi-value) is checked against independent semantics.
 struct Ins {
-  enum Kind { Get, Const, Set, Tee, Bin, Eqz, Drop, Select, If, Block, BrIf, Call } kind;
+  enum Kind {
+    Get, Const, Set, Tee, Bin, Eqz, Drop, Select,
+    If,       // pops a condition; both arms yield one value
+    Block,    // yields one value
+    Block2,   // yields two values (multi-value block type)
+    Loop,     // pops the param; runs its body `a` times (counter local `b`)
+    BrIf,     // pops a condition; branches to label depth `a` with the top value
+    BrTable,  // pops an index; branches with the top value to targets/`a` (default)
+    Call,     // (a, b) -> a*3 - b
+    Call2,    // (a, b) -> (a + b, a ^ b)
+    Load,     // pushes mem[a]
+    LoadDyn,  // pops v, pushes mem[v & 7]
+    Store,    // pops v, mem[a] = v
+  } kind;
   int32_t a = 0;
   uint8_t opcode = 0;
   std::vector<Ins> body, other;
+  std::vector<uint32_t> targets;
+  int32_t b = 0;
 };
 
-constexpr int kNumLocals = 4;  // two params, two locals
+constexpr int kNumLocals = 4;        // two params, two locals: the generator's pool
+constexpr uint32_t kCounterBase = 4;  // loop counters: locals 4..6
+constexpr uint32_t kScratch = 7;      // stores
+constexpr uint32_t kTotalLocals = 8;
+constexpr int kMemWords = 8;
+
+// Types of the program module (see program_module()).
+constexpr uint32_t kTypeProgram = 0;  // (i32 i32) -> i32
+constexpr uint32_t kTypePair = 1;     // (i32 i32) -> (i32 i32)
+constexpr uint32_t kTypeTwo = 2;      // () -> (i32 i32)
+constexpr uint32_t kTypeLoop = 3;     // (i32) -> i32
 
 struct Gen {
   std::mt19937 rng;
@@ -1167,64 +1194,116 @@ struct Gen {
   static constexpr uint8_t kBinops[] = {0x6a, 0x6b, 0x6c, 0x73, 0x71, 0x72, 0x74, 0x76, 0x77,
                                         0x48, 0x46, 0x4b, 0x4c, 0x47};
 
-  // A sequence starting on an empty (block-local) stack and ending with
-  // exactly one value; {in_label} says whether a br_if 0 has a target
-  // carrying one i32 (always true: the function or a block/if).
-  std::vector<Ins> seq(int nesting, int steps) {
+  // Labels enclosing the code being generated, innermost last:
+  // 'F' function, 'B' block/if (one i32), 'L' loop, 'M' two-value block.
+  std::string labels = "F";
+
+  std::vector<uint32_t> branch_targets() const {
+    std::vector<uint32_t> out;
+    for (size_t d = 0; d < labels.size(); ++d) {
+      char k = labels[labels.size() - 1 - d];
+      if (k == 'F' || k == 'B') out.push_back(uint32_t(d));
+    }
+    return out;
+  }
+
+  // A sequence starting with {d} values on its (block-local) stack and
+  // ending with exactly {want} values.
+  std::vector<Ins> seq(int nesting, int steps, int d = 0, int want = 1) {
     std::vector<Ins> out;
-    int d = 0;
     for (int s = 0; s < steps; ++s) {
       int r = pick(100);
-      if (d == 0 || r < 25) {
-        if (pick(3) == 0) out.push_back({Ins::Const, int32_t(pick(7)) - 3});
+      const std::vector<uint32_t> targets = branch_targets();
+      if (d == 0 || r < 22) {
+        int w = pick(6);
+        if (w == 0) out.push_back({Ins::Const, int32_t(pick(7)) - 3});
+        else if (w == 1) out.push_back({Ins::Load, pick(kMemWords)});
         else out.push_back({Ins::Get, pick(kNumLocals)});
         ++d;
-      } else if (r < 37) {
+      } else if (r < 32) {
         out.push_back({Ins::Set, pick(kNumLocals)});
         --d;
-      } else if (r < 47) {
+      } else if (r < 40) {
         out.push_back({Ins::Tee, pick(kNumLocals)});
-      } else if (r < 65 && d >= 2) {
+      } else if (r < 54 && d >= 2) {
         Ins i{Ins::Bin};
         i.opcode = kBinops[pick(sizeof kBinops)];
         out.push_back(i);
         --d;
-      } else if (r < 68) {
+      } else if (r < 56) {
         out.push_back({Ins::Eqz});
-      } else if (r < 71) {
+      } else if (r < 58) {
         out.push_back({Ins::Drop});
         --d;
-      } else if (r < 76 && d >= 3) {
+      } else if (r < 61) {
+        out.push_back({Ins::Store, pick(kMemWords)});
+        --d;
+      } else if (r < 63) {
+        out.push_back({Ins::LoadDyn});
+      } else if (r < 66 && d >= 3) {
         out.push_back({Ins::Select});
         d -= 2;
-      } else if (r < 82 && nesting < 3) {
+      } else if (r < 71 && nesting < 3) {
         Ins i{Ins::If};
+        labels.push_back('B');
         i.body = seq(nesting + 1, 1 + pick(6));
         i.other = seq(nesting + 1, 1 + pick(6));
+        labels.pop_back();
         out.push_back(std::move(i));  // pops the condition, pushes one value
-      } else if (r < 88 && nesting < 3) {
+      } else if (r < 75 && nesting < 3) {
         Ins i{Ins::Block};
+        labels.push_back('B');
         i.body = seq(nesting + 1, 1 + pick(8));
+        labels.pop_back();
         out.push_back(std::move(i));
         ++d;
-      } else if (r < 94 && d >= 2) {
-        out.push_back({Ins::BrIf});
+      } else if (r < 77 && nesting < 3) {
+        Ins i{Ins::Block2};
+        labels.push_back('M');
+        i.body = seq(nesting + 1, 2 + pick(6), 0, 2);
+        labels.pop_back();
+        out.push_back(std::move(i));
+        d += 2;
+      } else if (r < 81 && nesting < 3) {
+        Ins i{Ins::Loop};
+        i.a = 1 + pick(3);
+        i.b = int32_t(kCounterBase) + nesting;
+        labels.push_back('L');
+        i.body = seq(nesting + 1, 1 + pick(6), 1, 1);
+        labels.pop_back();
+        out.push_back(std::move(i));  // pops the param, pushes the result
+      } else if (r < 87 && d >= 2 && !targets.empty()) {
+        Ins i{Ins::BrIf};
+        i.a = int32_t(targets[size_t(pick(int(targets.size())))]);
+        out.push_back(i);
         --d;
-      } else if (d >= 2) {
+      } else if (r < 89 && d >= 2 && !targets.empty()) {
+        Ins i{Ins::BrTable};
+        int n = pick(4);
+        for (int k = 0; k < n; ++k) i.targets.push_back(targets[size_t(pick(int(targets.size())))]);
+        i.a = int32_t(targets[size_t(pick(int(targets.size())))]);
+        out.push_back(std::move(i));
+        d = 0;  // the rest of the sequence is unreachable (and validated polymorphically)
+      } else if (r < 94 && d >= 2) {
         out.push_back({Ins::Call});
         --d;
+      } else if (d >= 2) {
+        out.push_back({Ins::Call2});
       } else {
         out.push_back({Ins::Get, pick(kNumLocals)});
         ++d;
       }
     }
-    while (d > 1) {
+    while (d > want) {
       Ins i{Ins::Bin};
       i.opcode = kBinops[pick(sizeof kBinops)];
       out.push_back(i);
       --d;
     }
-    if (d == 0) out.push_back({Ins::Const, 11});
+    while (d < want) {
+      out.push_back({Ins::Const, 11 + d});
+      ++d;
+    }
     return out;
   }
 };
@@ -1251,61 +1330,115 @@ int32_t eval_binop(uint8_t op, int32_t a, int32_t b) {
 }
 int32_t helper_fn(int32_t a, int32_t b) { return int32_t(uint32_t(a) * 3u - uint32_t(b)); }
 
-// Returns true when a br_if left the enclosing label (value in *out).
-bool eval_seq(const std::vector<Ins>& seq, int32_t* locals, std::vector<int32_t>& st, int32_t* out) {
+struct EvalState {
+  int32_t locals[kTotalLocals] = {};
+  int32_t mem[kMemWords] = {};
+};
+
+// Runs {seq}; returns -1 when it completes, or the relative depth of the
+// label it branches to (then *brval is the value carried).
+int eval_seq(const std::vector<Ins>& seq, EvalState& es, std::vector<int32_t>& st, int32_t* brval) {
+  auto pop = [&] {
+    int32_t v = st.back();
+    st.pop_back();
+    return v;
+  };
   for (const Ins& i : seq) {
     switch (i.kind) {
-      case Ins::Get: st.push_back(locals[i.a]); break;
+      case Ins::Get: st.push_back(es.locals[i.a]); break;
       case Ins::Const: st.push_back(i.a); break;
-      case Ins::Set: locals[i.a] = st.back(); st.pop_back(); break;
-      case Ins::Tee: locals[i.a] = st.back(); break;
+      case Ins::Set: es.locals[i.a] = pop(); break;
+      case Ins::Tee: es.locals[i.a] = st.back(); break;
       case Ins::Bin: {
-        int32_t b = st.back(); st.pop_back();
-        int32_t a = st.back(); st.pop_back();
+        int32_t b = pop();
+        int32_t a = pop();
         st.push_back(eval_binop(i.opcode, a, b));
         break;
       }
       case Ins::Eqz: st.back() = st.back() == 0; break;
-      case Ins::Drop: st.pop_back(); break;
+      case Ins::Drop: pop(); break;
       case Ins::Select: {
-        int32_t c = st.back(); st.pop_back();
-        int32_t b = st.back(); st.pop_back();
-        int32_t a = st.back(); st.pop_back();
+        int32_t c = pop();
+        int32_t b = pop();
+        int32_t a = pop();
         st.push_back(c ? a : b);
         break;
       }
-      case Ins::If: {
-        int32_t c = st.back(); st.pop_back();
+      case Ins::If:
+      case Ins::Block: {
+        const std::vector<Ins>* body = &i.body;
+        if (i.kind == Ins::If) body = pop() ? &i.body : &i.other;
         std::vector<int32_t> inner;
         int32_t v;
-        if (!eval_seq(c ? i.body : i.other, locals, inner, &v)) v = inner.back();
-        st.push_back(v);
+        int r = eval_seq(*body, es, inner, &v);
+        if (r > 0) {
+          *brval = v;
+          return r - 1;
+        }
+        st.push_back(r == 0 ? v : inner.back());
         break;
       }
-      case Ins::Block: {
+      case Ins::Block2: {
         std::vector<int32_t> inner;
         int32_t v;
-        if (!eval_seq(i.body, locals, inner, &v)) v = inner.back();
+        int r = eval_seq(i.body, es, inner, &v);
+        if (r >= 0) {  // (never 0: two-value blocks are not branch targets)
+          *brval = v;
+          return r - 1;
+        }
+        st.push_back(inner[inner.size() - 2]);
+        st.push_back(inner.back());
+        break;
+      }
+      case Ins::Loop: {
+        int32_t v = pop();
+        es.locals[i.b] = i.a;
+        for (;;) {
+          std::vector<int32_t> inner{v};
+          int32_t bv;
+          int r = eval_seq(i.body, es, inner, &bv);
+          if (r >= 0) {  // (never 0: loops are not branch targets)
+            *brval = bv;
+            return r - 1;
+          }
+          v = inner.back();
+          if (--es.locals[i.b] == 0) break;
+        }
         st.push_back(v);
         break;
       }
       case Ins::BrIf: {
-        int32_t c = st.back(); st.pop_back();
+        int32_t c = pop();
         if (c) {
-          *out = st.back();
-          return true;
+          *brval = st.back();
+          return i.a;
         }
         break;
       }
+      case Ins::BrTable: {
+        uint32_t idx = uint32_t(pop());
+        *brval = st.back();
+        return int(idx < i.targets.size() ? i.targets[idx] : uint32_t(i.a));
+      }
       case Ins::Call: {
-        int32_t b = st.back(); st.pop_back();
-        int32_t a = st.back(); st.pop_back();
+        int32_t b = pop();
+        int32_t a = pop();
         st.push_back(helper_fn(a, b));
         break;
       }
+      case Ins::Call2: {
+        int32_t b = pop();
+        int32_t a = pop();
+        st.push_back(int32_t(uint32_t(a) + uint32_t(b)));
+        st.push_back(a ^ b);
+        break;
+      }
+      case Ins::Load: st.push_back(es.mem[i.a]); break;
+      case Ins::LoadDyn: st.back() = es.mem[st.back() & 7]; break;
+      case Ins::Store: es.mem[i.a] = pop(); break;
     }
   }
-  return false;
+  return -1;
 }
 
 void emit_seq(const std::vector<Ins>& seq, Code& c) {
@@ -1331,8 +1464,30 @@ void emit_seq(const std::vector<Ins>& seq, Code& c) {
         emit_seq(i.body, c);
         c.end();
         break;
-      case Ins::BrIf: c.br_if(0); break;
+      case Ins::Block2:
+        c.block(wb::bt_type(kTypeTwo));
+        emit_seq(i.body, c);
+        c.end();
+        break;
+      case Ins::Loop:
+        c.i32_const(i.a).local_set(uint32_t(i.b));
+        c.loop(wb::bt_type(kTypeLoop));
+        emit_seq(i.body, c);
+        c.local_get(uint32_t(i.b)).i32_const(1).i32_sub().local_tee(uint32_t(i.b)).br_if(0);
+        c.end();
+        break;
+      case Ins::BrIf: c.br_if(uint32_t(i.a)); break;
+      case Ins::BrTable: {
+        c.op(0x0e).u32(i.targets.size());
+        for (uint32_t t : i.targets) c.u32(t);
+        c.u32(uint32_t(i.a));
+        break;
+      }
       case Ins::Call: c.call(0); break;
+      case Ins::Call2: c.call(1); break;
+      case Ins::Load: c.i32_const(i.a * 4).i32_load(); break;
+      case Ins::LoadDyn: c.i32_const(7).i32_and().i32_const(2).i32_shl().i32_load(); break;
+      case Ins::Store: c.local_set(kScratch).i32_const(i.a * 4).local_get(kScratch).i32_store(); break;
     }
   }
 }
@@ -1345,7 +1500,7 @@ void print_seq(const std::vector<Ins>& seq, std::ostream& os, int indent) {
       case Ins::Const: os << pad << "i32.const " << i.a << "\n"; break;
       case Ins::Set: os << pad << "local.set " << i.a << "\n"; break;
       case Ins::Tee: os << pad << "local.tee " << i.a << "\n"; break;
-      case Ins::Bin: os << pad << "binop 0x" << std::hex << int(i.opcode) << std::dec << "\n"; break;
+      case Ins::Bin: os << pad << op_name(Op(kSingleByteOps[i.opcode])) << "\n"; break;
       case Ins::Eqz: os << pad << "i32.eqz\n"; break;
       case Ins::Drop: os << pad << "drop\n"; break;
       case Ins::Select: os << pad << "select\n"; break;
@@ -1357,42 +1512,90 @@ void print_seq(const std::vector<Ins>& seq, std::ostream& os, int indent) {
         os << pad << "end\n";
         break;
       case Ins::Block:
-        os << pad << "block (result i32)\n";
+      case Ins::Block2:
+        os << pad << (i.kind == Ins::Block ? "block (result i32)\n" : "block (result i32 i32)\n");
         print_seq(i.body, os, indent + 1);
         os << pad << "end\n";
         break;
-      case Ins::BrIf: os << pad << "br_if 0\n"; break;
-      case Ins::Call: os << pad << "call $helper  ;; a*3-b\n"; break;
+      case Ins::Loop:
+        os << pad << "i32.const " << i.a << "\n" << pad << "local.set " << i.b << "\n";
+        os << pad << "loop (param i32) (result i32)\n";
+        print_seq(i.body, os, indent + 1);
+        os << pad << "  local.get " << i.b << "\n" << pad << "  i32.const 1\n" << pad << "  i32.sub\n"
+           << pad << "  local.tee " << i.b << "\n" << pad << "  br_if 0\n";
+        os << pad << "end\n";
+        break;
+      case Ins::BrIf: os << pad << "br_if " << i.a << "\n"; break;
+      case Ins::BrTable:
+        os << pad << "br_table";
+        for (uint32_t t : i.targets) os << " " << t;
+        os << " " << i.a << "\n";
+        break;
+      case Ins::Call: os << pad << "call $helper  ;; (a, b) -> a*3-b\n"; break;
+      case Ins::Call2: os << pad << "call $pair  ;; (a, b) -> (a+b, a^b)\n"; break;
+      case Ins::Load: os << pad << "i32.const " << i.a * 4 << "\n" << pad << "i32.load\n"; break;
+      case Ins::LoadDyn:
+        os << pad << "i32.const 7\n" << pad << "i32.and\n" << pad << "i32.const 2\n" << pad << "i32.shl\n"
+           << pad << "i32.load\n";
+        break;
+      case Ins::Store:
+        os << pad << "local.set " << kScratch << "\n" << pad << "i32.const " << i.a * 4 << "\n" << pad
+           << "local.get " << kScratch << "\n" << pad << "i32.store\n";
+        break;
     }
   }
 }
 
-// The expected result of a program (the value, with the final locals folded
-// in unless a br_if returned early).
+constexpr uint32_t kFold[kTotalLocals + kMemWords] = {
+    0x9e3779b1u, 0x85ebca77u, 0xc2b2ae3du, 0x27d4eb2fu, 0x165667b1u, 0xd3a2646cu, 0xfd7046c5u, 0xb55a4f09u,
+    0x2545f491u, 0x61c88647u, 0x7feb352du, 0x846ca68bu, 0x94d049bbu, 0xbf58476du, 0x1b873593u, 0xcc9e2d51u};
+
+// The expected result of a program: its value with the final locals and
+// memory folded in, or the value a branch returned from the function.
 uint32_t reference_result(const std::vector<Ins>& prog, int32_t p0, int32_t p1) {
-  int32_t locals[kNumLocals] = {p0, p1, 0, 0};
+  EvalState es;
+  es.locals[0] = p0;
+  es.locals[1] = p1;
   std::vector<int32_t> st;
   int32_t v;
-  if (eval_seq(prog, locals, st, &v)) return uint32_t(v);
+  if (eval_seq(prog, es, st, &v) >= 0) return uint32_t(v);  // returned from the function
   uint32_t want = uint32_t(st.back());
-  for (uint32_t k = 0; k < kNumLocals; ++k) want ^= uint32_t(locals[k]) * (0x9e3779b1u * (k + 1));
+  for (uint32_t k = 0; k < kNumLocals; ++k) want ^= uint32_t(es.locals[k]) * kFold[k];
+  for (uint32_t k = 0; k < kMemWords; ++k) want ^= uint32_t(es.mem[k]) * kFold[kTotalLocals + k];
   return want;
 }
 
 Code program_code(const std::vector<Ins>& prog) {
   Code c;
+  c.i32_const(0).i32_const(0).i32_const(kMemWords * 4).memory_fill();  // fresh memory per call
   emit_seq(prog, c);
-  // Fold the final locals into the result so wrong local writes show.
-  for (uint32_t k = 0; k < kNumLocals; ++k) c.local_get(k).i32_const(int32_t(0x9e3779b1u * (k + 1))).i32_mul().i32_xor();
+  for (uint32_t k = 0; k < kNumLocals; ++k) c.local_get(k).i32_const(int32_t(kFold[k])).i32_mul().i32_xor();
+  for (uint32_t k = 0; k < kMemWords; ++k)
+    c.i32_const(int32_t(k * 4)).i32_load().i32_const(int32_t(kFold[kTotalLocals + k])).i32_mul().i32_xor();
   return c;
+}
+
+// "p<N>" (spelled out to dodge a GCC 12 -Wrestrict false positive on
+// string literal + std::string).
+std::string program_name(int n) {
+  std::string s = std::to_string(n);
+  s.insert(s.begin(), 'p');
+  return s;
 }
 
 ModuleBuilder program_module() {
   ModuleBuilder b;
-  uint32_t t = b.type({T::i32, T::i32}, {T::i32});
-  b.func(t, {}, Code().local_get(0).i32_const(3).i32_mul().local_get(1).i32_sub());  // helper, func 0
+  EXPECT_EQ(b.type({T::i32, T::i32}, {T::i32}), kTypeProgram);
+  EXPECT_EQ(b.type({T::i32, T::i32}, {T::i32, T::i32}), kTypePair);
+  EXPECT_EQ(b.type({}, {T::i32, T::i32}), kTypeTwo);
+  EXPECT_EQ(b.type({T::i32}, {T::i32}), kTypeLoop);
+  b.memory(ModuleBuilder::lim(1));
+  b.func(kTypeProgram, {}, Code().local_get(0).i32_const(3).i32_mul().local_get(1).i32_sub());  // $helper: func 0
+  b.func(kTypePair, {}, Code().local_get(0).local_get(1).i32_add().local_get(0).local_get(1).i32_xor());  // $pair
   return b;
 }
+
+const std::vector<T> kProgramLocals(kTotalLocals - 2, T::i32);
 
 void program_positions(std::vector<Ins>& seq, std::vector<std::pair<std::vector<Ins>*, size_t>>& out) {
   for (size_t i = 0; i < seq.size(); ++i) {
@@ -1402,8 +1605,8 @@ void program_positions(std::vector<Ins>& seq, std::vector<std::pair<std::vector<
   }
 }
 
-TEST_P(Engine, RandomLocalAndStackProgramsMatchReference) {
-  constexpr int kPrograms = 1500;
+TEST_P(Engine, RandomProgramsMatchReference) {
+  constexpr int kPrograms = 3000;
   constexpr int kPerModule = 100;
   const int32_t inputs[][2] = {{0, 0}, {1, -1}, {3, 5}, {-2, 7}};
   Gen gen(20240611);
@@ -1412,7 +1615,7 @@ TEST_P(Engine, RandomLocalAndStackProgramsMatchReference) {
   // True when {prog} is valid and brisk disagrees with the reference on (p0, p1).
   auto mismatches = [&](const std::vector<Ins>& prog, int32_t p0, int32_t p1) {
     ModuleBuilder b = program_module();
-    b.func("p", b.type({T::i32, T::i32}, {T::i32}), {T::i32, T::i32}, program_code(prog));
+    b.func("p", kTypeProgram, kProgramLocals, program_code(prog));
     auto m = decode(b.build());
     if (!m.ok()) return false;
     InstantiateResult r = store().instantiate(m.value(), linker);
@@ -1431,6 +1634,14 @@ TEST_P(Engine, RandomLocalAndStackProgramsMatchReference) {
         r.push_back({zero});
         r.push_back(i.body);
         break;
+      case Ins::Block2:
+        r.push_back({zero, zero});
+        r.push_back(i.body);
+        break;
+      case Ins::Loop:
+        r.push_back(i.body);
+        r.push_back({drop, zero});
+        break;
       case Ins::If: {
         r.push_back({drop, zero});
         std::vector<Ins> a{drop}, b{drop};
@@ -1440,9 +1651,10 @@ TEST_P(Engine, RandomLocalAndStackProgramsMatchReference) {
         r.push_back(b);
         break;
       }
-      case Ins::Bin: case Ins::Call: case Ins::BrIf: case Ins::Set: r.push_back({drop}); break;
+      case Ins::Bin: case Ins::Call: case Ins::BrIf: case Ins::Set: case Ins::Store: r.push_back({drop}); break;
+      case Ins::BrTable: r.push_back({drop}); break;
       case Ins::Select: r.push_back({drop, drop}); break;
-      case Ins::Get: r.push_back({zero}); break;
+      case Ins::Get: case Ins::Load: r.push_back({zero}); break;
       default: break;
     }
     return r;
@@ -1486,27 +1698,28 @@ TEST_P(Engine, RandomLocalAndStackProgramsMatchReference) {
 
   for (int base = 0; base < kPrograms && failures < 3; base += kPerModule) {
     ModuleBuilder b = program_module();
-    uint32_t t = b.type({T::i32, T::i32}, {T::i32});
     std::vector<std::vector<Ins>> progs;
     for (int p = 0; p < kPerModule; ++p) {
       progs.push_back(gen.seq(0, 4 + gen.pick(24)));
-      b.func("p" + std::to_string(p), t, {T::i32, T::i32}, program_code(progs.back()));
+      b.func(program_name(p), kTypeProgram, kProgramLocals, program_code(progs.back()));
     }
+    auto m = decode(b.build());
+    ASSERT_TRUE(m.ok()) << "the generator produced an invalid program: " << m.error().to_string();
     Instance* in = load(b);
     ASSERT_TRUE(in);
     for (int p = 0; p < kPerModule && failures < 3; ++p) {
       for (const auto& input : inputs) {
         const uint32_t want = reference_result(progs[size_t(p)], input[0], input[1]);
-        Outcome o = run("p" + std::to_string(p), {I32(input[0]), I32(input[1])}, in);
+        Outcome o = run(program_name(p), {I32(input[0]), I32(input[1])}, in);
         if (!o.ok() || uint32_t(o.i32()) != want) {
           std::vector<Ins> small = minimize(progs[size_t(p)], input[0], input[1]);
           std::ostringstream os;
           print_seq(small, os, 1);
           ADD_FAILURE() << "program " << base + p << " with (local0, local1) = (" << input[0] << ", " << input[1]
                         << "): got " << (o.ok() ? std::to_string(o.i32()) : trap_text(o)) << ", want "
-                        << int32_t(want) << "\nminimised program (then the locals are folded into the result; "
-                        << "minimised result: want " << int32_t(reference_result(small, input[0], input[1]))
-                        << "):\n"
+                        << int32_t(want) << "\nminimised program (locals 2-7 start at 0; memory is zeroed first; "
+                        << "then locals 0-3 and memory words 0-7 are folded into the result; minimised result: want "
+                        << int32_t(reference_result(small, input[0], input[1])) << "):\n"
                         << os.str();
           ++failures;
           break;
