@@ -190,6 +190,7 @@ class Engine : public ::testing::TestWithParam<EngineCase> {
 };
 
 Value I32(int32_t v) { return Value::i32(v); }
+std::string run_in_child(const std::function<std::string()>& body, std::chrono::seconds limit);
 Value I64(int64_t v) { return Value::i64(v); }
 
 // ------------------------------------------------------------ arithmetic
@@ -1953,6 +1954,214 @@ TEST_P(Engine, HostGrowsMemoryAndWasmSeesIt) {
   EXPECT_EQ(run("size", {}, first).i32(), 3);
 }
 
+TEST_P(Engine, UnboundedHostReentrancyTrapsInsteadOfCrashing) {
+  // wasm f() calls host h(), which calls f() again: every level nests a
+  // native activation of the interpreter. The runtime must end this with a
+  // trap (it cannot know the host recursion is unbounded), not a native
+  // stack overflow. Run in a child so that a crash fails only this test.
+  std::string err = run_in_child(
+      [&]() -> std::string {
+        Function* f = nullptr;
+        FuncType ft{{}, {}};
+        int depth = 0;
+        Function* h = store().create_host_function(
+            ft,
+            [&](HostCall& hc, const uint64_t*, uint64_t*) {
+              ++depth;
+              CallResult r = hc.store->call(f, nullptr, nullptr);
+              if (r.trap) return hc.trap(r.trap->message);
+              return TrapKind::None;
+            },
+            "h");
+        linker.define("env", "h", Extern{ExternKind::Func, h});
+        ModuleBuilder b;
+        uint32_t imp = b.import_func("env", "h", b.type({}, {}));
+        b.func("f", b.type({}, {}), {}, Code().call(imp));
+        if (!load(b)) return "load failed";
+        f = fn("f");
+        Outcome o = run("f");
+        if (!o.trap) return "returned normally";
+        return "";
+      },
+      std::chrono::seconds(60));
+  EXPECT_EQ(err, "") << "wasm -> host -> wasm recursion";
+}
+
+TEST_P(Engine, MemoryGrowsToFourGiB) {
+  ModuleBuilder b;
+  b.memory(ModuleBuilder::lim(1));
+  uint32_t ii = b.type({T::i32}, {T::i32});
+  b.func("grow", ii, {}, Code().local_get(0).memory_grow());
+  b.func("size", b.type({}, {T::i32}), {}, Code().memory_size());
+  b.func("load32", ii, {}, Code().local_get(0).i32_load());
+  b.func("load8", ii, {}, Code().local_get(0).i32_load8_u());
+  b.func("store32", b.type({T::i32, T::i32}, {}), {}, Code().local_get(0).local_get(1).i32_store());
+  b.func("load64_off", ii, {}, Code().local_get(0).i64_load(8).i32_wrap_i64());
+  ASSERT_TRUE(load(b));
+  Outcome g = run("grow", {I32(65535)});
+  ASSERT_TRUE(g.ok());
+  if (g.i32() == -1) GTEST_SKIP() << "cannot reserve 4 GiB here";
+  EXPECT_EQ(g.i32(), 1);
+  EXPECT_EQ(run_i32("size"), 65536);
+  EXPECT_EQ(run_i32("grow", {I32(1)}), -1);
+  EXPECT_EQ(run_i32("grow", {I32(0)}), 65536);
+  EXPECT_TRUE(run("store32", {I32(int32_t(0xfffffffc)), I32(0x12345678)}).ok());
+  EXPECT_EQ(run_i32("load32", {I32(int32_t(0xfffffffc))}), 0x12345678);
+  EXPECT_EQ(run_i32("load8", {I32(-1)}), 0x12);
+  expect_trap("load32", {I32(int32_t(0xfffffffd))}, TrapKind::MemoryOutOfBounds);
+  expect_trap("store32", {I32(-1), I32(0)}, TrapKind::MemoryOutOfBounds);
+  EXPECT_EQ(run_i32("load64_off", {I32(int32_t(0xfffffff0))}), 0);
+  expect_trap("load64_off", {I32(int32_t(0xfffffff1))}, TrapKind::MemoryOutOfBounds);
+  expect_trap("load64_off", {I32(-1)}, TrapKind::MemoryOutOfBounds);
+}
+
+TEST_P(Engine, ManyLocalsAndDeepNesting) {
+  ModuleBuilder b;
+  // 50000 locals (the decoder's limit): zeroed on every call.
+  b.func("locals", b.type({T::i32}, {T::i64}), std::vector<T>(49999, T::i64),
+         Code().local_get(49999).local_get(1).i64_add().i64_const(1).local_set(49999).local_get(0).drop());
+  // 5000 nested blocks with a value carried out of the innermost one.
+  Code deep;
+  for (int i = 0; i < 5000; ++i) deep.block(wb::bt(T::i32));
+  deep.local_get(0).local_get(0).br_if(4999);
+  for (int i = 0; i < 5000; ++i) deep.i32_const(1).i32_add().end();
+  b.func("deep", b.type({T::i32}, {T::i32}), {}, deep);
+  // Recursion with large frames runs out of value stack before call depth.
+  b.func("big_rec", b.type({T::i32}, {T::i32}), std::vector<T>(20000, T::i64),
+         Code().local_get(0).i32_const(1).i32_add().call(2).local_get(0).i32_add());
+  // A 20000-way br_table.
+  Code wide;
+  wide.block().local_get(0).op(0x0e).u32(20000);
+  for (int i = 0; i < 20000; ++i) wide.u32(0);
+  wide.u32(0).end().i32_const(7);
+  b.func("wide", b.type({T::i32}, {T::i32}), {}, wide);
+  ASSERT_TRUE(load(b));
+  EXPECT_EQ(run_i64("locals", {I32(1)}), 0);
+  EXPECT_EQ(run_i64("locals", {I32(1)}), 0) << "declared locals must be zeroed on entry";
+  EXPECT_EQ(run_i32("deep", {I32(0)}), 5000) << "not taken: +1 in every block";
+  EXPECT_EQ(run_i32("deep", {I32(5)}), 5) << "taken: lands after the outermost block";
+  EXPECT_EQ(run_i32("wide", {I32(12345)}), 7);
+  expect_trap("big_rec", {I32(0)}, TrapKind::StackExhausted);
+  EXPECT_EQ(run_i32("wide", {I32(0)}), 7);
+}
+
+TEST_P(Engine, HostFunctionsWithManyParamsAndThroughTables) {
+  // More than 16 parameters (the host thunk's inline buffer).
+  std::vector<ValType> params(20, ValType::I64);
+  FuncType ft{params, {ValType::I64}};
+  Function* sum = store().create_host_function(
+      ft,
+      [](HostCall&, const uint64_t* args, uint64_t* results) {
+        uint64_t s = 0;
+        for (int i = 0; i < 20; ++i) s += args[i] * uint64_t(i + 1);
+        results[0] = s;
+        return TrapKind::None;
+      },
+      "sum20");
+  linker.define("env", "sum20", Extern{ExternKind::Func, sum});
+  ModuleBuilder b;
+  uint32_t t = b.type(std::vector<T>(20, T::i64), {T::i64});
+  uint32_t imp = b.import_func("env", "sum20", t);
+  b.table(T::funcref, ModuleBuilder::lim(1));
+  b.elem_active(wb::i32_expr(0), {imp});
+  Code direct, indirect;
+  for (int i = 0; i < 20; ++i) direct.i64_const(i);
+  direct.call(imp);
+  for (int i = 0; i < 20; ++i) indirect.i64_const(i);
+  indirect.i32_const(0).call_indirect(t);
+  b.func("direct", b.type({}, {T::i64}), {}, direct);
+  b.func("indirect", b.type({}, {T::i64}), {}, indirect);
+  ASSERT_TRUE(load(b));
+  int64_t want = 0;
+  for (int i = 0; i < 20; ++i) want += int64_t(i) * (i + 1);
+  EXPECT_EQ(run_i64("direct"), want);
+  EXPECT_EQ(run_i64("indirect"), want);
+}
+
+TEST_P(Engine, ExternrefsRoundTripThroughTables) {
+  ModuleBuilder b;
+  b.table(T::externref, ModuleBuilder::lim(2));
+  b.func("put", b.type({T::i32, T::externref}, {}), {}, Code().local_get(0).local_get(1).table_set());
+  b.func("get", b.type({T::i32}, {T::externref}), {}, Code().local_get(0).table_get());
+  b.func("is_null", b.type({T::i32}, {T::i32}), {}, Code().local_get(0).table_get().ref_is_null());
+  ASSERT_TRUE(load(b));
+  EXPECT_EQ(run_i32("is_null", {I32(1)}), 1);
+  EXPECT_TRUE(run("put", {I32(1), Value{ValType::ExternRef, 0xabcdef0123ull}}).ok());
+  Outcome o = run("get", {I32(1)});
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o.results.at(0).bits, 0xabcdef0123ull);
+  EXPECT_EQ(run_i32("is_null", {I32(1)}), 0);
+}
+
+TEST_P(Engine, LinkErrors) {
+  Function* h = store().create_host_function(FuncType{{ValType::I32}, {}},
+                                             [](HostCall&, const uint64_t*, uint64_t*) { return TrapKind::None; },
+                                             "h");
+  linker.define("env", "h", Extern{ExternKind::Func, h});
+  linker.define("env", "g", Extern{ExternKind::Global, store().create_global(GlobalType{ValType::I32, false}, 1)});
+  TableType tt;
+  tt.limits = {2, 4, true};
+  linker.define("env", "t", Extern{ExternKind::Table, store().create_table(tt)});
+  auto link = [&](const std::function<void(ModuleBuilder&)>& f) {
+    ModuleBuilder b;
+    f(b);
+    return instantiate(b);
+  };
+  auto ok = [&](const std::function<void(ModuleBuilder&)>& f) { return !link(f).link_error.has_value(); };
+  EXPECT_TRUE(ok([](ModuleBuilder& b) { b.import_func("env", "h", b.type({T::i32}, {})); }));
+  EXPECT_FALSE(ok([](ModuleBuilder& b) { b.import_func("env", "h", b.type({T::i64}, {})); }));
+  EXPECT_FALSE(ok([](ModuleBuilder& b) { b.import_func("env", "h", b.type({T::i32}, {T::i32})); }));
+  EXPECT_FALSE(ok([](ModuleBuilder& b) { b.import_func("env", "nope", b.type({}, {})); }));
+  EXPECT_FALSE(ok([](ModuleBuilder& b) { b.import_global("env", "h", T::i32, false); }));  // wrong kind
+  EXPECT_TRUE(ok([](ModuleBuilder& b) { b.import_global("env", "g", T::i32, false); }));
+  EXPECT_FALSE(ok([](ModuleBuilder& b) { b.import_global("env", "g", T::i32, true); }));
+  EXPECT_FALSE(ok([](ModuleBuilder& b) { b.import_global("env", "g", T::i64, false); }));
+  EXPECT_TRUE(ok([](ModuleBuilder& b) { b.import_table("env", "t", T::funcref, ModuleBuilder::lim(1)); }));
+  EXPECT_TRUE(ok([](ModuleBuilder& b) { b.import_table("env", "t", T::funcref, ModuleBuilder::lim(2, 5)); }));
+  EXPECT_FALSE(ok([](ModuleBuilder& b) { b.import_table("env", "t", T::funcref, ModuleBuilder::lim(3)); }));
+  EXPECT_FALSE(ok([](ModuleBuilder& b) { b.import_table("env", "t", T::funcref, ModuleBuilder::lim(1, 3)); }));
+  EXPECT_FALSE(ok([](ModuleBuilder& b) { b.import_table("env", "t", T::externref, ModuleBuilder::lim(1)); }));
+  InstantiateResult r = link([](ModuleBuilder& b) { b.import_func("env", "nope", b.type({}, {})); });
+  ASSERT_TRUE(r.link_error);
+  EXPECT_NE(r.link_error->message.find("env.nope"), std::string::npos) << r.link_error->message;
+}
+
+TEST_P(Engine, StoresAreIsolated) {
+  // Two stores running on two threads: interrupting one leaves the other.
+  ModuleBuilder b;
+  uint32_t v = b.type({}, {});
+  b.func("spin", v, {}, Code().loop().br(0).end());
+  b.func("count", b.type({T::i32}, {T::i32}), {T::i32},
+         Code().loop().local_get(1).i32_const(1).i32_add().local_tee(1).local_get(0).i32_lt_u().br_if(0).end()
+             .local_get(1));
+  auto m = decode(b.build());
+  ASSERT_TRUE(m.ok());
+  Store other(GetParam().config);
+  InstantiateResult ra = store().instantiate(m.value(), Linker());
+  InstantiateResult rb = other.instantiate(m.value(), Linker());
+  ASSERT_TRUE(ra.ok() && rb.ok());
+  std::atomic<bool> stop{false};
+  Outcome spun;
+  std::thread spinner([&] { spun = call(store(), ra.instance->get_func("spin"), {}); });
+  std::thread interrupter([&] {
+    while (!stop.load()) {
+      store().interrupt();
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+  });
+  // Meanwhile, the other store runs a long loop undisturbed, several times.
+  for (int i = 0; i < 5; ++i) {
+    Outcome o = call(other, rb.instance->get_func("count"), {I32(3000000)});
+    ASSERT_TRUE(o.ok()) << trap_text(o);
+    EXPECT_EQ(o.i32(), 3000000);
+  }
+  stop = true;
+  interrupter.join();
+  spinner.join();
+  ASSERT_TRUE(spun.trap);
+  EXPECT_EQ(spun.trap->kind, TrapKind::Interrupted);
+}
+
 // ------------------------------------------------------------ bulk memory and tables
 
 TEST_P(Engine, BulkMemoryOps) {
@@ -1966,6 +2175,7 @@ TEST_P(Engine, BulkMemoryOps) {
   b.func("init", iii, {}, Code().local_get(0).local_get(1).local_get(2).memory_init(0));
   b.func("drop", b.type({}, {}), {}, Code().data_drop(0));
   b.func("drop_active", b.type({}, {}), {}, Code().data_drop(1));
+  b.func("init_active", iii, {}, Code().local_get(0).local_get(1).local_get(2).memory_init(1));
   b.func("copy", iii, {}, Code().local_get(0).local_get(1).local_get(2).memory_copy());
   b.func("fill", iii, {}, Code().local_get(0).local_get(1).local_get(2).memory_fill());
   b.func("load8", ii, {}, Code().local_get(0).i32_load8_u());
@@ -2004,6 +2214,9 @@ TEST_P(Engine, BulkMemoryOps) {
   expect_trap("init", {I32(0), I32(0), I32(1)}, OOB);
   EXPECT_TRUE(run("init", {I32(0), I32(0), I32(0)}).ok());
   expect_trap("init", {I32(0), I32(1), I32(0)}, OOB);
+  // Active segments count as dropped once instantiation applied them.
+  expect_trap("init_active", {I32(0), I32(0), I32(1)}, OOB);
+  EXPECT_TRUE(run("init_active", {I32(0), I32(0), I32(0)}).ok());
   EXPECT_TRUE(run("drop_active").ok());
 }
 
@@ -2019,6 +2232,7 @@ TEST_P(Engine, BulkTableOps) {
   uint32_t iii = b.type({T::i32, T::i32, T::i32}, {});
   uint32_t ii = b.type({T::i32}, {T::i32});
   b.func("init", iii, {}, Code().local_get(0).local_get(1).local_get(2).table_init(0));
+  b.func("init_active", iii, {}, Code().local_get(0).local_get(1).local_get(2).table_init(1));
   b.func("drop", b.type({}, {}), {}, Code().elem_drop(0));
   b.func("copy", iii, {}, Code().local_get(0).local_get(1).local_get(2).table_copy());
   b.func("call", ii, {}, Code().local_get(0).call_indirect(v_i));
@@ -2029,6 +2243,9 @@ TEST_P(Engine, BulkTableOps) {
   ASSERT_TRUE(load(b));
   EXPECT_EQ(run_i32("call", {I32(0)}), 3);
   expect_trap("call", {I32(1)}, TrapKind::UninitializedElement);
+  // The active segment was dropped by instantiation.
+  expect_trap("init_active", {I32(0), I32(0), I32(1)}, TrapKind::TableOutOfBounds);
+  EXPECT_TRUE(run("init_active", {I32(0), I32(0), I32(0)}).ok());
   EXPECT_TRUE(run("init", {I32(1), I32(0), I32(3)}).ok());
   EXPECT_EQ(run_i32("call", {I32(1)}), 1);
   EXPECT_EQ(run_i32("call", {I32(2)}), 2);
@@ -2151,6 +2368,8 @@ TEST_P(Engine, StartFunctionRunsAndTrapsAreReported) {
   InstantiateResult r = instantiate(t);
   ASSERT_TRUE(r.trap.has_value());
   EXPECT_EQ(r.trap->kind, TrapKind::Unreachable);
+  EXPECT_NE(r.instance, nullptr) << "the instance is set even when the start function traps";
+  EXPECT_FALSE(r.ok());
 }
 
 // ------------------------------------------------------------ interruption
