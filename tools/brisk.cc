@@ -396,6 +396,11 @@ int cmd_run(int argc, char** argv) {
     // A reactor or library module: instantiating it (and its start function) is the run.
     return finish(0);
   }
+  if (!start->type->params.empty() || !start->type->results.empty()) {
+    std::fprintf(stderr, "error: %s: _start must have type () -> (), not %s\n", o.file.c_str(),
+                 start->type->to_string().c_str());
+    return kExitUsage;
+  }
   CallResult r = store.call(start, nullptr, nullptr);
   std::fflush(stdout);
   if (r.trap) {

@@ -301,6 +301,12 @@ CallResult Store::call(Function* f, const uint64_t* args, uint64_t* results) {
   for (size_t i = 0; i < ft.params.size(); ++i) fp[i] = args[i];
   Trap trap;
   if (ctx.depth == 0) ctx.native_stack_limit = native_stack_limit();
+  // wasm -> host -> wasm recursion nests on the native stack: trap before it
+  // overflows (JIT prologues check the same limit).
+  if (reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) < ctx.native_stack_limit) {
+    res.trap = Trap{TrapKind::StackExhausted, trap_message(TrapKind::StackExhausted), 0, {}};
+    return res;
+  }
   TrapKind k = exec_call(ctx, f, fp, &trap);
   if (k != TrapKind::None) {
     res.trap = std::move(trap);
