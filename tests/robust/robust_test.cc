@@ -830,7 +830,22 @@ void define_stub_imports(const Module& m, Store& store, Linker& linker) {
   }
 }
 
-void run_case(const Case& c, const EngineConfig& cfg, WorkerState& ws, Watchdog& dog, Counts& n) {
+// What a case did, for comparing configurations: a hash of every outcome
+// (instantiation, each call's trap kind or results), and whether timing
+// played a part (an interrupted call), which makes the comparison moot.
+struct Outcome {
+  uint64_t hash = 0;
+  bool timing_dependent = false;
+  std::string summary;  // readable, for the first few calls
+};
+
+void note(Outcome& out, const std::string& what) {
+  for (char ch : what) out.hash = mix(out.hash ^ uint8_t(ch));
+  out.hash = mix(out.hash ^ 0xff);
+  if (out.summary.size() < 400) out.summary += what + "; ";
+}
+
+void run_case(const Case& c, const EngineConfig& cfg, WorkerState& ws, Watchdog& dog, Counts& n, Outcome& out) {
   ++n.cases;
   ws.bytes.store(&c.bytes);
   std::snprintf(ws.what, sizeof ws.what, "[%s] %s %s: decode", config_name(cfg).c_str(), c.base->name.c_str(),
@@ -866,9 +881,12 @@ void run_case(const Case& c, const EngineConfig& cfg, WorkerState& ws, Watchdog&
   dog.end();
   if (ir.link_error) {
     ++n.link_errors;
+    note(out, "link error");
     return;
   }
   if (ir.trap) {
+    note(out, "start trap: " + ir.trap->message);
+    if (ir.trap->kind == TrapKind::Interrupted) out.timing_dependent = true;
     ++n.start_traps;
     n.traps[ir.trap->kind == TrapKind::Host ? "host" : ir.trap->message]++;
     return;
@@ -887,9 +905,14 @@ void run_case(const Case& c, const EngineConfig& cfg, WorkerState& ws, Watchdog&
     dog.end();
     if (!cr.trap) {
       ++n.returned;
+      std::string r = e.name + " ->";
+      for (size_t i = 0; i < ft.results.size(); ++i) r += " " + std::to_string(results[i]);
+      note(out, r);
     } else if (cr.trap->kind == TrapKind::Interrupted) {
       ++n.interrupted;
+      out.timing_dependent = true;
     } else {
+      note(out, e.name + " trap: " + cr.trap->message);
       ++n.trapped;
       n.traps[cr.trap->kind == TrapKind::Host ? "host" : cr.trap->message]++;
     }
@@ -1029,11 +1052,12 @@ int main(int argc, char** argv) {
     }
   }
   std::vector<Counts> results(configs.size());
+  std::vector<std::vector<Outcome>> outcomes(configs.size(), std::vector<Outcome>(cases.size()));
   auto work = [&](size_t ci) {
     WorkerState ws;
     t_worker = &ws;
     Watchdog dog(&ws);
-    for (const Case& c : cases) run_case(c, configs[ci], ws, dog, results[ci]);
+    for (size_t k = 0; k < cases.size(); ++k) run_case(cases[k], configs[ci], ws, dog, results[ci], outcomes[ci][k]);
     std::snprintf(ws.what, sizeof ws.what, "idle");
     t_worker = nullptr;
   };
@@ -1059,7 +1083,30 @@ int main(int argc, char** argv) {
   std::printf("traps by kind:");
   for (const auto& [k, v] : total.traps) std::printf(" [%s] %llu", k.c_str(), (unsigned long long)v);
   std::printf("\n");
+  // 5. Every configuration must behave the same (timing aside).
+  size_t mismatches = 0, compared = 0;
+  for (size_t ci = 1; ci < configs.size(); ++ci) {
+    for (size_t k = 0; k < cases.size(); ++k) {
+      const Outcome& a = outcomes[0][k];
+      const Outcome& b = outcomes[ci][k];
+      if (a.timing_dependent || b.timing_dependent) continue;
+      ++compared;
+      if (a.hash == b.hash) continue;
+      if (++mismatches <= 10) {
+        std::printf("MISMATCH: %s %s\n  %-16s %s\n  %-16s %s\n", cases[k].base->name.c_str(),
+                    cases[k].mutation.c_str(), config_name(configs[0]).c_str(), a.summary.c_str(),
+                    config_name(configs[ci]).c_str(), b.summary.c_str());
+      }
+    }
+  }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::printf("brisk_robust_test: PASSED: no crash, no hang (%.1f s)\n", secs);
+  if (mismatches) {
+    std::printf("brisk_robust_test: FAILED: %zu of %zu cases behave differently across configurations (%.1f s)\n",
+                mismatches, compared, secs);
+    return 1;
+  }
+  std::printf("brisk_robust_test: PASSED: no crash, no hang, identical outcomes in every configuration "
+              "(%zu comparisons) (%.1f s)\n",
+              compared, secs);
   return 0;
 }

@@ -2408,6 +2408,9 @@ std::string run_in_child(const std::function<std::string()>& body, std::chrono::
   close(fds[0]);
   if (timed_out) return "timed out after " + std::to_string(limit.count()) + " s (hang)";
   if (WIFSIGNALED(status)) return "child died by signal " + std::to_string(WTERMSIG(status));
+  if (!WIFEXITED(status)) return "child ended abnormally";
+  // A child that failed without saying why (e.g. a sanitizer report).
+  if (WEXITSTATUS(status) != 0 && out.empty()) return "child exited with status " + std::to_string(WEXITSTATUS(status));
   return out;
 }
 
