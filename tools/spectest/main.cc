@@ -15,6 +15,7 @@
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
+#include <exception>
 #include <optional>
 #include <string>
 #include <vector>
@@ -172,7 +173,14 @@ int main(int argc, char** argv) {
   std::optional<Watchdog> watchdog;
   if (opts.timeout_seconds > 0) watchdog.emplace(opts.timeout_seconds);
   for (const Input& in : inputs) {
-    FileReport r = run_file(in.path, in.label, opts, watchdog ? &*watchdog : nullptr);
+    FileReport r;
+    try {
+      r = run_file(in.path, in.label, opts, watchdog ? &*watchdog : nullptr);
+    } catch (const std::exception& e) {  // out of memory, say: this file fails, the run goes on
+      r.label = in.label;
+      r.counts.failed++;
+      r.failures.push_back(std::string("internal error: ") + e.what());
+    }
     total += r.counts;
     std::printf("%s %s: %" PRIu64 " passed, %" PRIu64 " failed, %" PRIu64 " skipped\n",
                 r.counts.failed ? "FAIL" : "PASS", r.label.c_str(), r.counts.passed, r.counts.failed,
