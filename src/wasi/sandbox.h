@@ -1,66 +1,29 @@
-// The file-system sandbox: resolves guest paths beneath a preopened
-// directory so that nothing leaves it, not with "..", absolute paths,
-// symlinks (relative, absolute, chains, loops) nor a race between a check
-// and its use.
-//
-// Two resolvers give the same answers:
-//  - kernel: openat2(RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS), where the
-//    kernel has it (probed once; ENOSYS switches to the portable walk for
-//    good);
-//  - portable: a component-by-component walk that opens every directory
-//    with O_NOFOLLOW, resolves symlinks itself (at most kMaxSymlinks) and
-//    keeps a stack of directory fds, so ".." is a pop and can never rise
-//    above the root.
-// Operations on a final component (unlink, mkdir, rename, ...) use
-// resolve_parent() and the *at() syscalls on the returned directory, so the
-// final component itself is never followed unless asked.
+// Path resolution that never leaves a preopened directory: not with "..",
+// absolute paths, symlinks (relative, absolute, chains) or a check/use race.
+// openat2(RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS) does it in the kernel
+// where available; otherwise a component-by-component walk opens every
+// directory with O_NOFOLLOW, resolves symlinks itself (depth-limited) and
+// keeps a stack of directory fds so ".." can never rise above the root.
 #pragma once
-#include <sys/types.h>
-
 #include <string>
-#include <string_view>
-
-#include "wasi/wasi_types.h"
 
 namespace brisk::wasi {
 
-enum class Resolver : uint8_t {
-  kAuto,      // openat2 when the kernel has it, else the portable walk
-  kPortable,  // always the portable walk (tests, or a kernel that lies)
-};
+// Results are fds (>= 0) or negated host errno values; escapes are -EPERM
+// mapped by the caller to ENOTCAPABLE... see wasi_errno_from_host.
+constexpr int kEscape = -100000;  // a path that would leave the sandbox
 
-constexpr int kMaxSymlinks = 40;
-constexpr size_t kMaxPathLength = 4096;  // longer guest paths are ENAMETOOLONG
+// Forces the portable walk even where openat2 exists (tests use it).
+void sandbox_force_fallback(bool on);
+bool sandbox_uses_openat2();
 
-// Results: an fd (>= 0) or a negative host errno; kEscape for a path that
-// would leave the sandbox.
-constexpr int kEscape = -(1 << 20);
+// Opens {path} relative to directory fd {root} with open(2) {flags}/{mode}.
+// {follow_last}: whether a symlink as the final component is followed.
+int sandbox_open(int root, const std::string& path, int flags, int mode, bool follow_last);
 
-// WASI errno for a negative result (kEscape -> ENOTCAPABLE).
-Errno sandbox_errno(int result);
-
-// Whether openat2 is used in kAuto mode (probes the kernel on first use).
-bool openat2_available();
-
-// Opens {path} beneath directory {root} with open(2) {flags} (O_CLOEXEC is
-// added) and {mode}. {follow_last}: whether a symlink as the final
-// component is followed (otherwise opening one fails with ELOOP).
-int resolve_open(Resolver r, int root, std::string_view path, int flags, mode_t mode, bool follow_last);
-
-struct ParentDir {
-  int fd = -1;                  // an O_PATH directory fd beneath the root (owned)
-  std::string name;             // final component: never empty, "/" or ".."; "." = the directory itself
-  bool trailing_slash = false;  // the path ended in '/': the final component must be a directory
-  ParentDir() = default;
-  ParentDir(const ParentDir&) = delete;
-  ParentDir& operator=(const ParentDir&) = delete;
-  ~ParentDir();
-};
-
-// Opens the directory that holds the final component of {path} beneath
-// {root}. With {follow_last}, a final symlink is resolved (repeatedly,
-// still beneath the root) and the result names its target instead.
-// Returns 0 or a negative error as above.
-int resolve_parent(Resolver r, int root, std::string_view path, bool follow_last, ParentDir* out);
+// Opens the directory that contains the final component of {path} and
+// returns it, with the final component's name in {last}. The final
+// component itself is not resolved (for unlink, mkdir, rename, symlink...).
+int sandbox_parent(int root, const std::string& path, std::string* last);
 
 }  // namespace brisk::wasi

@@ -1,122 +1,875 @@
-// Binds every wasi_snapshot_preview1 function (wasi_calls.h) to a host
-// function in the store: the import signature is derived from the C++
-// parameter types (uint32_t -> i32, uint64_t -> i64; result: errno i32),
-// and each call gets a fresh checked view of the caller's memory.
-// proc_exit, which unwinds the guest instead of returning, is bound here.
-//
-// Build note: the top-level CMakeLists.txt compiles only wasi.cc and
-// sandbox.cc from src/wasi, so the other sources of this directory are
-// compiled here, as part of this translation unit (each is guarded by
-// BRISK_WASI_UNITY so that compiling it on its own adds nothing). Once the
-// build compiles src/wasi/*.cc itself, these includes and the guards go.
-#define BRISK_WASI_UNITY 1
-#include "wasi/fd_table.cc"
-#include "wasi/host_map.cc"
-#include "wasi/wasi_context.cc"
-#include "wasi/wasi_fd.cc"
-#include "wasi/wasi_path.cc"
-#include "wasi/wasi_poll.cc"
-#include "wasi/wasi_proc.cc"
-#include "wasi/wasi_sock.cc"
-
+// The wasi_snapshot_preview1 functions. Each checks its guest pointers,
+// resolves paths through the sandbox (sandbox.h) and answers with a WASI
+// errno; nothing here aborts or lets a bad guest argument reach the host.
 #include "wasi/wasi.h"
 
-#include <utility>
+#include <dirent.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
 
-#include "runtime/objects.h"
-#include "wasi/wasi_calls.h"
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+
+#include "wasi/sandbox.h"
+#include "wasi/wasi_context.h"
 
 namespace brisk::wasi {
 
-GuestMemory GuestMemory::of(Memory* m) { return m ? GuestMemory(m->data(), m->size_bytes()) : GuestMemory(); }
+// ------------------------------------------------------------ context
+
+WasiContext::~WasiContext() {
+  for (auto& e : fds)
+    if (e && e->owned && e->host_fd > 2) close(e->host_fd);
+}
+
+uint32_t WasiContext::insert(FdEntry e) {
+  for (uint32_t i = 3; i < fds.size(); ++i)
+    if (!fds[i]) {
+      fds[i] = std::move(e);
+      return i;
+    }
+  fds.push_back(std::move(e));
+  return uint32_t(fds.size() - 1);
+}
+
+void destroy_context(WasiContext* ctx) { delete ctx; }
 
 namespace {
 
-constexpr const char* kModule = "wasi_snapshot_preview1";
-
-template <typename T>
-constexpr ValType val_type() {
-  static_assert(std::is_same_v<T, uint32_t> || std::is_same_v<T, uint64_t>);
-  return std::is_same_v<T, uint32_t> ? ValType::I32 : ValType::I64;
+uint8_t filetype_of(mode_t m) {
+  if (S_ISREG(m)) return kFiletypeRegularFile;
+  if (S_ISDIR(m)) return kFiletypeDirectory;
+  if (S_ISCHR(m)) return kFiletypeCharacterDevice;
+  if (S_ISBLK(m)) return kFiletypeBlockDevice;
+  if (S_ISLNK(m)) return kFiletypeSymbolicLink;
+  if (S_ISSOCK(m)) return kFiletypeSocketStream;
+  return kFiletypeUnknown;
 }
 
-template <typename... A, size_t... I>
-Errno invoke(Errno (*f)(WasiContext&, const GuestMemory&, A...), WasiContext& ctx, const GuestMemory& mem,
-             const uint64_t* args, std::index_sequence<I...>) {
-  return f(ctx, mem, A(args[I])...);  // i32 arguments: the low 32 bits of their slot
+FdEntry stdio_entry(int host_fd) {
+  FdEntry e;
+  e.host_fd = host_fd;
+  e.owned = false;
+  struct stat st;
+  if (fstat(host_fd, &st) == 0) e.filetype = filetype_of(st.st_mode);
+  return e;
 }
 
-template <typename... A>
-void bind(WasiContext& ctx, Store& store, Linker& linker, const char* name,
-          Errno (*f)(WasiContext&, const GuestMemory&, A...)) {
-  FuncType type{{val_type<A>()...}, {ValType::I32}};
-  HostCallback cb = [&ctx, f](HostCall& hc, const uint64_t* args, uint64_t* results) {
-    results[0] = uint32_t(invoke(f, ctx, GuestMemory::of(hc.memory), args, std::index_sequence_for<A...>{}));
-    return TrapKind::None;
+}  // namespace
+
+Errno errno_from_host(int e) {
+  switch (e) {
+    case 0: return kSuccess;
+    case E2BIG: return k2Big;
+    case EACCES: return kAcces;
+    case EAGAIN: return kAgain;
+    case EBADF: return kBadf;
+    case EBUSY: return kBusy;
+    case EEXIST: return kExist;
+    case EFAULT: return kFault;
+    case EFBIG: return kFbig;
+    case EINTR: return kIntr;
+    case EINVAL: return kInval;
+    case EIO: return kIo;
+    case EISDIR: return kIsdir;
+    case ELOOP: return kLoop;
+    case EMFILE: return kMfile;
+    case EMLINK: return kMlink;
+    case ENAMETOOLONG: return kNametoolong;
+    case ENFILE: return kNfile;
+    case ENODEV: return kNodev;
+    case ENOENT: return kNoent;
+    case ENOMEM: return kNomem;
+    case ENOSPC: return kNospc;
+    case ENOSYS: return kNosys;
+    case ENOTDIR: return kNotdir;
+    case ENOTEMPTY: return kNotempty;
+    case ENOTSUP: return kNotsup;
+    case ENOTTY: return kNotty;
+    case ENXIO: return kNxio;
+    case EOVERFLOW: return kOverflow;
+    case EPERM: return kPerm;
+    case EPIPE: return kPipe;
+    case ERANGE: return kRange;
+    case EROFS: return kRofs;
+    case ESPIPE: return kSpipe;
+    case ETXTBSY: return kTxtbsy;
+    case EXDEV: return kXdev;
+    case ENOTSOCK: return kNotsock;
+    default: return kIo;
+  }
+}
+
+Result<std::unique_ptr<WasiContext>> create_context(const WasiConfig& config) {
+  // Testing aid: exercise the portable resolver where openat2 exists.
+  if (std::getenv("BRISK_WASI_PORTABLE_SANDBOX")) sandbox_force_fallback(true);
+  auto ctx = std::unique_ptr<WasiContext>(new WasiContext());
+  ctx->args = config.args;
+  ctx->env = config.env;
+  ctx->fds.push_back(stdio_entry(config.stdin_fd));
+  ctx->fds.push_back(stdio_entry(config.stdout_fd));
+  ctx->fds.push_back(stdio_entry(config.stderr_fd));
+  for (const Preopen& p : config.preopens) {
+    int fd = open(p.host_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+      return Error{Error::kNoOffset, "cannot open directory '" + p.host_path + "': " + std::strerror(errno)};
+    FdEntry e;
+    e.host_fd = fd;
+    e.filetype = kFiletypeDirectory;
+    e.preopen_name = p.guest_path;
+    ctx->fds.push_back(std::move(e));
+  }
+  return ctx;
+}
+
+namespace {
+
+// Shorthands for the host callbacks.
+using Args = const uint64_t*;
+inline uint32_t a32(Args a, int i) { return uint32_t(a[i]); }
+
+struct Call {
+  WasiContext& ctx;
+  HostCall& hc;
+  GuestMemory mem;
+  Call(WasiContext& c, HostCall& h) : ctx(c), hc(h), mem(h.memory) {}
+};
+
+Errno host_err() { return errno_from_host(errno); }
+
+Errno sandbox_err(int r) { return r == kEscape ? kNotcapable : errno_from_host(-r); }
+
+// Looks up {fd} and checks it has {rights}.
+Errno lookup(Call& c, uint32_t fd, uint64_t rights, FdEntry** out) {
+  FdEntry* e = c.ctx.get(fd);
+  if (!e) return kBadf;
+  if ((e->rights_base & rights) != rights) return kNotcapable;
+  *out = e;
+  return kSuccess;
+}
+
+// Reads an iovec array into host iovecs, checking every buffer.
+Errno iovecs(Call& c, uint32_t iovs, uint32_t n, std::vector<iovec>* out) {
+  if (!c.mem.ok(iovs, uint64_t(n) * 8)) return kFault;
+  out->resize(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    uint32_t p = c.mem.u32(iovs + 8 * i), len = c.mem.u32(iovs + 8 * i + 4);
+    if (!c.mem.ok(p, len)) return kFault;
+    (*out)[i] = iovec{c.mem.at(p), len};
+  }
+  return kSuccess;
+}
+
+void write_filestat(Call& c, uint32_t p, const struct stat& st) {
+  std::memset(c.mem.at(p), 0, kFilestatSize);
+  c.mem.put_u64(p, st.st_dev);
+  c.mem.put_u64(p + 8, st.st_ino);
+  c.mem.put_u8(p + 16, filetype_of(st.st_mode));
+  c.mem.put_u64(p + 24, st.st_nlink);
+  c.mem.put_u64(p + 32, uint64_t(st.st_size));
+  auto ns = [](const timespec& t) { return uint64_t(t.tv_sec) * 1000000000ull + uint64_t(t.tv_nsec); };
+  c.mem.put_u64(p + 40, ns(st.st_atim));
+  c.mem.put_u64(p + 48, ns(st.st_mtim));
+  c.mem.put_u64(p + 56, ns(st.st_ctim));
+}
+
+Errno times_from(uint64_t atim, uint64_t mtim, uint32_t fst, timespec out[2]) {
+  if (((fst & kFstAtim) && (fst & kFstAtimNow)) || ((fst & kFstMtim) && (fst & kFstMtimNow))) return kInval;
+  auto set = [](timespec* t, uint64_t v, bool given, bool now) {
+    if (now) {
+      t->tv_sec = 0;
+      t->tv_nsec = UTIME_NOW;
+    } else if (given) {
+      t->tv_sec = time_t(v / 1000000000ull);
+      t->tv_nsec = long(v % 1000000000ull);
+    } else {
+      t->tv_sec = 0;
+      t->tv_nsec = UTIME_OMIT;
+    }
   };
-  Function* fn = store.create_host_function(type, std::move(cb), std::string("wasi:") + name);
-  linker.define(kModule, name, Extern{ExternKind::Func, fn});
+  set(&out[0], atim, fst & kFstAtim, fst & kFstAtimNow);
+  set(&out[1], mtim, fst & kFstMtim, fst & kFstMtimNow);
+  return kSuccess;
+}
+
+// A guest path argument, read and checked.
+Errno path_arg(Call& c, uint32_t ptr, uint32_t len, std::string* out) {
+  if (!c.mem.string(ptr, len, out)) return kFault;
+  if (out->find('\0') != std::string::npos) return kInval;
+  return kSuccess;
+}
+
+// ------------------------------------------------------------ args, env, clocks
+
+Errno strings_sizes(Call& c, const std::vector<std::string>& v, uint32_t count_ptr, uint32_t size_ptr) {
+  if (!c.mem.ok(count_ptr, 4) || !c.mem.ok(size_ptr, 4)) return kFault;
+  uint64_t total = 0;
+  for (const auto& s : v) total += s.size() + 1;
+  c.mem.put_u32(count_ptr, uint32_t(v.size()));
+  c.mem.put_u32(size_ptr, uint32_t(total));
+  return kSuccess;
+}
+
+Errno strings_get(Call& c, const std::vector<std::string>& v, uint32_t ptrs, uint32_t buf) {
+  uint64_t total = 0;
+  for (const auto& s : v) total += s.size() + 1;
+  if (!c.mem.ok(ptrs, uint64_t(v.size()) * 4) || !c.mem.ok(buf, total)) return kFault;
+  uint32_t at = buf;
+  for (size_t i = 0; i < v.size(); ++i) {
+    c.mem.put_u32(ptrs + 4 * i, at);
+    std::memcpy(c.mem.at(at), v[i].c_str(), v[i].size() + 1);
+    at += uint32_t(v[i].size() + 1);
+  }
+  return kSuccess;
+}
+
+bool host_clock(uint32_t id, clockid_t* out) {
+  switch (id) {
+    case kClockRealtime: *out = CLOCK_REALTIME; return true;
+    case kClockMonotonic: *out = CLOCK_MONOTONIC; return true;
+    case kClockProcessCputime: *out = CLOCK_PROCESS_CPUTIME_ID; return true;
+    case kClockThreadCputime: *out = CLOCK_THREAD_CPUTIME_ID; return true;
+  }
+  return false;
+}
+
+// clock_res_get and clock_time_get: the same shape, a different query.
+Errno clock_query(Call& c, uint32_t id, uint32_t out, int (*query)(clockid_t, timespec*)) {
+  clockid_t cid;
+  if (!host_clock(id, &cid)) return kInval;
+  if (!c.mem.ok(out, 8)) return kFault;
+  timespec ts;
+  if (query(cid, &ts) != 0) return host_err();
+  c.mem.put_u64(out, uint64_t(ts.tv_sec) * 1000000000ull + uint64_t(ts.tv_nsec));
+  return kSuccess;
+}
+
+// ------------------------------------------------------------ fds
+
+Errno fd_close(Call& c, uint32_t fd) {
+  FdEntry* e = c.ctx.get(fd);
+  if (!e) return kBadf;
+  if (e->owned && e->host_fd > 2) close(e->host_fd);
+  c.ctx.fds[fd].reset();
+  return kSuccess;
+}
+
+Errno fd_fdstat_get(Call& c, uint32_t fd, uint32_t out) {
+  FdEntry* e = c.ctx.get(fd);
+  if (!e) return kBadf;
+  if (!c.mem.ok(out, kFdstatSize)) return kFault;
+  std::memset(c.mem.at(out), 0, kFdstatSize);
+  c.mem.put_u8(out, e->filetype);
+  uint16_t flags = e->fdflags;
+  int fl = fcntl(e->host_fd, F_GETFL);
+  if (fl >= 0) {
+    if (fl & O_APPEND) flags |= kFdflagAppend;
+    if (fl & O_NONBLOCK) flags |= kFdflagNonblock;
+  }
+  c.mem.put_u16(out + 2, flags);
+  c.mem.put_u64(out + 8, e->rights_base);
+  c.mem.put_u64(out + 16, e->rights_inheriting);
+  return kSuccess;
+}
+
+Errno fd_fdstat_set_flags(Call& c, uint32_t fd, uint32_t flags) {
+  FdEntry* e;
+  if (Errno r = lookup(c, fd, kRightFdFdstatSetFlags, &e)) return r;
+  int fl = fcntl(e->host_fd, F_GETFL);
+  if (fl < 0) return host_err();
+  fl &= ~(O_APPEND | O_NONBLOCK);
+  if (flags & kFdflagAppend) fl |= O_APPEND;
+  if (flags & kFdflagNonblock) fl |= O_NONBLOCK;
+  if (fcntl(e->host_fd, F_SETFL, fl) != 0) return host_err();
+  e->fdflags = uint16_t(flags & (kFdflagDsync | kFdflagRsync | kFdflagSync));
+  return kSuccess;
+}
+
+Errno fd_fdstat_set_rights(Call& c, uint32_t fd, uint64_t base, uint64_t inh) {
+  FdEntry* e = c.ctx.get(fd);
+  if (!e) return kBadf;
+  // Rights can only be dropped.
+  if ((base & ~e->rights_base) || (inh & ~e->rights_inheriting)) return kNotcapable;
+  e->rights_base = base;
+  e->rights_inheriting = inh;
+  return kSuccess;
+}
+
+Errno fd_filestat_get(Call& c, uint32_t fd, uint32_t out) {
+  FdEntry* e;
+  if (Errno r = lookup(c, fd, kRightFdFilestatGet, &e)) return r;
+  if (!c.mem.ok(out, kFilestatSize)) return kFault;
+  struct stat st;
+  if (fstat(e->host_fd, &st) != 0) return host_err();
+  write_filestat(c, out, st);
+  return kSuccess;
+}
+
+Errno fd_filestat_set_size(Call& c, uint32_t fd, uint64_t size) {
+  FdEntry* e;
+  if (Errno r = lookup(c, fd, kRightFdFilestatSetSize, &e)) return r;
+  if (size > uint64_t(INT64_MAX)) return kInval;
+  return ftruncate(e->host_fd, off_t(size)) == 0 ? kSuccess : host_err();
+}
+
+Errno fd_filestat_set_times(Call& c, uint32_t fd, uint64_t atim, uint64_t mtim, uint32_t fst) {
+  FdEntry* e;
+  if (Errno r = lookup(c, fd, kRightFdFilestatSetTimes, &e)) return r;
+  timespec ts[2];
+  if (Errno r = times_from(atim, mtim, fst, ts)) return r;
+  return futimens(e->host_fd, ts) == 0 ? kSuccess : host_err();
+}
+
+Errno fd_rw(Call& c, uint32_t fd, uint32_t iovs, uint32_t n, uint32_t out, bool write, bool positioned,
+            uint64_t offset) {
+  FdEntry* e;
+  uint64_t right = (write ? kRightFdWrite : kRightFdRead) | (positioned ? uint64_t(kRightFdSeek) : uint64_t(0));
+  if (Errno r = lookup(c, fd, right, &e)) return r;
+  if (e->filetype == kFiletypeDirectory) return kIsdir;
+  std::vector<iovec> v;
+  if (Errno r = iovecs(c, iovs, n, &v)) return r;
+  if (!c.mem.ok(out, 4)) return kFault;
+  if (positioned && offset > uint64_t(INT64_MAX)) return kInval;
+  ssize_t k;
+  if (positioned)
+    k = write ? pwritev(e->host_fd, v.data(), int(v.size()), off_t(offset))
+              : preadv(e->host_fd, v.data(), int(v.size()), off_t(offset));
+  else
+    k = write ? writev(e->host_fd, v.data(), int(v.size())) : readv(e->host_fd, v.data(), int(v.size()));
+  if (k < 0) return host_err();
+  c.mem.put_u32(out, uint32_t(k));
+  return kSuccess;
+}
+
+Errno fd_prestat_get(Call& c, uint32_t fd, uint32_t out) {
+  FdEntry* e = c.ctx.get(fd);
+  if (!e) return kBadf;
+  if (e->preopen_name.empty()) return kBadf;
+  if (!c.mem.ok(out, kPrestatSize)) return kFault;
+  c.mem.put_u32(out, 0);
+  c.mem.put_u32(out + 4, uint32_t(e->preopen_name.size()));
+  return kSuccess;
+}
+
+Errno fd_prestat_dir_name(Call& c, uint32_t fd, uint32_t path, uint32_t len) {
+  FdEntry* e = c.ctx.get(fd);
+  if (!e || e->preopen_name.empty()) return kBadf;
+  if (len < e->preopen_name.size()) return kNametoolong;
+  if (!c.mem.ok(path, e->preopen_name.size())) return kFault;
+  std::memcpy(c.mem.at(path), e->preopen_name.data(), e->preopen_name.size());
+  return kSuccess;
+}
+
+Errno fd_readdir(Call& c, uint32_t fd, uint32_t buf, uint32_t len, uint64_t cookie, uint32_t used_ptr) {
+  FdEntry* e;
+  if (Errno r = lookup(c, fd, kRightFdReaddir, &e)) return r;
+  if (e->filetype != kFiletypeDirectory) return kNotdir;
+  if (!c.mem.ok(buf, len) || !c.mem.ok(used_ptr, 4)) return kFault;
+  int dupfd = openat(e->host_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dupfd < 0) return host_err();
+  DIR* d = fdopendir(dupfd);
+  if (!d) {
+    close(dupfd);
+    return host_err();
+  }
+  if (cookie != 0) seekdir(d, long(cookie));
+  uint32_t used = 0;
+  while (used < len) {
+    errno = 0;
+    dirent* de = readdir(d);
+    if (!de) break;
+    size_t namlen = std::strlen(de->d_name);
+    uint8_t header[kDirentHeaderSize] = {};
+    uint64_t next = uint64_t(telldir(d));
+    std::memcpy(header, &next, 8);
+    uint64_t ino = de->d_ino;
+    std::memcpy(header + 8, &ino, 8);
+    uint32_t nl = uint32_t(namlen);
+    std::memcpy(header + 16, &nl, 4);
+    uint8_t type = kFiletypeUnknown;
+    switch (de->d_type) {
+      case DT_REG: type = kFiletypeRegularFile; break;
+      case DT_DIR: type = kFiletypeDirectory; break;
+      case DT_LNK: type = kFiletypeSymbolicLink; break;
+      case DT_CHR: type = kFiletypeCharacterDevice; break;
+      case DT_BLK: type = kFiletypeBlockDevice; break;
+      case DT_SOCK: type = kFiletypeSocketStream; break;
+      default: break;
+    }
+    header[20] = type;
+    // Entries that do not fit are truncated; the guest sees bufused == len.
+    uint32_t n = std::min<uint32_t>(kDirentHeaderSize, len - used);
+    std::memcpy(c.mem.at(buf + used), header, n);
+    used += n;
+    n = std::min<uint32_t>(uint32_t(namlen), len - used);
+    std::memcpy(c.mem.at(buf + used), de->d_name, n);
+    used += n;
+  }
+  closedir(d);
+  c.mem.put_u32(used_ptr, used);
+  return kSuccess;
+}
+
+Errno fd_renumber(Call& c, uint32_t from, uint32_t to) {
+  FdEntry* a = c.ctx.get(from);
+  FdEntry* b = c.ctx.get(to);
+  if (!a || !b) return kBadf;
+  if (from == to) return kSuccess;
+  if (b->owned && b->host_fd > 2) close(b->host_fd);
+  c.ctx.fds[to] = std::move(c.ctx.fds[from]);
+  c.ctx.fds[from].reset();
+  return kSuccess;
+}
+
+Errno fd_seek(Call& c, uint32_t fd, int64_t offset, uint32_t whence, uint32_t out) {
+  FdEntry* e;
+  uint64_t right = (offset == 0 && whence == kWhenceCur) ? kRightFdTell : kRightFdSeek;
+  if (Errno r = lookup(c, fd, right, &e)) return r;
+  if (!c.mem.ok(out, 8)) return kFault;
+  int w = whence == kWhenceSet ? SEEK_SET : whence == kWhenceCur ? SEEK_CUR : whence == kWhenceEnd ? SEEK_END : -1;
+  if (w < 0) return kInval;
+  off_t r = lseek(e->host_fd, off_t(offset), w);
+  if (r < 0) return host_err();
+  c.mem.put_u64(out, uint64_t(r));
+  return kSuccess;
+}
+
+Errno fd_sync(Call& c, uint32_t fd, bool data_only) {
+  FdEntry* e;
+  if (Errno r = lookup(c, fd, data_only ? kRightFdDatasync : kRightFdSync, &e)) return r;
+  return (data_only ? fdatasync(e->host_fd) : fsync(e->host_fd)) == 0 ? kSuccess : host_err();
+}
+
+Errno fd_advise(Call& c, uint32_t fd, uint64_t offset, uint64_t len, uint32_t advice) {
+  FdEntry* e;
+  if (Errno r = lookup(c, fd, kRightFdAdvise, &e)) return r;
+  if (advice > 5) return kInval;
+  static const int kAdvice[] = {POSIX_FADV_NORMAL, POSIX_FADV_SEQUENTIAL, POSIX_FADV_RANDOM,
+                                POSIX_FADV_WILLNEED, POSIX_FADV_DONTNEED, POSIX_FADV_NOREUSE};
+  int r = posix_fadvise(e->host_fd, off_t(offset), off_t(len), kAdvice[advice]);
+  return r == 0 ? kSuccess : errno_from_host(r);
+}
+
+Errno fd_allocate(Call& c, uint32_t fd, uint64_t offset, uint64_t len) {
+  FdEntry* e;
+  if (Errno r = lookup(c, fd, kRightFdAllocate, &e)) return r;
+  if (offset > uint64_t(INT64_MAX) || len > uint64_t(INT64_MAX)) return kInval;
+  int r = posix_fallocate(e->host_fd, off_t(offset), off_t(len));
+  return r == 0 ? kSuccess : errno_from_host(r);
+}
+
+// ------------------------------------------------------------ paths
+
+Errno dir_fd(Call& c, uint32_t fd, uint64_t rights, FdEntry** out) {
+  if (Errno r = lookup(c, fd, rights, out)) return r;
+  return (*out)->filetype == kFiletypeDirectory ? kSuccess : kNotdir;
+}
+
+// Opens the parent directory of {path} under {e}; RAII closes it.
+struct Parent {
+  int fd = -1;
+  std::string last;
+  ~Parent() {
+    if (fd >= 0) close(fd);
+  }
+};
+Errno open_parent(FdEntry* e, const std::string& path, Parent* p) {
+  int fd = sandbox_parent(e->host_fd, path, &p->last);
+  if (fd < 0) return sandbox_err(fd);
+  p->fd = fd;
+  return kSuccess;
+}
+
+Errno path_open(Call& c, uint32_t dirfd, uint32_t dirflags, uint32_t path_ptr, uint32_t path_len, uint32_t oflags,
+                uint64_t base, uint64_t inh, uint32_t fdflags, uint32_t out) {
+  FdEntry* d;
+  if (Errno r = dir_fd(c, dirfd, kRightPathOpen, &d)) return r;
+  std::string path;
+  if (Errno r = path_arg(c, path_ptr, path_len, &path)) return r;
+  if (!c.mem.ok(out, 4)) return kFault;
+  if ((oflags & kOflagCreat) && !(d->rights_base & kRightPathCreateFile)) return kNotcapable;
+  // New rights are bounded by what the directory may hand down.
+  base &= d->rights_inheriting;
+  inh &= d->rights_inheriting;
+  const bool want_write = base & (kRightFdWrite | kRightFdAllocate | kRightFdFilestatSetSize);
+  const bool want_read = base & (kRightFdRead | kRightFdReaddir);
+  int flags = O_CLOEXEC;
+  if (oflags & kOflagDirectory) flags |= O_DIRECTORY;
+  if (oflags & kOflagCreat) flags |= O_CREAT;
+  if (oflags & kOflagExcl) flags |= O_EXCL;
+  if (oflags & kOflagTrunc) flags |= O_TRUNC;
+  if (fdflags & kFdflagAppend) flags |= O_APPEND;
+  if (fdflags & kFdflagNonblock) flags |= O_NONBLOCK;
+  if (fdflags & kFdflagDsync) flags |= O_DSYNC;
+  if (fdflags & kFdflagSync) flags |= O_SYNC;
+  if ((oflags & (kOflagCreat | kOflagTrunc)) || want_write)
+    flags |= want_read || !want_write ? O_RDWR : O_WRONLY;
+  else
+    flags |= O_RDONLY;
+  int fd = sandbox_open(d->host_fd, path, flags, 0666, dirflags & kLookupSymlinkFollow);
+  if (fd == -EISDIR && (flags & O_RDWR)) {  // directories open read-only
+    flags = (flags & ~O_RDWR) | O_RDONLY;
+    fd = sandbox_open(d->host_fd, path, flags, 0666, dirflags & kLookupSymlinkFollow);
+  }
+  if (fd < 0) return sandbox_err(fd);
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    close(fd);
+    return host_err();
+  }
+  FdEntry e;
+  e.host_fd = fd;
+  e.filetype = filetype_of(st.st_mode);
+  e.rights_base = base;
+  e.rights_inheriting = inh;
+  e.fdflags = uint16_t(fdflags & (kFdflagDsync | kFdflagRsync | kFdflagSync));
+  c.mem.put_u32(out, c.ctx.insert(std::move(e)));
+  return kSuccess;
+}
+
+Errno path_create_directory(Call& c, uint32_t fd, uint32_t p, uint32_t n) {
+  FdEntry* d;
+  if (Errno r = dir_fd(c, fd, kRightPathCreateDirectory, &d)) return r;
+  std::string path;
+  if (Errno r = path_arg(c, p, n, &path)) return r;
+  Parent par;
+  if (Errno r = open_parent(d, path, &par)) return r;
+  if (par.last == "." || par.last.empty()) return kExist;
+  return mkdirat(par.fd, par.last.c_str(), 0777) == 0 ? kSuccess : host_err();
+}
+
+Errno path_filestat_get(Call& c, uint32_t fd, uint32_t lookup_flags, uint32_t p, uint32_t n, uint32_t out) {
+  FdEntry* d;
+  if (Errno r = dir_fd(c, fd, kRightPathFilestatGet, &d)) return r;
+  std::string path;
+  if (Errno r = path_arg(c, p, n, &path)) return r;
+  if (!c.mem.ok(out, kFilestatSize)) return kFault;
+  struct stat st;
+  if (lookup_flags & kLookupSymlinkFollow) {
+    int f = sandbox_open(d->host_fd, path, O_PATH, 0, true);
+    if (f < 0) return sandbox_err(f);
+    int r = fstat(f, &st);
+    close(f);
+    if (r != 0) return host_err();
+  } else {
+    Parent par;
+    if (Errno r = open_parent(d, path, &par)) return r;
+    if (fstatat(par.fd, par.last.empty() ? "." : par.last.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return host_err();
+  }
+  write_filestat(c, out, st);
+  return kSuccess;
+}
+
+Errno path_filestat_set_times(Call& c, uint32_t fd, uint32_t lookup_flags, uint32_t p, uint32_t n, uint64_t atim,
+                              uint64_t mtim, uint32_t fst) {
+  FdEntry* d;
+  if (Errno r = dir_fd(c, fd, kRightPathFilestatSetTimes, &d)) return r;
+  std::string path;
+  if (Errno r = path_arg(c, p, n, &path)) return r;
+  timespec ts[2];
+  if (Errno r = times_from(atim, mtim, fst, ts)) return r;
+  if (lookup_flags & kLookupSymlinkFollow) {
+    int f = sandbox_open(d->host_fd, path, O_PATH, 0, true);
+    if (f < 0) return sandbox_err(f);
+    std::string proc = "/proc/self/fd/" + std::to_string(f);
+    int r = utimensat(AT_FDCWD, proc.c_str(), ts, 0);
+    int err = errno;
+    close(f);
+    return r == 0 ? kSuccess : errno_from_host(err);
+  }
+  Parent par;
+  if (Errno r = open_parent(d, path, &par)) return r;
+  return utimensat(par.fd, par.last.c_str(), ts, AT_SYMLINK_NOFOLLOW) == 0 ? kSuccess : host_err();
+}
+
+Errno path_link(Call& c, uint32_t old_fd, uint32_t old_flags, uint32_t op, uint32_t on, uint32_t new_fd,
+                uint32_t np, uint32_t nn) {
+  FdEntry *od, *nd;
+  if (Errno r = dir_fd(c, old_fd, kRightPathLinkSource, &od)) return r;
+  if (Errno r = dir_fd(c, new_fd, kRightPathLinkTarget, &nd)) return r;
+  if (old_flags & kLookupSymlinkFollow) return kNotsup;  // following could leave the sandbox
+  std::string from, to;
+  if (Errno r = path_arg(c, op, on, &from)) return r;
+  if (Errno r = path_arg(c, np, nn, &to)) return r;
+  Parent a, b;
+  if (Errno r = open_parent(od, from, &a)) return r;
+  if (Errno r = open_parent(nd, to, &b)) return r;
+  return linkat(a.fd, a.last.c_str(), b.fd, b.last.c_str(), 0) == 0 ? kSuccess : host_err();
+}
+
+Errno path_readlink(Call& c, uint32_t fd, uint32_t p, uint32_t n, uint32_t buf, uint32_t len, uint32_t used) {
+  FdEntry* d;
+  if (Errno r = dir_fd(c, fd, kRightPathReadlink, &d)) return r;
+  std::string path;
+  if (Errno r = path_arg(c, p, n, &path)) return r;
+  if (!c.mem.ok(buf, len) || !c.mem.ok(used, 4)) return kFault;
+  Parent par;
+  if (Errno r = open_parent(d, path, &par)) return r;
+  std::vector<char> tmp(std::max<uint32_t>(len, 1));
+  ssize_t k = readlinkat(par.fd, par.last.c_str(), tmp.data(), tmp.size());
+  if (k < 0) return host_err();
+  std::memcpy(c.mem.at(buf), tmp.data(), size_t(std::min<ssize_t>(k, len)));
+  c.mem.put_u32(used, uint32_t(std::min<ssize_t>(k, len)));
+  return kSuccess;
+}
+
+Errno path_remove(Call& c, uint32_t fd, uint32_t p, uint32_t n, bool dir) {
+  FdEntry* d;
+  if (Errno r = dir_fd(c, fd, dir ? kRightPathRemoveDirectory : kRightPathUnlinkFile, &d)) return r;
+  std::string path;
+  if (Errno r = path_arg(c, p, n, &path)) return r;
+  Parent par;
+  if (Errno r = open_parent(d, path, &par)) return r;
+  if (par.last == ".") return dir ? kInval : kIsdir;
+  if (!dir && path.size() > 1 && path.back() == '/') return kNotdir;
+  return unlinkat(par.fd, par.last.c_str(), dir ? AT_REMOVEDIR : 0) == 0 ? kSuccess : host_err();
+}
+
+Errno path_rename(Call& c, uint32_t fd, uint32_t op, uint32_t on, uint32_t new_fd, uint32_t np, uint32_t nn) {
+  FdEntry *od, *nd;
+  if (Errno r = dir_fd(c, fd, kRightPathRenameSource, &od)) return r;
+  if (Errno r = dir_fd(c, new_fd, kRightPathRenameTarget, &nd)) return r;
+  std::string from, to;
+  if (Errno r = path_arg(c, op, on, &from)) return r;
+  if (Errno r = path_arg(c, np, nn, &to)) return r;
+  Parent a, b;
+  if (Errno r = open_parent(od, from, &a)) return r;
+  if (Errno r = open_parent(nd, to, &b)) return r;
+  if (a.last == "." || b.last == ".") return kBusy;
+  return renameat(a.fd, a.last.c_str(), b.fd, b.last.c_str()) == 0 ? kSuccess : host_err();
+}
+
+Errno path_symlink(Call& c, uint32_t op, uint32_t on, uint32_t fd, uint32_t np, uint32_t nn) {
+  FdEntry* d;
+  if (Errno r = dir_fd(c, fd, kRightPathSymlink, &d)) return r;
+  std::string target, link;
+  if (Errno r = path_arg(c, op, on, &target)) return r;
+  if (Errno r = path_arg(c, np, nn, &link)) return r;
+  // The target is stored as given; following it later is sandboxed. An
+  // absolute target could never be followed, so it is refused up front.
+  if (!target.empty() && target[0] == '/') return kNotcapable;
+  Parent par;
+  if (Errno r = open_parent(d, link, &par)) return r;
+  return symlinkat(target.c_str(), par.fd, par.last.c_str()) == 0 ? kSuccess : host_err();
+}
+
+// ------------------------------------------------------------ poll, proc, random, sockets
+
+Errno poll_oneoff(Call& c, uint32_t in, uint32_t out, uint32_t nsubs, uint32_t nevents_ptr) {
+  if (nsubs == 0) return kInval;
+  if (!c.mem.ok(in, uint64_t(nsubs) * kSubscriptionSize) || !c.mem.ok(out, uint64_t(nsubs) * kEventSize) ||
+      !c.mem.ok(nevents_ptr, 4))
+    return kFault;
+  struct Sub {
+    uint64_t userdata;
+    uint8_t tag;
+    uint32_t fd;
+    int64_t deadline_ns;  // clock subscriptions: absolute monotonic deadline
+  };
+  std::vector<Sub> subs(nsubs);
+  std::vector<pollfd> pfds;
+  std::vector<uint32_t> pfd_sub;
+  timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  const int64_t now_ns = int64_t(now.tv_sec) * 1000000000 + now.tv_nsec;
+  int64_t earliest = INT64_MAX;
+  uint32_t nevents = 0;
+  auto emit = [&](const Sub& s, Errno err, uint64_t nbytes) {
+    uint32_t e = out + nevents * kEventSize;
+    std::memset(c.mem.at(e), 0, kEventSize);
+    c.mem.put_u64(e, s.userdata);
+    c.mem.put_u16(e + 8, err);
+    c.mem.put_u8(e + 10, s.tag);
+    c.mem.put_u64(e + 16, nbytes);
+    nevents++;
+  };
+  for (uint32_t i = 0; i < nsubs; ++i) {
+    uint32_t p = in + i * kSubscriptionSize;
+    Sub& s = subs[i];
+    s.userdata = c.mem.u64(p);
+    s.tag = c.mem.at(p + 8)[0];
+    if (s.tag == kEventClock) {
+      uint32_t id = c.mem.u32(p + 16);
+      uint64_t timeout = c.mem.u64(p + 24);
+      uint16_t flags;
+      std::memcpy(&flags, c.mem.at(p + 40), 2);
+      clockid_t cid;
+      if (!host_clock(id, &cid)) return kInval;
+      int64_t rel = int64_t(std::min<uint64_t>(timeout, INT64_MAX / 2));
+      if (flags & kSubclockAbstime) {
+        timespec t;
+        clock_gettime(cid, &t);
+        int64_t cur = int64_t(t.tv_sec) * 1000000000 + t.tv_nsec;
+        rel = int64_t(timeout) > cur ? int64_t(timeout) - cur : 0;
+      }
+      s.deadline_ns = now_ns + rel;
+      earliest = std::min(earliest, s.deadline_ns);
+    } else if (s.tag == kEventFdRead || s.tag == kEventFdWrite) {
+      s.fd = c.mem.u32(p + 16);
+      FdEntry* e = c.ctx.get(s.fd);
+      if (!e) {
+        emit(s, kBadf, 0);
+        continue;
+      }
+      if (e->filetype == kFiletypeRegularFile) {  // files are always ready
+        uint64_t avail = 0;
+        if (s.tag == kEventFdRead) {
+          struct stat st;
+          off_t pos = lseek(e->host_fd, 0, SEEK_CUR);
+          if (fstat(e->host_fd, &st) == 0 && pos >= 0 && st.st_size > pos) avail = uint64_t(st.st_size - pos);
+        }
+        emit(s, kSuccess, avail);
+        continue;
+      }
+      pfds.push_back(pollfd{e->host_fd, short(s.tag == kEventFdRead ? POLLIN : POLLOUT), 0});
+      pfd_sub.push_back(i);
+    } else {
+      return kInval;
+    }
+  }
+  if (nevents == 0) {
+    int timeout_ms = -1;
+    if (earliest != INT64_MAX) {
+      int64_t wait = std::max<int64_t>(0, earliest - now_ns);
+      if (pfds.empty()) {
+        timespec ts{time_t(wait / 1000000000), long(wait % 1000000000)};
+        while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+        }
+      } else {
+        timeout_ms = int(std::min<int64_t>((wait + 999999) / 1000000, INT_MAX));
+      }
+    }
+    if (!pfds.empty()) {
+      int r = poll(pfds.data(), pfds.size(), timeout_ms);
+      if (r < 0 && errno != EINTR) return host_err();
+      for (size_t k = 0; k < pfds.size(); ++k)
+        if (pfds[k].revents) emit(subs[pfd_sub[k]], (pfds[k].revents & POLLNVAL) ? kBadf : kSuccess, 1);
+    }
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    const int64_t after = int64_t(now.tv_sec) * 1000000000 + now.tv_nsec;
+    for (const Sub& s : subs)
+      if (s.tag == kEventClock && s.deadline_ns <= after) emit(s, kSuccess, 0);
+  }
+  c.mem.put_u32(nevents_ptr, nevents);
+  return kSuccess;
+}
+
+Errno random_get(Call& c, uint32_t buf, uint32_t len) {
+  if (!c.mem.ok(buf, len)) return kFault;
+  uint32_t done = 0;
+  while (done < len) {
+    ssize_t k = getrandom(c.mem.at(buf + done), len - done, 0);
+    if (k < 0) {
+      if (errno == EINTR) continue;
+      return host_err();
+    }
+    done += uint32_t(k);
+  }
+  return kSuccess;
 }
 
 }  // namespace
 
 void define_imports(WasiContext& ctx, Store& store, Linker& linker) {
-  namespace p = preview1;
-#define BRISK_WASI_BIND(name) bind(ctx, store, linker, #name, &p::name)
-  BRISK_WASI_BIND(args_get);
-  BRISK_WASI_BIND(args_sizes_get);
-  BRISK_WASI_BIND(environ_get);
-  BRISK_WASI_BIND(environ_sizes_get);
-  BRISK_WASI_BIND(clock_res_get);
-  BRISK_WASI_BIND(clock_time_get);
-  BRISK_WASI_BIND(fd_advise);
-  BRISK_WASI_BIND(fd_allocate);
-  BRISK_WASI_BIND(fd_close);
-  BRISK_WASI_BIND(fd_datasync);
-  BRISK_WASI_BIND(fd_fdstat_get);
-  BRISK_WASI_BIND(fd_fdstat_set_flags);
-  BRISK_WASI_BIND(fd_fdstat_set_rights);
-  BRISK_WASI_BIND(fd_filestat_get);
-  BRISK_WASI_BIND(fd_filestat_set_size);
-  BRISK_WASI_BIND(fd_filestat_set_times);
-  BRISK_WASI_BIND(fd_pread);
-  BRISK_WASI_BIND(fd_prestat_get);
-  BRISK_WASI_BIND(fd_prestat_dir_name);
-  BRISK_WASI_BIND(fd_pwrite);
-  BRISK_WASI_BIND(fd_read);
-  BRISK_WASI_BIND(fd_readdir);
-  BRISK_WASI_BIND(fd_renumber);
-  BRISK_WASI_BIND(fd_seek);
-  BRISK_WASI_BIND(fd_sync);
-  BRISK_WASI_BIND(fd_tell);
-  BRISK_WASI_BIND(fd_write);
-  BRISK_WASI_BIND(path_create_directory);
-  BRISK_WASI_BIND(path_filestat_get);
-  BRISK_WASI_BIND(path_filestat_set_times);
-  BRISK_WASI_BIND(path_link);
-  BRISK_WASI_BIND(path_open);
-  BRISK_WASI_BIND(path_readlink);
-  BRISK_WASI_BIND(path_remove_directory);
-  BRISK_WASI_BIND(path_rename);
-  BRISK_WASI_BIND(path_symlink);
-  BRISK_WASI_BIND(path_unlink_file);
-  BRISK_WASI_BIND(poll_oneoff);
-  BRISK_WASI_BIND(proc_raise);
-  BRISK_WASI_BIND(sched_yield);
-  BRISK_WASI_BIND(random_get);
-  BRISK_WASI_BIND(sock_accept);
-  BRISK_WASI_BIND(sock_recv);
-  BRISK_WASI_BIND(sock_send);
-  BRISK_WASI_BIND(sock_shutdown);
-#undef BRISK_WASI_BIND
+  constexpr ValType I = ValType::I32, L = ValType::I64;
+  auto def = [&](const char* name, std::vector<ValType> params, auto fn) {
+    FuncType ft{std::move(params), {ValType::I32}};
+    Function* f = store.create_host_function(
+        ft,
+        [&ctx, fn](HostCall& hc, const uint64_t* a, uint64_t* r) {
+          Call c(ctx, hc);
+          r[0] = uint32_t(fn(c, a));
+          return TrapKind::None;
+        },
+        std::string("wasi:") + name);
+    linker.define("wasi_snapshot_preview1", name, Extern{ExternKind::Func, f});
+  };
+  def("args_get", {I, I}, [](Call& c, Args a) { return strings_get(c, c.ctx.args, a32(a, 0), a32(a, 1)); });
+  def("args_sizes_get", {I, I}, [](Call& c, Args a) { return strings_sizes(c, c.ctx.args, a32(a, 0), a32(a, 1)); });
+  def("environ_get", {I, I}, [](Call& c, Args a) { return strings_get(c, c.ctx.env, a32(a, 0), a32(a, 1)); });
+  def("environ_sizes_get", {I, I}, [](Call& c, Args a) { return strings_sizes(c, c.ctx.env, a32(a, 0), a32(a, 1)); });
+  def("clock_res_get", {I, I}, [](Call& c, Args a) { return clock_query(c, a32(a, 0), a32(a, 1), clock_getres); });
+  def("clock_time_get", {I, L, I}, [](Call& c, Args a) { return clock_query(c, a32(a, 0), a32(a, 2), clock_gettime); });
+  def("fd_advise", {I, L, L, I}, [](Call& c, Args a) { return fd_advise(c, a32(a, 0), a[1], a[2], a32(a, 3)); });
+  def("fd_allocate", {I, L, L}, [](Call& c, Args a) { return fd_allocate(c, a32(a, 0), a[1], a[2]); });
+  def("fd_close", {I}, [](Call& c, Args a) { return fd_close(c, a32(a, 0)); });
+  def("fd_datasync", {I}, [](Call& c, Args a) { return fd_sync(c, a32(a, 0), true); });
+  def("fd_fdstat_get", {I, I}, [](Call& c, Args a) { return fd_fdstat_get(c, a32(a, 0), a32(a, 1)); });
+  def("fd_fdstat_set_flags", {I, I}, [](Call& c, Args a) { return fd_fdstat_set_flags(c, a32(a, 0), a32(a, 1)); });
+  def("fd_fdstat_set_rights", {I, L, L},
+      [](Call& c, Args a) { return fd_fdstat_set_rights(c, a32(a, 0), a[1], a[2]); });
+  def("fd_filestat_get", {I, I}, [](Call& c, Args a) { return fd_filestat_get(c, a32(a, 0), a32(a, 1)); });
+  def("fd_filestat_set_size", {I, L}, [](Call& c, Args a) { return fd_filestat_set_size(c, a32(a, 0), a[1]); });
+  def("fd_filestat_set_times", {I, L, L, I},
+      [](Call& c, Args a) { return fd_filestat_set_times(c, a32(a, 0), a[1], a[2], a32(a, 3)); });
+  def("fd_pread", {I, I, I, L, I},
+      [](Call& c, Args a) { return fd_rw(c, a32(a, 0), a32(a, 1), a32(a, 2), a32(a, 4), false, true, a[3]); });
+  def("fd_prestat_get", {I, I}, [](Call& c, Args a) { return fd_prestat_get(c, a32(a, 0), a32(a, 1)); });
+  def("fd_prestat_dir_name", {I, I, I},
+      [](Call& c, Args a) { return fd_prestat_dir_name(c, a32(a, 0), a32(a, 1), a32(a, 2)); });
+  def("fd_pwrite", {I, I, I, L, I},
+      [](Call& c, Args a) { return fd_rw(c, a32(a, 0), a32(a, 1), a32(a, 2), a32(a, 4), true, true, a[3]); });
+  def("fd_read", {I, I, I, I},
+      [](Call& c, Args a) { return fd_rw(c, a32(a, 0), a32(a, 1), a32(a, 2), a32(a, 3), false, false, 0); });
+  def("fd_readdir", {I, I, I, L, I},
+      [](Call& c, Args a) { return fd_readdir(c, a32(a, 0), a32(a, 1), a32(a, 2), a[3], a32(a, 4)); });
+  def("fd_renumber", {I, I}, [](Call& c, Args a) { return fd_renumber(c, a32(a, 0), a32(a, 1)); });
+  def("fd_seek", {I, L, I, I},
+      [](Call& c, Args a) { return fd_seek(c, a32(a, 0), int64_t(a[1]), a32(a, 2), a32(a, 3)); });
+  def("fd_sync", {I}, [](Call& c, Args a) { return fd_sync(c, a32(a, 0), false); });
+  def("fd_tell", {I, I}, [](Call& c, Args a) { return fd_seek(c, a32(a, 0), 0, kWhenceCur, a32(a, 1)); });
+  def("fd_write", {I, I, I, I},
+      [](Call& c, Args a) { return fd_rw(c, a32(a, 0), a32(a, 1), a32(a, 2), a32(a, 3), true, false, 0); });
+  def("path_create_directory", {I, I, I},
+      [](Call& c, Args a) { return path_create_directory(c, a32(a, 0), a32(a, 1), a32(a, 2)); });
+  def("path_filestat_get", {I, I, I, I, I},
+      [](Call& c, Args a) { return path_filestat_get(c, a32(a, 0), a32(a, 1), a32(a, 2), a32(a, 3), a32(a, 4)); });
+  def("path_filestat_set_times", {I, I, I, I, L, L, I}, [](Call& c, Args a) {
+    return path_filestat_set_times(c, a32(a, 0), a32(a, 1), a32(a, 2), a32(a, 3), a[4], a[5], a32(a, 6));
+  });
+  def("path_link", {I, I, I, I, I, I, I}, [](Call& c, Args a) {
+    return path_link(c, a32(a, 0), a32(a, 1), a32(a, 2), a32(a, 3), a32(a, 4), a32(a, 5), a32(a, 6));
+  });
+  def("path_open", {I, I, I, I, I, L, L, I, I}, [](Call& c, Args a) {
+    return path_open(c, a32(a, 0), a32(a, 1), a32(a, 2), a32(a, 3), a32(a, 4), a[5], a[6], a32(a, 7), a32(a, 8));
+  });
+  def("path_readlink", {I, I, I, I, I, I}, [](Call& c, Args a) {
+    return path_readlink(c, a32(a, 0), a32(a, 1), a32(a, 2), a32(a, 3), a32(a, 4), a32(a, 5));
+  });
+  def("path_remove_directory", {I, I, I},
+      [](Call& c, Args a) { return path_remove(c, a32(a, 0), a32(a, 1), a32(a, 2), true); });
+  def("path_rename", {I, I, I, I, I, I}, [](Call& c, Args a) {
+    return path_rename(c, a32(a, 0), a32(a, 1), a32(a, 2), a32(a, 3), a32(a, 4), a32(a, 5));
+  });
+  def("path_symlink", {I, I, I, I, I}, [](Call& c, Args a) {
+    return path_symlink(c, a32(a, 0), a32(a, 1), a32(a, 2), a32(a, 3), a32(a, 4));
+  });
+  def("path_unlink_file", {I, I, I},
+      [](Call& c, Args a) { return path_remove(c, a32(a, 0), a32(a, 1), a32(a, 2), false); });
+  def("poll_oneoff", {I, I, I, I},
+      [](Call& c, Args a) { return poll_oneoff(c, a32(a, 0), a32(a, 1), a32(a, 2), a32(a, 3)); });
+  def("proc_raise", {I}, [](Call&, Args) { return kNosys; });
+  def("sched_yield", {}, [](Call&, Args) { return sched_yield() == 0 ? kSuccess : kNosys; });
+  def("random_get", {I, I}, [](Call& c, Args a) { return random_get(c, a32(a, 0), a32(a, 1)); });
+  // Sockets: brisk grants no sockets, so none can be named.
+  def("sock_accept", {I, I, I}, [](Call& c, Args a) { return c.ctx.get(a32(a, 0)) ? kNotsock : kBadf; });
+  def("sock_recv", {I, I, I, I, I, I}, [](Call& c, Args a) { return c.ctx.get(a32(a, 0)) ? kNotsock : kBadf; });
+  def("sock_send", {I, I, I, I, I}, [](Call& c, Args a) { return c.ctx.get(a32(a, 0)) ? kNotsock : kBadf; });
+  def("sock_shutdown", {I, I}, [](Call& c, Args a) { return c.ctx.get(a32(a, 0)) ? kNotsock : kBadf; });
 
-  // proc_exit(rval: exitcode) has no result: the Exit "trap" unwinds the
-  // guest and the embedder reports the code.
+  // proc_exit has no result and ends the guest: an Exit "trap" unwinds it.
   Function* exit_fn = store.create_host_function(
-      FuncType{{ValType::I32}, {}},
-      [](HostCall& hc, const uint64_t* args, uint64_t*) { return hc.exit(int(uint32_t(args[0]))); },
+      FuncType{{ValType::I32}, {}}, [](HostCall& hc, const uint64_t* a, uint64_t*) { return hc.exit(int(uint32_t(a[0]))); },
       "wasi:proc_exit");
-  linker.define(kModule, "proc_exit", Extern{ExternKind::Func, exit_fn});
+  linker.define("wasi_snapshot_preview1", "proc_exit", Extern{ExternKind::Func, exit_fn});
 }
 
 }  // namespace brisk::wasi

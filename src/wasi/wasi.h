@@ -21,13 +21,9 @@ struct WasiConfig {
   std::vector<std::string> args;  // argv, program name first
   std::vector<std::string> env;   // "NAME=VALUE"
   std::vector<Preopen> preopens;
-  int stdin_fd = 0;   // host fds behind the guest's 0, 1 and 2 (not closed by brisk)
+  int stdin_fd = 0;
   int stdout_fd = 1;
   int stderr_fd = 2;
-  // Resolve paths with the portable O_NOFOLLOW walk even where the kernel
-  // has openat2 (the environment variable BRISK_WASI_PORTABLE_SANDBOX=1
-  // does the same; tests use both).
-  bool portable_sandbox = false;
 };
 
 class WasiContext;
