@@ -347,6 +347,9 @@ int cmd_run(int argc, char** argv) {
                      (unsigned long long)js.functions, (unsigned long long)js.wasm_bytes,
                      (unsigned long long)js.code_bytes, js.compile_seconds * 1e3, mbps);
       }
+      if (js.failures)
+        std::fprintf(stderr, "stats: %llu functions could not be compiled and ran in the interpreter\n",
+                     (unsigned long long)js.failures);
       if (o.mode == ExecMode::Tiered)
         std::fprintf(stderr, "stats: tier-ups %llu, of which OSR entries %llu\n", (unsigned long long)js.tier_ups,
                      (unsigned long long)js.osr_entries);

@@ -8,6 +8,7 @@
 // interpreter's frame layout: both tiers share frames.
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <unordered_map>
 
@@ -1005,6 +1006,12 @@ class Compiler : public NullVisitor {
 
 }  // namespace
 
+namespace {
+std::atomic<uint64_t> g_compile_failures{0};
+}  // namespace
+
+uint64_t jit_compile_failures() { return g_compile_failures.load(std::memory_order_relaxed); }
+
 bool compile_function(Function* f) {
   if (f->jit_code) return true;
   if (!jit_available() || f->host || !f->instance) return false;
@@ -1020,16 +1027,21 @@ bool compile_function(Function* f) {
   WalkerEnv env{&mod, nullptr};
   CodeWalker<Compiler> w(env, f->index, mod.bytes.data() + body.code_offset, mod.bytes.data() + body.code_end,
                          body.code_offset, c);
-  if (!w.walk(body.locals).ok()) return false;
+  CodeArena& arena = inst->store->code_arena();
+  auto fail = [&] {
+    arena.stats.failures++;
+    g_compile_failures.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  };
+  if (!w.walk(body.locals).ok()) return fail();
   masm.finish();
   size_t size = masm.size();
-  CodeArena& arena = inst->store->code_arena();
   CodeArena::Block block = arena.allocate(size);
-  if (!block.exec) return false;
+  if (!block.exec) return fail();
   arena.begin_write(block, size);
   bool ok = masm.emit_to(block.exec, block.write, size);
   arena.end_write(block, size);
-  if (!ok) return false;
+  if (!ok) return fail();
   uint8_t* p = block.exec;
   f->osr_entries.clear();
   for (Label l : c.osr_labels()) f->osr_entries.push_back(p + masm.label_offset(l));

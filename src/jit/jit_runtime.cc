@@ -21,7 +21,7 @@ size_t page_span(uint8_t* p, size_t n) {
 }  // namespace
 
 bool jit_available() {
-#if defined(__x86_64__)
+#if defined(__x86_64__) || defined(__aarch64__)
   static const bool ok = jit_cpu_supported();
   return ok;
 #else
@@ -72,6 +72,13 @@ void CodeArena::begin_write(const Block& b, size_t n) {
 }
 void CodeArena::end_write(const Block& b, size_t n) {
   if (b.write == b.exec) mprotect(page_down(b.exec), page_span(b.exec, n), PROT_READ | PROT_EXEC);
+  // Make the new instructions visible to instruction fetch (a no-op on
+  // x86_64; on AArch64 it cleans the data cache to the point of unification
+  // and invalidates the instruction cache). Caches are physically tagged,
+  // so cleaning through the write alias covers the exec alias too; the
+  // exec range is synchronised as well for cores that need the VA.
+  if (b.write != b.exec)
+    __builtin___clear_cache(reinterpret_cast<char*>(b.write), reinterpret_cast<char*>(b.write + n));
   __builtin___clear_cache(reinterpret_cast<char*>(b.exec), reinterpret_cast<char*>(b.exec + n));
 }
 

@@ -22,6 +22,7 @@ struct JitStats {
   double compile_seconds = 0;
   uint64_t tier_ups = 0;
   uint64_t osr_entries = 0;
+  uint64_t failures = 0;  // functions that could not be compiled and stay interpreted
 };
 
 // Append-only executable memory, W^X by dual mapping: each chunk is mapped
@@ -59,6 +60,9 @@ class CodeArena {
 // Compiles {f} (a wasm function) and switches its entry to the code.
 // Returns false if the function cannot be compiled (it stays interpreted).
 bool compile_function(Function* f);
+// Functions that failed to compile in this process (any store): code too
+// large for the architecture's branch ranges, code memory exhausted.
+uint64_t jit_compile_failures();
 
 // Entry thunks (EntryFn).
 uint32_t jit_lazy_entry(ExecContext* ctx, uint64_t* fp, Function* self);

@@ -2,6 +2,8 @@
 #include <sys/mman.h>
 
 #include <cstring>
+#include <mutex>
+#include <vector>
 
 #include "runtime/objects.h"
 
@@ -11,6 +13,61 @@ namespace {
 // A 32-bit address plus a 32-bit static offset reaches below 8 GiB; the
 // extra page covers the access width.
 constexpr size_t kGuardReservation = (size_t{8} << 30) + kPageSize;
+
+// Address-space reservations of released memories, kept for reuse. A new
+// memory then skips the address-space search, and user-mode emulators
+// whose page bookkeeping never shrinks (qemu 7.2 keeps ~50 MB per 8 GiB
+// reservation at each fresh address; the AArch64 tests run under it) stay
+// bounded because addresses repeat.
+class ReservationPool {
+ public:
+  void* take(size_t bytes) {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (size_t i = 0; i < free_.size(); ++i) {
+      if (free_[i].bytes != bytes) continue;
+      void* p = free_[i].base;
+      free_[i] = free_.back();
+      free_.pop_back();
+      return p;
+    }
+    return nullptr;
+  }
+  void give(void* base, size_t bytes) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (free_.size() < kMaxKept) {
+        // Replacing the mapping drops the contents and the access rights
+        // in one step; the range stays reserved.
+        if (mmap(base, bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0) != MAP_FAILED) {
+          free_.push_back({base, bytes});
+          return;
+        }
+      }
+    }
+    munmap(base, bytes);
+  }
+
+ private:
+  static constexpr size_t kMaxKept = 8;
+  struct Reservation {
+    void* base;
+    size_t bytes;
+  };
+  std::mutex mu_;
+  std::vector<Reservation> free_;
+};
+
+// Never destroyed: memories may be released during static destruction.
+ReservationPool& reservations() {
+  static ReservationPool* pool = new ReservationPool;
+  return *pool;
+}
+
+void* reserve(size_t bytes) {
+  if (void* p = reservations().take(bytes)) return p;
+  void* p = mmap(nullptr, bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  return p == MAP_FAILED ? nullptr : p;
+}
 }  // namespace
 
 Memory::Memory(const MemoryType& type, BoundsMode mode) : type_(type), mode_(mode) {
@@ -22,15 +79,15 @@ Memory::Memory(const MemoryType& type, BoundsMode mode) : type_(type), mode_(mod
     reserved_ = size_t(max_pages()) * kPageSize;
     if (reserved_ == 0) reserved_ = kPageSize;
   }
-  void* p = mmap(nullptr, reserved_, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (p == MAP_FAILED) {
+  void* p = reserve(reserved_);
+  if (!p) {
     reserved_ = 0;
     return;
   }
   base_ = static_cast<uint8_t*>(p);
   size_t initial = size_t(type.limits.min) * kPageSize;
   if (initial && mprotect(base_, initial, PROT_READ | PROT_WRITE) != 0) {
-    munmap(base_, reserved_);
+    reservations().give(base_, reserved_);
     base_ = nullptr;
     reserved_ = 0;
     return;
@@ -39,7 +96,7 @@ Memory::Memory(const MemoryType& type, BoundsMode mode) : type_(type), mode_(mod
 }
 
 Memory::~Memory() {
-  if (base_) munmap(base_, reserved_);
+  if (base_) reservations().give(base_, reserved_);
 }
 
 int64_t Memory::grow(uint64_t delta_pages) {

@@ -191,6 +191,12 @@ int main(int argc, char** argv) {
     for (const std::string& n : r.notes) std::printf("  note: %s\n", n.c_str());
     std::fflush(stdout);
   }
+  // A function the JIT could not compile runs in the interpreter and would
+  // pass unnoticed: in the JIT modes that is a failure of the run.
+  if (uint64_t n = jit::jit_compile_failures()) {
+    std::printf("FAIL jit: %" PRIu64 " functions could not be compiled\n", n);
+    total.failed += n;
+  }
   std::printf("%" PRIu64 " passed, %" PRIu64 " failed, %" PRIu64 " skipped\n", total.passed, total.failed,
               total.skipped);
   return total.failed == 0 ? 0 : 1;

@@ -1,0 +1,1003 @@
+// AArch64 implementation of the macro-assembler (masm.h) on
+// asmjit::a64::Assembler, AAPCS64 ABI (Linux; see the note on macOS below).
+//
+// Reserved registers: x19 = ExecContext*, x20 = wasm frame pointer,
+// x21 = linear-memory base, x22 = linear-memory size (explicit bounds),
+// x16/x17 = scratch (also the ABI's intra-procedure-call registers),
+// x15 = scratch for frame-slot addresses, v30/v31 = float scratch.
+// x18 (platform register) and x23-x28 are never touched. The pools are
+// the caller-saved x0-x14, v0-v7 and v16-v29.
+//
+// What the encoder cannot take directly is handled here: immediates that
+// are not valid add/sub (12-bit, optionally shifted) or logical (bitmask)
+// immediates are built with movz/movn/movk; slot offsets outside the
+// scaled 12-bit range go through x15; memory offsets are added into a
+// scratch register. Conditional branches reach +-1 MiB; asmjit reports a
+// farther target as an error, and a function that fails to assemble stays
+// in the interpreter.
+//
+// Guard-page traps need nothing arch-specific: the fault handler looks only
+// at si_addr and longjmps, so no ucontext register decoding is involved.
+// Code memory is written through a second mapping and the instruction cache
+// is synchronised in CodeArena::end_write. macOS on Apple silicon would
+// instead need MAP_JIT memory and pthread_jit_write_protect_np() around
+// writes (a single mapping toggled per thread), plus
+// sys_icache_invalidate; x18 is reserved there as well.
+#include <asmjit/arm/a64assembler.h>
+#include <asmjit/arm/a64utils.h>
+#include <asmjit/core.h>
+
+#include <cstddef>
+#include <cstring>
+
+#include "interp/interp.h"
+#include "jit/jit_runtime.h"
+#include "jit/masm.h"
+
+namespace brisk::jit {
+
+namespace a64 = asmjit::a64;
+using asmjit::Imm;
+using asmjit::arm::CondCode;
+
+namespace {
+
+const a64::GpX kCtx = a64::x19;
+const a64::GpX kFp = a64::x20;
+const a64::GpX kMem = a64::x21;
+const a64::GpX kMemSize = a64::x22;
+const a64::GpX kT1 = a64::x16;
+const a64::GpX kT2 = a64::x17;
+const a64::GpX kTA = a64::x15;  // slot addresses only
+const a64::VecD kF1 = a64::d30;
+const a64::VecD kF2 = a64::d31;
+constexpr uint32_t kFrameBytes = 48;  // x29, x30, x19-x22
+
+// Reg codes: 0-30 GP registers x0-x30, 32-63 vector registers v0-v31.
+constexpr Reg kFpBase = 32;
+
+a64::GpX gx(Reg r) { return a64::x(r); }
+a64::GpW gw(Reg r) { return a64::w(r); }
+a64::Gp gpn(W w, Reg r) { return w == W::W64 ? a64::Gp(gx(r)) : a64::Gp(gw(r)); }
+a64::Vec fpn(FW w, Reg r) {
+  return w == FW::F64 ? a64::Vec(a64::d(r - kFpBase)) : a64::Vec(a64::s(r - kFpBase));
+}
+a64::Vec fpn(FW w, const a64::VecD& d) { return w == FW::F64 ? a64::Vec(d) : a64::Vec(a64::s(d.id())); }
+a64::Gp scratch(W w, const a64::GpX& x) { return w == W::W64 ? a64::Gp(x) : a64::Gp(a64::w(x.id())); }
+a64::GpW w_of(const a64::GpX& x) { return a64::w(x.id()); }
+
+CondCode cc(Cond c) {
+  switch (c) {
+    case Cond::Eq: return CondCode::kEQ;
+    case Cond::Ne: return CondCode::kNE;
+    case Cond::LtS: return CondCode::kLT;
+    case Cond::LtU: return CondCode::kLO;
+    case Cond::GtS: return CondCode::kGT;
+    case Cond::GtU: return CondCode::kHI;
+    case Cond::LeS: return CondCode::kLE;
+    case Cond::LeU: return CondCode::kLS;
+    case Cond::GeS: return CondCode::kGE;
+    case Cond::GeU: return CondCode::kHS;
+  }
+  return CondCode::kEQ;
+}
+
+// After fcmp, an unordered result sets C and V. These conditions are false
+// for unordered operands, except Ne, which wasm defines as true for NaN.
+CondCode fcc(FCond c) {
+  switch (c) {
+    case FCond::Eq: return CondCode::kEQ;
+    case FCond::Ne: return CondCode::kNE;
+    case FCond::Lt: return CondCode::kMI;
+    case FCond::Gt: return CondCode::kGT;
+    case FCond::Le: return CondCode::kLS;
+    case FCond::Ge: return CondCode::kGE;
+  }
+  return CondCode::kEQ;
+}
+
+CondCode invert(CondCode c) { return CondCode(uint8_t(c) ^ 1u); }
+
+bool is_add_imm(uint64_t v) { return v < 4096 || ((v & 0xfff) == 0 && v < (uint64_t(1) << 24)); }
+
+// Records the first assembler error so that a function that cannot be
+// encoded is rejected instead of running with a missing instruction.
+class ErrorSink : public asmjit::ErrorHandler {
+ public:
+  void handleError(asmjit::Error err, const char*, asmjit::BaseEmitter*) override {
+    if (!error) error = err;
+  }
+  asmjit::Error error = asmjit::kErrorOk;
+};
+
+}  // namespace
+
+Cond negate(Cond c) {
+  switch (c) {
+    case Cond::Eq: return Cond::Ne;
+    case Cond::Ne: return Cond::Eq;
+    case Cond::LtS: return Cond::GeS;
+    case Cond::LtU: return Cond::GeU;
+    case Cond::GtS: return Cond::LeS;
+    case Cond::GtU: return Cond::LeU;
+    case Cond::LeS: return Cond::GtS;
+    case Cond::LeU: return Cond::GtU;
+    case Cond::GeS: return Cond::LtS;
+    case Cond::GeU: return Cond::LtU;
+  }
+  return c;
+}
+
+struct Masm::Impl {
+  explicit Impl(BoundsMode b) : bounds(b) { attach(); }
+  void attach() {
+    code.init(asmjit::Environment::host());
+    code.setErrorHandler(&errors);
+    code.attach(&a);
+  }
+  asmjit::CodeHolder code;
+  a64::Assembler a;
+  ErrorSink errors;
+  BoundsMode bounds;
+  std::vector<asmjit::Label> labels;
+  asmjit::Label epilogue;          // pops the frame record, then restores registers
+  asmjit::Label epilogue_noframe;  // restores registers only
+  asmjit::Label trap_stubs[32];
+  asmjit::Label exhausted_noframe;
+  bool has_memory = false;
+  Memory* memory = nullptr;
+  struct OsrStub {
+    asmjit::Label entry, loop;
+  };
+  std::vector<OsrStub> osr_stubs;
+
+  asmjit::Label& L(Label l) { return labels[l.id]; }
+
+  // --- immediates ---
+  // dst = v, in at most four instructions (movz/movn + movk, or orr with a
+  // bitmask immediate).
+  void mov_imm(W w, const a64::GpX& dst, uint64_t v) {
+    const unsigned halves = w == W::W64 ? 4 : 2;
+    if (w == W::W32) v = uint32_t(v);
+    a64::Gp d = scratch(w, dst);
+    if (v == 0) {
+      a.mov(d, w == W::W64 ? a64::Gp(a64::xzr) : a64::Gp(a64::wzr));
+      return;
+    }
+    unsigned zeros = 0, ones = 0;
+    for (unsigned i = 0; i < halves; ++i) {
+      uint64_t h = (v >> (16 * i)) & 0xffff;
+      zeros += h == 0;
+      ones += h == 0xffff;
+    }
+    if (halves - zeros > 2 && halves - ones > 2 &&
+        a64::Utils::isLogicalImm(v, w == W::W64 ? 64 : 32)) {
+      a.orr(d, w == W::W64 ? a64::Gp(a64::xzr) : a64::Gp(a64::wzr), Imm(v));
+      return;
+    }
+    const bool inverted = ones > zeros;
+    const uint64_t skip = inverted ? 0xffff : 0;
+    bool first = true;
+    for (unsigned i = 0; i < halves; ++i) {
+      uint64_t h = (v >> (16 * i)) & 0xffff;
+      if (h == skip) continue;
+      if (first) {
+        if (inverted) a.movn(d, Imm(~h & 0xffff), Imm(16 * i));
+        else a.movz(d, Imm(h), Imm(16 * i));
+        first = false;
+      } else {
+        a.movk(d, Imm(h), Imm(16 * i));
+      }
+    }
+    if (first) {  // every half equals skip: all ones
+      a.movn(d, Imm(0), Imm(0));
+    }
+  }
+  void mov_ptr(const a64::GpX& dst, const void* p) { mov_imm(W::W64, dst, reinterpret_cast<uint64_t>(p)); }
+  // dst = src + imm (64-bit); dst may equal src. Uses x15 when imm is large.
+  void add_imm(const a64::GpX& dst, const a64::GpX& src, int64_t imm) {
+    if (imm >= 0 && is_add_imm(uint64_t(imm))) {
+      if (imm == 0) {
+        if (dst.id() != src.id()) a.mov(dst, src);
+      } else if (imm < 4096) {
+        a.add(dst, src, Imm(imm));
+      } else {
+        a.add(dst, src, Imm(imm >> 12), Imm(12));
+      }
+      return;
+    }
+    if (imm < 0 && is_add_imm(uint64_t(-imm))) {
+      uint64_t n = uint64_t(-imm);
+      n < 4096 ? a.sub(dst, src, Imm(n)) : a.sub(dst, src, Imm(n >> 12), Imm(12));
+      return;
+    }
+    const a64::GpX t = dst.id() == src.id() || dst.id() == a64::Gp::kIdSp ? kTA : dst;
+    mov_imm(W::W64, t, uint64_t(imm));
+    a.add(dst, src, t);
+  }
+  // cmp lhs, rhs for an immediate rhs of width w.
+  void cmp_imm(W w, const a64::Gp& lhs, int64_t rhs) {
+    uint64_t v = w == W::W64 ? uint64_t(rhs) : uint32_t(rhs);
+    uint64_t neg = w == W::W64 ? uint64_t(-rhs) : uint32_t(-uint32_t(rhs));
+    if (is_add_imm(v)) {
+      v < 4096 ? a.cmp(lhs, Imm(v)) : a.cmp(lhs, Imm(v >> 12), Imm(12));
+    } else if (is_add_imm(neg)) {
+      neg < 4096 ? a.cmn(lhs, Imm(neg)) : a.cmn(lhs, Imm(neg >> 12), Imm(12));
+    } else {
+      mov_imm(w, kT2, v);
+      a.cmp(lhs, scratch(w, kT2));
+    }
+  }
+
+  // --- addressing ---
+  // [base + off] for an access of {size} bytes, through x15 when the offset
+  // is not encodable as a scaled unsigned 12-bit immediate.
+  a64::Mem mem_at(const a64::GpX& base, int64_t off, uint32_t size) {
+    if (off >= 0 && off % size == 0 && off / size < 4096) return a64::ptr(base, int32_t(off));
+    if (off >= -256 && off < 256) return a64::ptr(base, int32_t(off));  // ldur/stur
+    add_imm(kTA, base, off);
+    return a64::ptr(kTA);
+  }
+  a64::Mem slot(int32_t off, uint32_t size = 8) { return mem_at(kFp, off, size); }
+  a64::Mem ctx_field(size_t off, uint32_t size) { return mem_at(kCtx, int64_t(off), size); }
+
+  // Loads an operand into a GP register of width w.
+  void load(W w, const a64::GpX& dst, Opnd s) {
+    switch (s.kind) {
+      case Opnd::Kind::Reg:
+        if (s.reg != dst.id()) a.mov(scratch(w, dst), gpn(w, s.reg));
+        break;
+      case Opnd::Kind::Imm: mov_imm(w, dst, uint64_t(s.imm)); break;
+      case Opnd::Kind::Slot:
+        w == W::W64 ? a.ldr(dst, slot(s.slot)) : a.ldr(w_of(dst), slot(s.slot, 4));
+        break;
+    }
+  }
+  // A register holding {rhs} (scratch kT1 unless it already is one).
+  a64::Gp rhs_reg(W w, Opnd rhs) {
+    if (rhs.is_reg()) return gpn(w, rhs.reg);
+    load(w, kT1, rhs);
+    return scratch(w, kT1);
+  }
+  void cmp(W w, Reg lhs, Opnd rhs) {
+    if (rhs.is_imm()) cmp_imm(w, gpn(w, lhs), rhs.imm);
+    else a.cmp(gpn(w, lhs), rhs_reg(w, rhs));
+  }
+
+  void fconst(FW w, const a64::Vec& dst, uint64_t bits) {
+    if (bits == 0) {
+      a.fmov(dst, w == FW::F64 ? a64::Gp(a64::xzr) : a64::Gp(a64::wzr));
+      return;
+    }
+    mov_imm(w == FW::F64 ? W::W64 : W::W32, kT1, bits);
+    a.fmov(dst, w == FW::F64 ? a64::Gp(kT1) : a64::Gp(w_of(kT1)));
+  }
+
+  // The address of a linear-memory access of {size} bytes at {addr} +
+  // {offset}; checks bounds in explicit mode. Uses x16 and x17.
+  a64::Mem heap(Reg addr, uint32_t offset, uint32_t size, Label oob) {
+    // The address is a zero-extended i32 in a 64-bit register.
+    if (bounds == BoundsMode::Explicit) {
+      const uint64_t end = uint64_t(offset) + size;
+      if (is_add_imm(end)) {
+        end < 4096 ? a.add(kT2, gx(addr), Imm(end)) : a.add(kT2, gx(addr), Imm(end >> 12), Imm(12));
+      } else {
+        mov_imm(W::W64, kT2, end);
+        a.add(kT2, kT2, gx(addr));
+      }
+      a.cmp(kT2, kMemSize);
+      a.b(CondCode::kHI, L(oob));
+    }
+    if (offset == 0) return a64::ptr(kMem, gx(addr));
+    if (is_add_imm(offset)) {
+      offset < 4096 ? a.add(kT1, gx(addr), Imm(offset)) : a.add(kT1, gx(addr), Imm(offset >> 12), Imm(12));
+    } else {
+      mov_imm(W::W64, kT1, offset);
+      a.add(kT1, kT1, gx(addr));
+    }
+    return a64::ptr(kMem, kT1);
+  }
+
+  // --- frame ---
+  void save_registers() {
+    a.stp(a64::x29, a64::x30, a64::ptr_pre(a64::sp, -int32_t(kFrameBytes)));
+    a.mov(a64::x29, a64::sp);
+    a.stp(a64::x19, a64::x20, a64::ptr(a64::sp, 16));
+    a.stp(a64::x21, a64::x22, a64::ptr(a64::sp, 32));
+    a.mov(kCtx, a64::x0);
+    a.mov(kFp, a64::x1);
+  }
+  // x16 = &ctx->frames[depth] for depth in w16 (x17 clobbered).
+  void frame_entry_address() {
+    a.ldr(kT2, ctx_field(offsetof(ExecContext, frames), 8));
+    static_assert(sizeof(CallFrame) == 24);
+    a.add(kT1, kT1, kT1, asmjit::arm::lsl(1));  // depth * 3
+    a.add(kT1, kT2, kT1, asmjit::arm::lsl(3));  // frames + depth * 24
+  }
+  // frames[depth] = {null, fp, cur_func}; depth++; cur_func = self (x2).
+  void push_frame_record() {
+    a.ldr(w_of(kTA), ctx_field(offsetof(ExecContext, depth), 4));
+    a.mov(w_of(kT1), w_of(kTA));
+    frame_entry_address();
+    a.str(a64::xzr, a64::ptr(kT1, 0));
+    a.str(kFp, a64::ptr(kT1, 8));
+    a.ldr(kT2, ctx_field(offsetof(ExecContext, cur_func), 8));
+    a.str(kT2, a64::ptr(kT1, 16));
+    a.add(w_of(kTA), w_of(kTA), Imm(1));
+    a.str(w_of(kTA), ctx_field(offsetof(ExecContext, depth), 4));
+    a.str(a64::x2, ctx_field(offsetof(ExecContext, cur_func), 8));
+  }
+  void load_memory_registers() {
+    if (!memory) return;
+    mov_ptr(kMem, memory);
+    if (bounds == BoundsMode::Explicit) a.ldr(kMemSize, a64::ptr(kMem, int32_t(offsetof(Memory, size_))));
+    a.ldr(kMem, a64::ptr(kMem, int32_t(offsetof(Memory, base_))));
+  }
+  // Result in w0 is nonzero: a trap is already recorded, leave.
+  void check_call_result() { a.cbnz(a64::w0, epilogue); }
+};
+
+namespace {
+// Assemblers are reused across compilations on a thread: setting up a
+// CodeHolder and its zones costs as much as compiling a small function.
+thread_local std::vector<std::unique_ptr<Masm::Impl>> t_free_impls;
+}  // namespace
+
+Masm::Masm(BoundsMode bounds) {
+  if (!t_free_impls.empty()) {
+    impl_ = std::move(t_free_impls.back());
+    t_free_impls.pop_back();
+    impl_->bounds = bounds;
+  } else {
+    impl_ = std::make_unique<Impl>(bounds);
+  }
+  impl_->epilogue = impl_->a.newLabel();
+  impl_->epilogue_noframe = impl_->a.newLabel();
+  impl_->exhausted_noframe = impl_->a.newLabel();
+}
+
+Masm::~Masm() {
+  Impl& im = *impl_;
+  im.code.reset(asmjit::ResetPolicy::kSoft);
+  im.errors.error = asmjit::kErrorOk;
+  im.attach();
+  im.labels.clear();
+  for (auto& l : im.trap_stubs) l = asmjit::Label();
+  im.osr_stubs.clear();
+  im.has_memory = false;
+  im.memory = nullptr;
+  if (t_free_impls.size() < 4) t_free_impls.push_back(std::move(impl_));
+}
+
+const RegInfo& Masm::regs() {
+  static const RegInfo info = [] {
+    RegInfo r;
+    for (Reg i = 0; i <= 14; ++i) r.gp_pool.push_back(i);  // x0-x14
+    for (Reg i = 0; i <= 7; ++i) r.fp_pool.push_back(Reg(kFpBase + i));
+    for (Reg i = 16; i <= 29; ++i) r.fp_pool.push_back(Reg(kFpBase + i));
+    // Shifts take the count in any register; division clobbers nothing.
+    r.gp_homes = {9, 10, 11, 12, 13, 14};
+    for (Reg i = 16; i <= 23; ++i) r.fp_homes.push_back(Reg(kFpBase + i));
+    return r;
+  }();
+  return info;
+}
+bool Masm::is_fp(Reg r) { return r >= kFpBase; }
+
+// Every AArch64 CPU has what the masm uses (base A64 + FP/AdvSIMD).
+bool jit_cpu_supported() { return true; }
+
+// ------------------------------------------------------------ frame
+
+void Masm::prologue(Function* self, uint32_t frame_slots, uint32_t first_local_off, uint32_t end_local_off,
+                    Memory* memory) {
+  Impl& im = *impl_;
+  auto& a = im.a;
+  im.save_registers();
+  // Native stack, call depth and value-stack room.
+  a.ldr(kT1, im.ctx_field(offsetof(ExecContext, native_stack_limit), 8));
+  a.mov(kT2, a64::sp);
+  a.cmp(kT2, kT1);
+  a.b(CondCode::kLO, im.exhausted_noframe);
+  a.ldr(w_of(kT1), im.ctx_field(offsetof(ExecContext, depth), 4));
+  a.ldr(w_of(kT2), im.ctx_field(offsetof(ExecContext, max_frames), 4));
+  a.cmp(w_of(kT1), w_of(kT2));
+  a.b(CondCode::kHS, im.exhausted_noframe);
+  im.add_imm(kT1, kFp, int64_t(frame_slots) * 8);
+  a.ldr(kT2, im.ctx_field(offsetof(ExecContext, stack_end), 8));
+  a.cmp(kT1, kT2);
+  a.b(CondCode::kHI, im.exhausted_noframe);
+  im.push_frame_record();
+  // Zero the declared locals.
+  uint32_t n = (end_local_off - first_local_off) / 8;
+  if (n > 0 && n <= 16) {
+    uint32_t i = 0;
+    for (; i + 2 <= n && first_local_off + 8 * i + 8 < 504; i += 2)
+      a.stp(a64::xzr, a64::xzr, a64::ptr(kFp, int32_t(first_local_off + 8 * i)));
+    for (; i < n; ++i) a.str(a64::xzr, im.slot(int32_t(first_local_off + 8 * i)));
+  } else if (n > 16) {
+    // x16 = cursor, x17 = end; n is at least 17, so the loop runs.
+    im.add_imm(kT1, kFp, first_local_off);
+    im.add_imm(kT2, kFp, end_local_off);
+    asmjit::Label loop = a.newLabel();
+    a.bind(loop);
+    a.str(a64::xzr, a64::ptr_post(kT1, 8));
+    a.cmp(kT1, kT2);
+    a.b(CondCode::kLO, loop);
+  }
+  im.memory = memory;
+  im.has_memory = memory != nullptr;
+  im.load_memory_registers();
+}
+
+Label Masm::osr_entry(Label loop) {
+  Label l = new_label();
+  impl_->osr_stubs.push_back(Impl::OsrStub{impl_->L(l), impl_->L(loop)});
+  return l;
+}
+
+uint64_t Masm::label_offset(Label l) { return impl_->code.labelOffsetFromBase(impl_->L(l)); }
+
+void Masm::reload_memory() {
+  if (!impl_->has_memory || impl_->bounds != BoundsMode::Explicit) return;
+  impl_->mov_ptr(kMemSize, impl_->memory);
+  impl_->a.ldr(kMemSize, a64::ptr(kMemSize, int32_t(offsetof(Memory, size_))));
+}
+
+void Masm::return_ok() {
+  impl_->a.mov(a64::w0, a64::wzr);
+  impl_->a.b(impl_->epilogue);
+}
+
+Label Masm::trap_label(TrapKind kind) {
+  auto& stub = impl_->trap_stubs[unsigned(kind)];
+  if (!stub.isValid()) stub = impl_->a.newLabel();
+  Label l{uint32_t(impl_->labels.size())};
+  impl_->labels.push_back(stub);
+  return l;
+}
+
+void Masm::finish() {
+  Impl& im = *impl_;
+  auto& a = im.a;
+  for (const Impl::OsrStub& st : im.osr_stubs) {
+    a.bind(st.entry);
+    im.save_registers();
+    im.push_frame_record();
+    im.load_memory_registers();
+    a.b(st.loop);
+  }
+  for (unsigned k = 0; k < 32; ++k) {
+    if (!im.trap_stubs[k].isValid()) continue;
+    a.bind(im.trap_stubs[k]);
+    a.mov(a64::x0, kCtx);
+    a.mov(a64::w1, Imm(k));
+    im.mov_ptr(kT1, reinterpret_cast<const void*>(&jit_record_trap));
+    a.blr(kT1);
+    a.b(im.epilogue);
+  }
+  a.bind(im.exhausted_noframe);
+  a.mov(a64::x0, kCtx);
+  a.mov(a64::w1, Imm(unsigned(TrapKind::StackExhausted)));
+  im.mov_ptr(kT1, reinterpret_cast<const void*>(&jit_record_trap_noframe));
+  a.blr(kT1);
+  a.b(im.epilogue_noframe);
+
+  // Epilogue: w0 holds the result (0 or a TrapKind).
+  a.bind(im.epilogue);
+  a.ldr(w_of(kT1), im.ctx_field(offsetof(ExecContext, depth), 4));
+  a.sub(w_of(kT1), w_of(kT1), Imm(1));
+  a.str(w_of(kT1), im.ctx_field(offsetof(ExecContext, depth), 4));
+  im.frame_entry_address();
+  a.ldr(kT1, a64::ptr(kT1, 16));
+  a.str(kT1, im.ctx_field(offsetof(ExecContext, cur_func), 8));
+  a.bind(im.epilogue_noframe);
+  a.ldp(a64::x21, a64::x22, a64::ptr(a64::sp, 32));
+  a.ldp(a64::x19, a64::x20, a64::ptr(a64::sp, 16));
+  a.ldp(a64::x29, a64::x30, a64::ptr_post(a64::sp, int32_t(kFrameBytes)));
+  a.ret(a64::x30);
+}
+
+// ------------------------------------------------------------ labels
+
+Label Masm::new_label() {
+  Label l{uint32_t(impl_->labels.size())};
+  impl_->labels.push_back(impl_->a.newLabel());
+  return l;
+}
+void Masm::bind(Label l) { impl_->a.bind(impl_->L(l)); }
+void Masm::jmp(Label l) { impl_->a.b(impl_->L(l)); }
+void Masm::jmp_back(Label l) {
+  auto& a = impl_->a;
+  a.ldrb(w_of(kT1), impl_->ctx_field(offsetof(ExecContext, interrupt), 1));
+  a.cbnz(w_of(kT1), impl_->L(trap_label(TrapKind::Interrupted)));
+  a.b(impl_->L(l));
+}
+void Masm::br_cmp(Cond c, W w, Reg ra, Opnd b, Label l) {
+  impl_->cmp(w, ra, b);
+  impl_->a.b(cc(c), impl_->L(l));
+}
+void Masm::br_test(bool nz, W w, Reg r, Label l) {
+  auto& a = impl_->a;
+  nz ? a.cbnz(gpn(w, r), impl_->L(l)) : a.cbz(gpn(w, r), impl_->L(l));
+}
+void Masm::br_fcmp(FCond c, FW w, Reg ra, Reg rb, Label l, bool neg) {
+  auto& a = impl_->a;
+  a.fcmp(fpn(w, ra), fpn(w, rb));
+  a.b(neg ? invert(fcc(c)) : fcc(c), impl_->L(l));
+}
+void Masm::br_table(Reg index, const std::vector<Label>& targets) {
+  auto& a = impl_->a;
+  const uint32_t n = uint32_t(targets.size());
+  asmjit::Label table = a.newLabel();
+  impl_->mov_imm(W::W32, kT1, n - 1);
+  a.cmp(gw(index), w_of(kT1));
+  a.csel(w_of(kT1), gw(index), w_of(kT1), Imm(CondCode::kLO));
+  a.adr(kT2, table);
+  a.ldrsw(kT1, a64::ptr(kT2, kT1, asmjit::arm::lsl(2)));
+  a.add(kT1, kT1, kT2);
+  a.br(kT1);
+  a.align(asmjit::AlignMode::kData, 4);
+  a.bind(table);
+  for (const Label& t : targets) a.embedLabelDelta(impl_->L(t), table, 4);
+}
+
+// ------------------------------------------------------------ moves
+
+void Masm::mov(W w, Reg dst, Opnd src) { impl_->load(w, gx(dst), src); }
+void Masm::fmov(FW w, Reg dst, Opnd src) {
+  auto& a = impl_->a;
+  switch (src.kind) {
+    case Opnd::Kind::Reg:
+      if (src.reg != dst) a.fmov(fpn(w, dst), fpn(w, src.reg));
+      break;
+    case Opnd::Kind::Imm: impl_->fconst(w, fpn(w, dst), uint64_t(src.imm)); break;
+    case Opnd::Kind::Slot:
+      a.ldr(fpn(w, dst), impl_->slot(src.slot, w == FW::F64 ? 8 : 4));
+      break;
+  }
+}
+void Masm::store_slot(int32_t off, Opnd src) {
+  auto& a = impl_->a;
+  if (src.is_reg()) {
+    a.str(gx(src.reg), impl_->slot(off));
+  } else if (src.is_imm() && src.imm == 0) {
+    a.str(a64::xzr, impl_->slot(off));
+  } else {
+    impl_->load(W::W64, kT1, src);
+    a.str(kT1, impl_->slot(off));
+  }
+}
+void Masm::fstore_slot(int32_t off, Reg src, FW w) {
+  auto& a = impl_->a;
+  if (w == FW::F32) {
+    a.fmov(w_of(kT1), fpn(FW::F32, src));  // zero-extends into x16
+    a.str(kT1, impl_->slot(off));
+  } else {
+    a.str(fpn(FW::F64, src), impl_->slot(off));
+  }
+}
+void Masm::copy_slot(int32_t dst, int32_t src) {
+  impl_->a.ldr(kT1, impl_->slot(src));
+  impl_->a.str(kT1, impl_->slot(dst));
+}
+void Masm::mov_gp_from_fp(W w, Reg dst, Reg src) {
+  impl_->a.fmov(gpn(w, dst), fpn(w == W::W64 ? FW::F64 : FW::F32, src));
+}
+void Masm::mov_fp_from_gp(FW w, Reg dst, Reg src) {
+  impl_->a.fmov(fpn(w, dst), gpn(w == FW::F64 ? W::W64 : W::W32, src));
+}
+
+// ------------------------------------------------------------ integer ops
+
+void Masm::alu(AluOp op, W w, Reg dst, Opnd rhs) {
+  Impl& im = *impl_;
+  auto& a = im.a;
+  a64::Gp d = gpn(w, dst);
+  const unsigned bits = w == W::W64 ? 64 : 32;
+  if (rhs.is_imm()) {
+    const uint64_t v = w == W::W64 ? uint64_t(rhs.imm) : uint32_t(rhs.imm);
+    const uint64_t neg = w == W::W64 ? uint64_t(-rhs.imm) : uint32_t(-uint32_t(rhs.imm));
+    if (op == AluOp::Add || op == AluOp::Sub) {
+      const bool add = op == AluOp::Add;
+      if (is_add_imm(v) || is_add_imm(neg)) {
+        const bool flip = !is_add_imm(v);
+        const uint64_t k = flip ? neg : v;
+        const bool do_add = add != flip;
+        if (k < 4096) do_add ? a.add(d, d, Imm(k)) : a.sub(d, d, Imm(k));
+        else do_add ? a.add(d, d, Imm(k >> 12), Imm(12)) : a.sub(d, d, Imm(k >> 12), Imm(12));
+        return;
+      }
+    } else if (op != AluOp::Mul && a64::Utils::isLogicalImm(v, bits)) {
+      switch (op) {
+        case AluOp::And: a.and_(d, d, Imm(v)); return;
+        case AluOp::Or: a.orr(d, d, Imm(v)); return;
+        case AluOp::Xor: a.eor(d, d, Imm(v)); return;
+        default: break;
+      }
+    }
+  }
+  a64::Gp r = im.rhs_reg(w, rhs);
+  switch (op) {
+    case AluOp::Add: a.add(d, d, r); break;
+    case AluOp::Sub: a.sub(d, d, r); break;
+    case AluOp::Mul: a.mul(d, d, r); break;
+    case AluOp::And: a.and_(d, d, r); break;
+    case AluOp::Or: a.orr(d, d, r); break;
+    case AluOp::Xor: a.eor(d, d, r); break;
+  }
+}
+
+void Masm::shift(ShiftOp op, W w, Reg dst, Opnd count) {
+  auto& a = impl_->a;
+  a64::Gp d = gpn(w, dst);
+  const unsigned mask = w == W::W32 ? 31 : 63;
+  if (count.is_imm()) {
+    unsigned k = unsigned(count.imm) & mask;
+    if (k == 0) {
+      if (w == W::W32) a.mov(gw(dst), gw(dst));
+      return;
+    }
+    switch (op) {
+      case ShiftOp::Shl: a.lsl(d, d, Imm(k)); break;
+      case ShiftOp::ShrS: a.asr(d, d, Imm(k)); break;
+      case ShiftOp::ShrU: a.lsr(d, d, Imm(k)); break;
+      case ShiftOp::Rotl: a.ror(d, d, Imm((mask + 1 - k) & mask)); break;
+      case ShiftOp::Rotr: a.ror(d, d, Imm(k)); break;
+    }
+    return;
+  }
+  // The variable forms take the count modulo the width, as wasm does.
+  a64::Gp c = impl_->rhs_reg(w, count);
+  switch (op) {
+    case ShiftOp::Shl: a.lsl(d, d, c); break;
+    case ShiftOp::ShrS: a.asr(d, d, c); break;
+    case ShiftOp::ShrU: a.lsr(d, d, c); break;
+    case ShiftOp::Rotl:
+      a.neg(scratch(w, kT2), c);
+      a.ror(d, d, scratch(w, kT2));
+      break;
+    case ShiftOp::Rotr: a.ror(d, d, c); break;
+  }
+}
+
+void Masm::divrem(DivOp op, W w, Reg dst, Reg lhs, Reg rhs, Label div0, Label ovf) {
+  Impl& im = *impl_;
+  auto& a = im.a;
+  a64::Gp l = gpn(w, lhs), r = gpn(w, rhs), d = gpn(w, dst), t = scratch(w, kT1);
+  a.cbz(r, im.L(div0));
+  switch (op) {
+    case DivOp::DivS: {
+      // INT_MIN / -1 overflows (sdiv would return INT_MIN).
+      asmjit::Label normal = a.newLabel();
+      a.cmn(r, Imm(1));
+      a.b(CondCode::kNE, normal);
+      im.mov_imm(w, kT1, w == W::W64 ? uint64_t(INT64_MIN) : uint64_t(uint32_t(INT32_MIN)));
+      a.cmp(l, t);
+      a.b(CondCode::kEQ, im.L(ovf));
+      a.bind(normal);
+      a.sdiv(d, l, r);
+      return;
+    }
+    case DivOp::DivU: a.udiv(d, l, r); return;
+    // rem = lhs - (lhs / rhs) * rhs; INT_MIN rem -1 comes out as 0.
+    case DivOp::RemS: a.sdiv(t, l, r); a.msub(d, t, r, l); return;
+    case DivOp::RemU: a.udiv(t, l, r); a.msub(d, t, r, l); return;
+  }
+}
+
+void Masm::clz(W w, Reg dst, Reg src) { impl_->a.clz(gpn(w, dst), gpn(w, src)); }
+void Masm::ctz(W w, Reg dst, Reg src) {
+  impl_->a.rbit(gpn(w, dst), gpn(w, src));
+  impl_->a.clz(gpn(w, dst), gpn(w, dst));
+}
+void Masm::popcnt(W w, Reg dst, Reg src) {
+  // No scalar popcount in base A64: count bits per byte in a vector register.
+  auto& a = impl_->a;
+  a.fmov(fpn(w == W::W64 ? FW::F64 : FW::F32, kF1), gpn(w, src));
+  a.cnt(a64::v(kF1.id()).b8(), a64::v(kF1.id()).b8());
+  a.addv(a64::v(kF1.id()).b(), a64::v(kF1.id()).b8());
+  a.fmov(gw(dst), a64::s(kF1.id()));
+}
+void Masm::eqz(W w, Reg dst, Reg src) {
+  impl_->a.cmp(gpn(w, src), Imm(0));
+  impl_->a.cset(gw(dst), Imm(CondCode::kEQ));
+}
+void Masm::set_cmp(Cond c, W w, Reg dst, Reg ra, Opnd b) {
+  impl_->cmp(w, ra, b);
+  impl_->a.cset(gw(dst), Imm(cc(c)));
+}
+void Masm::sign_extend(uint8_t from, W to, Reg dst, Reg src) {
+  auto& a = impl_->a;
+  // Writing a W register clears the upper half, as i32 values require.
+  if (from == 8) a.sxtb(gpn(to, dst), gw(src));
+  else if (from == 16) a.sxth(gpn(to, dst), gw(src));
+  else a.sxtw(gx(dst), gw(src));
+}
+void Masm::zero_extend32(Reg dst, Reg src) { impl_->a.mov(gw(dst), gw(src)); }
+void Masm::select(W w, Reg dst, Opnd b, Reg cond) {
+  Impl& im = *impl_;
+  a64::Gp rb = im.rhs_reg(w, b);
+  im.a.cmp(gw(cond), Imm(0));
+  im.a.csel(gpn(w, dst), gpn(w, dst), rb, Imm(CondCode::kNE));
+}
+void Masm::fselect(FW w, Reg dst, Reg b, Reg cond) {
+  impl_->a.cmp(gw(cond), Imm(0));
+  impl_->a.fcsel(fpn(w, dst), fpn(w, dst), fpn(w, b), Imm(CondCode::kNE));
+}
+
+// ------------------------------------------------------------ floats
+
+void Masm::fbin(FBinOp op, FW w, Reg dst, Reg rhs) {
+  auto& a = impl_->a;
+  a64::Vec d = fpn(w, dst), r = fpn(w, rhs);
+  switch (op) {
+    case FBinOp::Add: a.fadd(d, d, r); return;
+    case FBinOp::Sub: a.fsub(d, d, r); return;
+    case FBinOp::Mul: a.fmul(d, d, r); return;
+    case FBinOp::Div: a.fdiv(d, d, r); return;
+    // fmin/fmax already have wasm's semantics: NaN in, NaN out; -0 < +0.
+    case FBinOp::Min: a.fmin(d, d, r); return;
+    case FBinOp::Max: a.fmax(d, d, r); return;
+    case FBinOp::Copysign: {
+      // Insert rhs's sign bit into dst with a bit-select on the sign mask.
+      a64::Vec m = fpn(w, kF1);
+      a.fmov(m, w == FW::F64 ? a64::Gp(a64::xzr) : a64::Gp(a64::wzr));
+      a.fneg(m, m);  // -0.0: only the sign bit set
+      a.bit(a64::v(dst - kFpBase).b8(), a64::v(rhs - kFpBase).b8(), a64::v(kF1.id()).b8());
+      return;
+    }
+  }
+}
+
+void Masm::fun(FUnOp op, FW w, Reg dst, Reg src) {
+  auto& a = impl_->a;
+  a64::Vec d = fpn(w, dst), s = fpn(w, src);
+  switch (op) {
+    case FUnOp::Abs: a.fabs(d, s); return;
+    case FUnOp::Neg: a.fneg(d, s); return;
+    case FUnOp::Sqrt: a.fsqrt(d, s); return;
+    case FUnOp::Ceil: a.frintp(d, s); return;
+    case FUnOp::Floor: a.frintm(d, s); return;
+    case FUnOp::Trunc: a.frintz(d, s); return;
+    case FUnOp::Nearest: a.frintn(d, s); return;
+  }
+}
+
+void Masm::set_fcmp(FCond c, FW w, Reg dst, Reg ra, Reg rb) {
+  impl_->a.fcmp(fpn(w, ra), fpn(w, rb));
+  impl_->a.cset(gw(dst), Imm(fcc(c)));
+}
+
+namespace {
+// Range checks for float->int truncation: valid iff lo < x < hi (with
+// lo_inclusive making the lower bound >=).
+struct TruncRange {
+  double lo, hi;
+  bool lo_inclusive;
+};
+TruncRange trunc_range(bool to64, bool is_signed, bool from32) {
+  if (!to64) {
+    if (is_signed) return from32 ? TruncRange{-2147483648.0, 2147483648.0, true} : TruncRange{-2147483649.0, 2147483648.0, false};
+    return {-1.0, 4294967296.0, false};
+  }
+  if (is_signed) return {-9223372036854775808.0, 9223372036854775808.0, true};
+  return {-1.0, 18446744073709551616.0, false};
+}
+uint64_t fbits(double v, bool f32) {
+  if (f32) {
+    float f = float(v);
+    uint32_t b;
+    std::memcpy(&b, &f, 4);
+    return b;
+  }
+  uint64_t b;
+  std::memcpy(&b, &v, 8);
+  return b;
+}
+}  // namespace
+
+void Masm::convert(Op op, Reg dst, Reg src, Label invalid, Label overflow) {
+  Impl& im = *impl_;
+  auto& a = im.a;
+  // fcvtzs/fcvtzu saturate and map NaN to 0: exactly trunc_sat. The
+  // trapping forms check NaN and range first.
+  auto trunc = [&](bool to64, bool is_signed, bool f32, bool sat) {
+    const FW fw = f32 ? FW::F32 : FW::F64;
+    a64::Vec s = fpn(fw, src);
+    if (!sat) {
+      TruncRange r = trunc_range(to64, is_signed, f32);
+      a.fcmp(s, s);
+      a.b(CondCode::kVS, im.L(invalid));
+      a64::Vec k = fpn(fw, kF1);
+      im.fconst(fw, k, fbits(r.lo, f32));
+      a.fcmp(s, k);
+      a.b(r.lo_inclusive ? CondCode::kLT : CondCode::kLE, im.L(overflow));
+      im.fconst(fw, k, fbits(r.hi, f32));
+      a.fcmp(s, k);
+      a.b(CondCode::kGE, im.L(overflow));
+    }
+    a64::Gp d = to64 ? a64::Gp(gx(dst)) : a64::Gp(gw(dst));
+    is_signed ? a.fcvtzs(d, s) : a.fcvtzu(d, s);
+  };
+  auto convert_int = [&](bool from64, bool is_signed, bool f32) {
+    a64::Vec d = fpn(f32 ? FW::F32 : FW::F64, dst);
+    a64::Gp s = from64 ? a64::Gp(gx(src)) : a64::Gp(gw(src));
+    is_signed ? a.scvtf(d, s) : a.ucvtf(d, s);
+  };
+  switch (op) {
+    case Op::i32_trunc_f32_s: trunc(false, true, true, false); return;
+    case Op::i32_trunc_f32_u: trunc(false, false, true, false); return;
+    case Op::i32_trunc_f64_s: trunc(false, true, false, false); return;
+    case Op::i32_trunc_f64_u: trunc(false, false, false, false); return;
+    case Op::i64_trunc_f32_s: trunc(true, true, true, false); return;
+    case Op::i64_trunc_f32_u: trunc(true, false, true, false); return;
+    case Op::i64_trunc_f64_s: trunc(true, true, false, false); return;
+    case Op::i64_trunc_f64_u: trunc(true, false, false, false); return;
+    case Op::i32_trunc_sat_f32_s: trunc(false, true, true, true); return;
+    case Op::i32_trunc_sat_f32_u: trunc(false, false, true, true); return;
+    case Op::i32_trunc_sat_f64_s: trunc(false, true, false, true); return;
+    case Op::i32_trunc_sat_f64_u: trunc(false, false, false, true); return;
+    case Op::i64_trunc_sat_f32_s: trunc(true, true, true, true); return;
+    case Op::i64_trunc_sat_f32_u: trunc(true, false, true, true); return;
+    case Op::i64_trunc_sat_f64_s: trunc(true, true, false, true); return;
+    case Op::i64_trunc_sat_f64_u: trunc(true, false, false, true); return;
+    case Op::f32_convert_i32_s: convert_int(false, true, true); return;
+    case Op::f32_convert_i32_u: convert_int(false, false, true); return;
+    case Op::f32_convert_i64_s: convert_int(true, true, true); return;
+    case Op::f32_convert_i64_u: convert_int(true, false, true); return;
+    case Op::f64_convert_i32_s: convert_int(false, true, false); return;
+    case Op::f64_convert_i32_u: convert_int(false, false, false); return;
+    case Op::f64_convert_i64_s: convert_int(true, true, false); return;
+    case Op::f64_convert_i64_u: convert_int(true, false, false); return;
+    case Op::f32_demote_f64: a.fcvt(fpn(FW::F32, dst), fpn(FW::F64, src)); return;
+    case Op::f64_promote_f32: a.fcvt(fpn(FW::F64, dst), fpn(FW::F32, src)); return;
+    default: return;
+  }
+}
+
+// ------------------------------------------------------------ memory
+
+void Masm::load(Op op, Reg dst, Reg addr, uint32_t offset, Label oob) {
+  auto& a = impl_->a;
+  a64::Mem m = impl_->heap(addr, offset, op_info(op).access_bytes, oob);
+  switch (op) {
+    case Op::i32_load: a.ldr(gw(dst), m); break;
+    case Op::i64_load: a.ldr(gx(dst), m); break;
+    case Op::f32_load: a.ldr(fpn(FW::F32, dst), m); break;
+    case Op::f64_load: a.ldr(fpn(FW::F64, dst), m); break;
+    case Op::i32_load8_s: a.ldrsb(gw(dst), m); break;
+    case Op::i32_load8_u: a.ldrb(gw(dst), m); break;
+    case Op::i32_load16_s: a.ldrsh(gw(dst), m); break;
+    case Op::i32_load16_u: a.ldrh(gw(dst), m); break;
+    case Op::i64_load8_s: a.ldrsb(gx(dst), m); break;
+    case Op::i64_load8_u: a.ldrb(gw(dst), m); break;
+    case Op::i64_load16_s: a.ldrsh(gx(dst), m); break;
+    case Op::i64_load16_u: a.ldrh(gw(dst), m); break;
+    case Op::i64_load32_s: a.ldrsw(gx(dst), m); break;
+    case Op::i64_load32_u: a.ldr(gw(dst), m); break;
+    default: break;
+  }
+}
+
+void Masm::store(Op op, Reg addr, Opnd value, uint32_t offset, Label oob) {
+  Impl& im = *impl_;
+  auto& a = im.a;
+  const uint32_t size = op_info(op).access_bytes;
+  a64::Mem m = im.heap(addr, offset, size, oob);  // leaves x17 free
+  if (value.is_reg() && is_fp(value.reg)) {
+    a.str(fpn(size == 8 ? FW::F64 : FW::F32, value.reg), m);
+    return;
+  }
+  a64::GpX v = a64::xzr;
+  if (value.is_reg()) {
+    v = gx(value.reg);
+  } else if (!(value.is_imm() && value.imm == 0)) {
+    im.load(W::W64, kT2, value);
+    v = kT2;
+  }
+  switch (size) {
+    case 1: a.strb(w_of(v), m); break;
+    case 2: a.strh(w_of(v), m); break;
+    case 4: a.str(w_of(v), m); break;
+    default: a.str(v, m); break;
+  }
+}
+
+// ------------------------------------------------------------ globals
+
+void Masm::global_get(Global* g, Reg dst, bool fp, FW fw) {
+  auto& a = impl_->a;
+  impl_->mov_ptr(kT1, &g->bits);
+  if (fp) a.ldr(fpn(fw, dst), a64::ptr(kT1));
+  else a.ldr(gx(dst), a64::ptr(kT1));
+}
+void Masm::global_set(Global* g, Opnd value, bool fp, FW fw) {
+  auto& a = impl_->a;
+  impl_->mov_ptr(kT1, &g->bits);
+  if (fp) {
+    if (fw == FW::F32) {
+      a.fmov(w_of(kT2), fpn(FW::F32, value.reg));  // zero-extends
+      a.str(kT2, a64::ptr(kT1));
+    } else {
+      a.str(fpn(FW::F64, value.reg), a64::ptr(kT1));
+    }
+    return;
+  }
+  if (value.is_reg()) {
+    a.str(gx(value.reg), a64::ptr(kT1));
+  } else if (value.is_imm() && value.imm == 0) {
+    a.str(a64::xzr, a64::ptr(kT1));
+  } else {
+    impl_->load(W::W64, kT2, value);
+    a.str(kT2, a64::ptr(kT1));
+  }
+}
+
+// ------------------------------------------------------------ calls
+
+void Masm::call_wasm(Function* callee, int32_t argbase) {
+  Impl& im = *impl_;
+  auto& a = im.a;
+  a.mov(a64::x0, kCtx);
+  im.add_imm(a64::x1, kFp, argbase);
+  im.mov_ptr(a64::x2, callee);
+  a.ldr(kT1, a64::ptr(a64::x2, int32_t(offsetof(Function, entry))));
+  a.blr(kT1);
+  im.check_call_result();
+  reload_memory();
+}
+
+void Masm::call_indirect(Table* table, uint32_t sig_id, Reg index, int32_t argbase) {
+  Impl& im = *impl_;
+  auto& a = im.a;
+  // Inline checks: index in range, non-null entry, signature. The index
+  // moves to x15 first: it may live in an argument register.
+  a.mov(w_of(kTA), gw(index));
+  im.mov_ptr(kT1, table);
+  a.ldr(kT2, a64::ptr(kT1, int32_t(offsetof(Table, length_))));
+  a.cmp(kTA, kT2);
+  a.b(CondCode::kHS, im.L(trap_label(TrapKind::UndefinedElement)));
+  a.ldr(kT1, a64::ptr(kT1, int32_t(offsetof(Table, data_))));
+  a.ldr(a64::x2, a64::ptr(kT1, kTA, asmjit::arm::lsl(3)));
+  a.cbz(a64::x2, im.L(trap_label(TrapKind::UninitializedElement)));
+  a.ldr(w_of(kT1), a64::ptr(a64::x2, int32_t(offsetof(Function, sig_id))));
+  im.cmp_imm(W::W32, w_of(kT1), int64_t(sig_id));
+  a.b(CondCode::kNE, im.L(trap_label(TrapKind::IndirectCallTypeMismatch)));
+  a.mov(a64::x0, kCtx);
+  im.add_imm(a64::x1, kFp, argbase);
+  a.ldr(kT1, a64::ptr(a64::x2, int32_t(offsetof(Function, entry))));
+  a.blr(kT1);
+  im.check_call_result();
+  reload_memory();
+}
+
+void Masm::call_runtime(const void* fn, uint64_t a0, uint64_t a1, uint64_t a2) {
+  Impl& im = *impl_;
+  auto& a = im.a;
+  a.mov(a64::x0, kCtx);
+  a.mov(a64::x1, kFp);
+  im.mov_imm(W::W64, a64::x2, a0);
+  im.mov_imm(W::W64, a64::x3, a1);
+  im.mov_imm(W::W64, a64::x4, a2);
+  im.mov_ptr(kT1, fn);
+  a.blr(kT1);
+  im.check_call_result();
+  reload_memory();
+}
+
+size_t Masm::size() {
+  impl_->code.flatten();
+  impl_->code.resolveUnresolvedLinks();
+  return impl_->code.codeSize();
+}
+
+bool Masm::emit_to(uint8_t* exec, uint8_t* write, size_t capacity) {
+  auto& code = impl_->code;
+  if (impl_->errors.error != asmjit::kErrorOk) return false;
+  if (code.relocateToBase(reinterpret_cast<uint64_t>(exec)) != asmjit::kErrorOk) return false;
+  if (code.codeSize() > capacity) return false;
+  return code.copyFlattenedData(write, capacity) == asmjit::kErrorOk;
+}
+
+}  // namespace brisk::jit
