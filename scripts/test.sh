@@ -1,19 +1,45 @@
 #!/bin/sh
 # The whole test suite: a Release build and an ASan+UBSan build, each
-# running every ctest (unit, spec suite, WASI programs, CLI, robustness).
-# Ends with ctest's summary. Set BRISK_SKIP_SANITIZE=1 to skip the second build.
+# running every ctest (unit, spec suite, WASI programs, CLI, robustness),
+# and on x86_64 also the AArch64 build under qemu (scripts/test-aarch64.sh).
+# Ends with a line "N passed, N failed" totalling every ctest run.
+# BRISK_SKIP_SANITIZE=1 skips the sanitizer build, BRISK_SKIP_AARCH64=1 the
+# AArch64 one (both are said in the output).
 set -eu
 cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
+status=0
+
+# Runs a ctest stage, keeping its output for the totals.
+stage() {
+  name=$1
+  shift
+  echo "== $name =="
+  { rc=0; "$@" 2>&1 || rc=$?; echo "$rc" >"$logs/$name.rc"; } | tee "$logs/$name.log"
+  [ "$(cat "$logs/$name.rc")" = 0 ] || status=1
+  grep -q "tests passed" "$logs/$name.log" || { echo "$name: no ctest summary"; status=1; }
+}
+
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 ninja -C build
-status=0
 if [ "${BRISK_SKIP_SANITIZE:-0}" != 1 ]; then
   cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBRISK_SANITIZE=ON >/dev/null
   ninja -C build-asan
-  echo "== sanitizer build (ASan+UBSan) =="
-  ctest --test-dir build-asan --output-on-failure -j"$jobs" -LE slow || status=1
+  stage sanitizer ctest --test-dir build-asan --output-on-failure -j"$jobs" -LE slow
+else
+  echo "== sanitizer build skipped (BRISK_SKIP_SANITIZE=1) =="
 fi
-echo "== release build =="
-ctest --test-dir build --output-on-failure -j"$jobs" || status=1
+if [ "$(uname -m)" = x86_64 ] && [ "${BRISK_SKIP_AARCH64:-0}" != 1 ]; then
+  stage aarch64 ./scripts/test-aarch64.sh
+else
+  echo "== aarch64 cross build skipped ($(uname -m) host or BRISK_SKIP_AARCH64=1) =="
+fi
+stage release ctest --test-dir build --output-on-failure -j"$jobs"
+
+# "100% tests passed, 0 tests failed out of 303" per stage -> totals.
+cat "$logs"/*.log | awk '/tests passed, [0-9]+ tests failed out of/ {
+    failed += $4; total += $NF }
+  END { printf "%d passed, %d failed (all stages)\n", total - failed, failed }'
 exit $status
