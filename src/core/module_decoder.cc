@@ -4,6 +4,8 @@
 // memories, globals, element segments, data count) precedes it.
 #include "core/module_decoder.h"
 
+#include <algorithm>
+#include <cstring>
 #include <unordered_set>
 
 #include "base/reader.h"
@@ -550,12 +552,17 @@ int section_rank(uint8_t id) {
 }
 
 Result<void> ModuleDecoder::decode() {
-  const uint8_t* magic;
-  if (!r_.bytes(4, &magic) || std::memcmp(magic, "\0asm", 4) != 0)
-    return make_error(0, "magic header not detected");
-  const uint8_t* ver;
-  if (!r_.bytes(4, &ver)) return make_error(4, "unknown binary version");
-  if (std::memcmp(ver, "\1\0\0\0", 4) != 0) return make_error(4, "unknown binary version");
+  // A file cut short inside the header is "unexpected end" (as the spec's
+  // interpreter says) as long as what is there matches.
+  const size_t have = r_.remaining();
+  const uint8_t* head = nullptr;
+  r_.bytes(std::min<size_t>(have, 8), &head);
+  const size_t magic_len = std::min<size_t>(have, 4);
+  if (std::memcmp(head, "\0asm", magic_len) != 0) return make_error(0, "magic header not detected");
+  if (have < 4) return make_error(have, "unexpected end");
+  const size_t ver_len = have - 4 < 4 ? have - 4 : 4;
+  if (std::memcmp(head + 4, "\1\0\0\0", ver_len) != 0) return make_error(4, "unknown binary version");
+  if (ver_len < 4) return make_error(have, "unexpected end");
 
   int last_rank = 0;
   while (!r_.at_end()) {

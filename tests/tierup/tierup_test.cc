@@ -90,14 +90,18 @@ TEST_P(TierUpTest, TrapAfterOsrHasPreciseKindAndBacktrace) {
   EXPECT_EQ(r.trap->kind, TrapKind::IntDivByZero);
   ASSERT_FALSE(r.trap->frames.empty());
   EXPECT_EQ(r.trap->frames[0], "loop_then_trap");
-  if (GetParam().mode == ExecMode::Tiered) EXPECT_GT(store_->code_arena().stats.osr_entries, 0u);
+  if (GetParam().mode == ExecMode::Tiered) {
+    EXPECT_GT(store_->code_arena().stats.osr_entries, 0u);
+  }
 }
 
 TEST_P(TierUpTest, LoopResultsSurviveOsr) {
   uint64_t v = 0;
   ASSERT_FALSE(call("sum_to", {100000}, &v).trap);
   EXPECT_EQ(uint32_t(v), uint32_t(100000ull * 100001ull / 2));
-  if (GetParam().mode == ExecMode::Tiered) EXPECT_GT(store_->code_arena().stats.osr_entries, 0u);
+  if (GetParam().mode == ExecMode::Tiered) {
+    EXPECT_GT(store_->code_arena().stats.osr_entries, 0u);
+  }
   ASSERT_FALSE(call("sum_to", {3}, &v).trap);  // again, now compiled
   EXPECT_EQ(v, 6u);
 }
@@ -143,7 +147,9 @@ TEST_P(TierUpTest, HostCallsAndReentryAcrossOsr) {
     expect += k * (k + 1) / 2;
   }
   EXPECT_EQ(v, expect);
-  if (GetParam().mode == ExecMode::Tiered) EXPECT_GT(store_->code_arena().stats.tier_ups, 0u);
+  if (GetParam().mode == ExecMode::Tiered) {
+    EXPECT_GT(store_->code_arena().stats.tier_ups, 0u);
+  }
   CallResult r = call("host_trap_in_loop", {5000}, nullptr);
   ASSERT_TRUE(r.trap);
   EXPECT_EQ(r.trap->kind, TrapKind::Host);

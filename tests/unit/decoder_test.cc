@@ -185,12 +185,15 @@ TEST(Leb128, StrictnessInsideModules) {
 // ------------------------------------------------------------ header
 
 TEST(Header, MagicAndVersion) {
-  EXPECT_TRUE(DecodeError({}, "magic header not detected", 0));
-  EXPECT_TRUE(DecodeError({0x00, 0x61, 0x73}, "magic header not detected", 0));
+  // Cut short inside a matching header: "unexpected end", as the spec says.
+  EXPECT_TRUE(DecodeError({}, "unexpected end", 0));
+  EXPECT_TRUE(DecodeError({0x00, 0x61, 0x73}, "unexpected end", 3));
+  EXPECT_TRUE(DecodeError({0x00, 0x61, 0x72}, "magic header not detected", 0));
   EXPECT_TRUE(DecodeError({0x00, 0x61, 0x73, 0x6e, 1, 0, 0, 0}, "magic header not detected", 0));
   EXPECT_TRUE(DecodeError({'w', 'a', 's', 'm', 1, 0, 0, 0}, "magic header not detected", 0));
-  EXPECT_TRUE(DecodeError({0x00, 0x61, 0x73, 0x6d}, "unknown binary version", 4));
-  EXPECT_TRUE(DecodeError({0x00, 0x61, 0x73, 0x6d, 1, 0}, "unknown binary version", 4));
+  EXPECT_TRUE(DecodeError({0x00, 0x61, 0x73, 0x6d}, "unexpected end", 4));
+  EXPECT_TRUE(DecodeError({0x00, 0x61, 0x73, 0x6d, 1, 0}, "unexpected end", 6));
+  EXPECT_TRUE(DecodeError({0x00, 0x61, 0x73, 0x6d, 2, 0}, "unknown binary version", 4));
   EXPECT_TRUE(DecodeError({0x00, 0x61, 0x73, 0x6d, 2, 0, 0, 0}, "unknown binary version", 4));
   EXPECT_TRUE(DecodeError({0x00, 0x61, 0x73, 0x6d, 0x0d, 0, 1, 0}, "unknown binary version", 4));
   EXPECT_TRUE(DecodesOk(wb::header()));
