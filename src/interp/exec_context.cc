@@ -2,12 +2,13 @@
 // above it; overflow is detected by explicit checks before a frame is used.
 #include <sys/mman.h>
 
+#include "base/host_page.h"
 #include "interp/interp.h"
 
 namespace brisk {
 
 ExecContext::ExecContext(size_t bytes, uint32_t max_frames) {
-  const size_t page = 4096;
+  const size_t page = host_page_size();
   bytes = (bytes + page - 1) & ~(page - 1);
   void* p = mmap(nullptr, bytes + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p != MAP_FAILED) {
@@ -28,7 +29,7 @@ ExecContext::ExecContext(size_t bytes, uint32_t max_frames) {
 }
 
 ExecContext::~ExecContext() {
-  if (stack_base) munmap(stack_base, stack_bytes + 4096);
+  if (stack_base) munmap(stack_base, stack_bytes + host_page_size());
   if (frames) munmap(frames, (size_t(max_frames) + 1) * sizeof(CallFrame));
 }
 

@@ -5,17 +5,19 @@
 
 #include <chrono>
 
+#include "base/host_page.h"
 #include "runtime/runtime_ops.h"
 
 namespace brisk::jit {
 
 namespace {
 constexpr size_t kChunkSize = 1 << 20;
-constexpr size_t kPage = 4096;
-uint8_t* page_down(uint8_t* p) { return reinterpret_cast<uint8_t*>(reinterpret_cast<uintptr_t>(p) & ~(kPage - 1)); }
+uint8_t* page_down(uint8_t* p) {
+  return reinterpret_cast<uint8_t*>(reinterpret_cast<uintptr_t>(p) & ~(host_page_size() - 1));
+}
 size_t page_span(uint8_t* p, size_t n) {
   uint8_t* lo = page_down(p);
-  uint8_t* hi = page_down(p + n + kPage - 1);
+  uint8_t* hi = page_down(p + n + host_page_size() - 1);
   return size_t(hi - lo);
 }
 }  // namespace
@@ -39,7 +41,8 @@ CodeArena::~CodeArena() {
 CodeArena::Block CodeArena::allocate(size_t size) {
   size = (size + 15) & ~size_t(15);
   if (chunks_.empty() || chunks_.back().size - chunks_.back().used < size) {
-    size_t n = std::max(kChunkSize, (size + kPage - 1) & ~(kPage - 1));
+    const size_t page = host_page_size();
+    size_t n = std::max(kChunkSize, (size + page - 1) & ~(page - 1));
     Chunk c{nullptr, nullptr, n, 0};
     int fd = memfd_create("brisk-jit", MFD_CLOEXEC);
     if (fd >= 0 && ftruncate(fd, off_t(n)) == 0) {
