@@ -26,6 +26,76 @@ bool is_float(ValType t) { return t == ValType::F32 || t == ValType::F64; }
 W width(ValType t) { return t == ValType::I32 ? W::W32 : W::W64; }
 FW fwidth(ValType t) { return t == ValType::F32 ? FW::F32 : FW::F64; }
 
+// How much each local is used, for choosing register homes: every
+// local.get/set/tee counts, weighted by 8 per enclosing loop (capped), so
+// that the locals of inner loops win over those of straight-line code. The
+// body is valid (it was validated at decode), so immediates are skipped by
+// their kind without checks beyond the end of the body.
+std::vector<uint64_t> weighted_local_uses(const uint8_t* p, const uint8_t* end, uint32_t num_locals) {
+  std::vector<uint64_t> uses(num_locals, 0);
+  auto leb = [&]() -> uint64_t {
+    uint64_t v = 0;
+    for (int shift = 0; p < end && shift < 64; shift += 7) {
+      uint8_t c = *p++;
+      v |= uint64_t(c & 0x7f) << shift;
+      if (!(c & 0x80)) break;
+    }
+    return v;
+  };
+  auto skip = [&](size_t n) { p = size_t(end - p) < n ? end : p + n; };
+  std::vector<bool> is_loop;  // per open block: is it a loop
+  unsigned loops = 0;
+  while (p < end) {
+    uint8_t b = *p++;
+    uint16_t id = kInvalidOp;
+    if (b == 0xfc) {
+      uint64_t sub = leb();
+      if (sub < kFcOpCount) id = kFcOps[sub];
+    } else {
+      id = kSingleByteOps[b];
+    }
+    if (id == kInvalidOp) break;  // cannot happen in a valid body
+    const Op op = Op(id);
+    switch (op_info(op).imm) {
+      case ImmKind::None:
+        if (op == Op::end && !is_loop.empty()) {
+          loops -= is_loop.back();
+          is_loop.pop_back();
+        }
+        break;
+      case ImmKind::Block:
+        leb();
+        is_loop.push_back(op == Op::loop);
+        loops += op == Op::loop;
+        break;
+      case ImmKind::Local: {
+        uint64_t idx = leb();
+        if (idx < num_locals) uses[idx] += uint64_t(1) << (3 * std::min(loops, 5u));
+        break;
+      }
+      case ImmKind::BrTable:
+        for (uint64_t n = leb() + 1; n > 0 && p < end; --n) leb();
+        break;
+      case ImmKind::SelectT: skip(size_t(leb())); break;
+      case ImmKind::F32: skip(4); break;
+      case ImmKind::F64: skip(8); break;
+      case ImmKind::MemCopy: skip(2); break;
+      case ImmKind::CallIndirect:
+      case ImmKind::Memarg:
+      case ImmKind::MemInit:
+      case ImmKind::TableInit:
+      case ImmKind::TableCopy:
+        leb();
+        leb();
+        break;
+      default:  // one LEB: indices, depths, constants, reference types
+        leb();
+        break;
+    }
+  }
+  return uses;
+}
+
 class Compiler : public NullVisitor {
  public:
   Compiler(Function* f, Masm& m) : f_(f), inst_(f->instance), mod_(*inst_->module), m_(m) {
@@ -623,26 +693,13 @@ class Compiler : public NullVisitor {
     const auto& fp_homes = Masm::regs().fp_homes;
     if (gp_homes.empty() && fp_homes.empty()) return;
     if (num_locals_ == 0) return;
-    // Counts local.get/set/tee immediates with a raw byte scan: a stray
-    // match inside another immediate only skews the heuristic.
-    std::vector<uint32_t> uses(num_locals_, 0);
-    const uint8_t* p = mod_.bytes.data() + body.code_offset;
-    const uint8_t* end = mod_.bytes.data() + body.code_end;
-    while (p < end) {
-      uint8_t b = *p++;
-      if (b < 0x20 || b > 0x22) continue;
-      uint32_t idx = 0;
-      for (int shift = 0; p < end && shift < 35; shift += 7) {
-        uint8_t c = *p++;
-        idx |= uint32_t(c & 0x7f) << shift;
-        if (!(c & 0x80)) break;
-      }
-      if (idx < num_locals_) uses[idx]++;
-    }
+    std::vector<uint64_t> uses = weighted_local_uses(mod_.bytes.data() + body.code_offset,
+                                                     mod_.bytes.data() + body.code_end, num_locals_);
     size_t ngp = 0, nfp = 0;
     // Repeatedly take the most used remaining local (few homes: O(homes * n)).
     for (;;) {
-      uint32_t best = UINT32_MAX, best_uses = 1;
+      uint32_t best = UINT32_MAX;
+      uint64_t best_uses = 1;
       for (uint32_t i = 0; i < num_locals_; ++i) {
         if (uses[i] <= best_uses || home_[i] != kNoReg) continue;
         ValType t = local_types_[i];
