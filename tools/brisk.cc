@@ -15,6 +15,7 @@
 
 #include "core/module_decoder.h"
 #include "jit/jit_runtime.h"
+#include "jit/tuning.h"
 #include "runtime/objects.h"
 #include "runtime/store.h"
 #include "wasi/wasi.h"
@@ -54,7 +55,8 @@ void print_run_help() {
       "                             interpreter with hot functions and loops moved to\n"
       "                             the JIT (on machines without a JIT: interp)\n"
       "  --tier-up-threshold=N      tiered mode: calls and loop iterations before a\n"
-      "                             function is compiled (1 = at once, with OSR)\n"
+      "                             function is compiled (default %u; 1 = at once,\n"
+      "                             with OSR)\n"
       "  --jit-filter=N[-M]         compile only functions N..M (by index); the others\n"
       "                             stay interpreted: bisects a miscompiled function\n"
       "  --bounds=guard|explicit    memory bounds checks: guard pages and a fault\n"
@@ -70,7 +72,8 @@ void print_run_help() {
       "  -h, --help                 this help\n"
       "\n"
       "Exit status: the guest's exit code (proc_exit, or 0 when _start returns);\n"
-      "1 for usage errors and invalid modules; 134 when the guest traps.\n");
+      "1 for usage errors and invalid modules; 134 when the guest traps.\n",
+      unsigned(tuning::kDefaultTierUpThreshold));
 }
 
 struct RunOptions {
