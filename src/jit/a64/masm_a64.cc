@@ -33,6 +33,7 @@
 #include "interp/interp.h"
 #include "jit/jit_runtime.h"
 #include "jit/masm.h"
+#include "jit/masm_shared.h"
 
 namespace brisk::jit {
 
@@ -111,22 +112,6 @@ class ErrorSink : public asmjit::ErrorHandler {
 };
 
 }  // namespace
-
-Cond negate(Cond c) {
-  switch (c) {
-    case Cond::Eq: return Cond::Ne;
-    case Cond::Ne: return Cond::Eq;
-    case Cond::LtS: return Cond::GeS;
-    case Cond::LtU: return Cond::GeU;
-    case Cond::GtS: return Cond::LeS;
-    case Cond::GtU: return Cond::LeU;
-    case Cond::LeS: return Cond::GtS;
-    case Cond::LeU: return Cond::GtU;
-    case Cond::GeS: return Cond::LtS;
-    case Cond::GeU: return Cond::LtU;
-  }
-  return c;
-}
 
 struct Masm::Impl {
   explicit Impl(BoundsMode b) : bounds(b) { attach(); }
@@ -769,90 +754,40 @@ void Masm::set_fcmp(FCond c, FW w, Reg dst, Reg ra, Reg rb) {
   impl_->a.cset(gw(dst), Imm(fcc(c)));
 }
 
-namespace {
-// Range checks for float->int truncation: valid iff lo < x < hi (with
-// lo_inclusive making the lower bound >=).
-struct TruncRange {
-  double lo, hi;
-  bool lo_inclusive;
-};
-TruncRange trunc_range(bool to64, bool is_signed, bool from32) {
-  if (!to64) {
-    if (is_signed) return from32 ? TruncRange{-2147483648.0, 2147483648.0, true} : TruncRange{-2147483649.0, 2147483648.0, false};
-    return {-1.0, 4294967296.0, false};
-  }
-  if (is_signed) return {-9223372036854775808.0, 9223372036854775808.0, true};
-  return {-1.0, 18446744073709551616.0, false};
-}
-uint64_t fbits(double v, bool f32) {
-  if (f32) {
-    float f = float(v);
-    uint32_t b;
-    std::memcpy(&b, &f, 4);
-    return b;
-  }
-  uint64_t b;
-  std::memcpy(&b, &v, 8);
-  return b;
-}
-}  // namespace
-
 void Masm::convert(Op op, Reg dst, Reg src, Label invalid, Label overflow) {
   Impl& im = *impl_;
   auto& a = im.a;
-  // fcvtzs/fcvtzu saturate and map NaN to 0: exactly trunc_sat. The
-  // trapping forms check NaN and range first.
-  auto trunc = [&](bool to64, bool is_signed, bool f32, bool sat) {
-    const FW fw = f32 ? FW::F32 : FW::F64;
-    a64::Vec s = fpn(fw, src);
-    if (!sat) {
-      TruncRange r = trunc_range(to64, is_signed, f32);
+  const Conversion c = conversion_of(op);
+  const FW fw = c.f32 ? FW::F32 : FW::F64;
+  a64::Gp ireg = c.int64 ? a64::Gp(gx(dst)) : a64::Gp(gw(dst));
+  switch (c.kind) {
+    case Conversion::Kind::Trunc: {
+      // Trapping forms check NaN and range first; then, like trunc_sat,
+      // fcvtzs/fcvtzu (which saturate and map NaN to 0) do the work.
+      a64::Vec s = fpn(fw, src), k = fpn(fw, kF1);
+      TruncRange r = trunc_range(c.int64, c.is_signed, c.f32);
       a.fcmp(s, s);
       a.b(CondCode::kVS, im.L(invalid));
-      a64::Vec k = fpn(fw, kF1);
-      im.fconst(fw, k, fbits(r.lo, f32));
+      im.fconst(fw, k, float_bits(r.lo, c.f32));
       a.fcmp(s, k);
       a.b(r.lo_inclusive ? CondCode::kLT : CondCode::kLE, im.L(overflow));
-      im.fconst(fw, k, fbits(r.hi, f32));
+      im.fconst(fw, k, float_bits(r.hi, c.f32));
       a.fcmp(s, k);
       a.b(CondCode::kGE, im.L(overflow));
+      c.is_signed ? a.fcvtzs(ireg, s) : a.fcvtzu(ireg, s);
+      return;
     }
-    a64::Gp d = to64 ? a64::Gp(gx(dst)) : a64::Gp(gw(dst));
-    is_signed ? a.fcvtzs(d, s) : a.fcvtzu(d, s);
-  };
-  auto convert_int = [&](bool from64, bool is_signed, bool f32) {
-    a64::Vec d = fpn(f32 ? FW::F32 : FW::F64, dst);
-    a64::Gp s = from64 ? a64::Gp(gx(src)) : a64::Gp(gw(src));
-    is_signed ? a.scvtf(d, s) : a.ucvtf(d, s);
-  };
-  switch (op) {
-    case Op::i32_trunc_f32_s: trunc(false, true, true, false); return;
-    case Op::i32_trunc_f32_u: trunc(false, false, true, false); return;
-    case Op::i32_trunc_f64_s: trunc(false, true, false, false); return;
-    case Op::i32_trunc_f64_u: trunc(false, false, false, false); return;
-    case Op::i64_trunc_f32_s: trunc(true, true, true, false); return;
-    case Op::i64_trunc_f32_u: trunc(true, false, true, false); return;
-    case Op::i64_trunc_f64_s: trunc(true, true, false, false); return;
-    case Op::i64_trunc_f64_u: trunc(true, false, false, false); return;
-    case Op::i32_trunc_sat_f32_s: trunc(false, true, true, true); return;
-    case Op::i32_trunc_sat_f32_u: trunc(false, false, true, true); return;
-    case Op::i32_trunc_sat_f64_s: trunc(false, true, false, true); return;
-    case Op::i32_trunc_sat_f64_u: trunc(false, false, false, true); return;
-    case Op::i64_trunc_sat_f32_s: trunc(true, true, true, true); return;
-    case Op::i64_trunc_sat_f32_u: trunc(true, false, true, true); return;
-    case Op::i64_trunc_sat_f64_s: trunc(true, true, false, true); return;
-    case Op::i64_trunc_sat_f64_u: trunc(true, false, false, true); return;
-    case Op::f32_convert_i32_s: convert_int(false, true, true); return;
-    case Op::f32_convert_i32_u: convert_int(false, false, true); return;
-    case Op::f32_convert_i64_s: convert_int(true, true, true); return;
-    case Op::f32_convert_i64_u: convert_int(true, false, true); return;
-    case Op::f64_convert_i32_s: convert_int(false, true, false); return;
-    case Op::f64_convert_i32_u: convert_int(false, false, false); return;
-    case Op::f64_convert_i64_s: convert_int(true, true, false); return;
-    case Op::f64_convert_i64_u: convert_int(true, false, false); return;
-    case Op::f32_demote_f64: a.fcvt(fpn(FW::F32, dst), fpn(FW::F64, src)); return;
-    case Op::f64_promote_f32: a.fcvt(fpn(FW::F64, dst), fpn(FW::F32, src)); return;
-    default: return;
+    case Conversion::Kind::TruncSat:
+      c.is_signed ? a.fcvtzs(ireg, fpn(fw, src)) : a.fcvtzu(ireg, fpn(fw, src));
+      return;
+    case Conversion::Kind::FromInt: {
+      a64::Gp s = c.int64 ? a64::Gp(gx(src)) : a64::Gp(gw(src));
+      c.is_signed ? a.scvtf(fpn(fw, dst), s) : a.ucvtf(fpn(fw, dst), s);
+      return;
+    }
+    case Conversion::Kind::Demote: a.fcvt(fpn(FW::F32, dst), fpn(FW::F64, src)); return;
+    case Conversion::Kind::Promote: a.fcvt(fpn(FW::F64, dst), fpn(FW::F32, src)); return;
+    case Conversion::Kind::None: return;
   }
 }
 

@@ -14,6 +14,7 @@
 #include "interp/interp.h"
 #include "jit/jit_runtime.h"
 #include "jit/masm.h"
+#include "jit/masm_shared.h"
 
 namespace brisk::jit {
 
@@ -61,22 +62,6 @@ x86::CondCode cc(Cond c) {
 bool fits_i32(int64_t v) { return v >= INT32_MIN && v <= INT32_MAX; }
 
 }  // namespace
-
-Cond negate(Cond c) {
-  switch (c) {
-    case Cond::Eq: return Cond::Ne;
-    case Cond::Ne: return Cond::Eq;
-    case Cond::LtS: return Cond::GeS;
-    case Cond::LtU: return Cond::GeU;
-    case Cond::GtS: return Cond::LeS;
-    case Cond::GtU: return Cond::LeU;
-    case Cond::LeS: return Cond::GtS;
-    case Cond::LeU: return Cond::GtU;
-    case Cond::GeS: return Cond::LtS;
-    case Cond::GeU: return Cond::LtU;
-  }
-  return c;
-}
 
 struct Masm::Impl {
   explicit Impl(BoundsMode b) : bounds(b) {
@@ -704,36 +689,8 @@ void Masm::set_fcmp(FCond c, FW w, Reg dst, Reg ra, Reg rb) {
   a.movzx(gp32(dst), d8);
 }
 
-namespace {
-// Range checks for float->int truncation: valid iff lo < x < hi (with
-// lo_inclusive making the lower bound >=).
-struct TruncRange {
-  double lo, hi;
-  bool lo_inclusive;
-};
-TruncRange trunc_range(bool to64, bool is_signed, bool from32) {
-  if (!to64) {
-    if (is_signed) return from32 ? TruncRange{-2147483648.0, 2147483648.0, true} : TruncRange{-2147483649.0, 2147483648.0, false};
-    return {-1.0, 4294967296.0, false};
-  }
-  if (is_signed) return {-9223372036854775808.0, 9223372036854775808.0, true};
-  return {-1.0, 18446744073709551616.0, false};
-}
-}  // namespace
-
 void Masm::convert(Op op, Reg dst, Reg src, Label invalid, Label overflow) {
   auto& a = impl_->a;
-  auto fbits = [](double v, bool f32) -> uint64_t {
-    if (f32) {
-      float f = float(v);
-      uint32_t b;
-      std::memcpy(&b, &f, 4);
-      return b;
-    }
-    uint64_t b;
-    std::memcpy(&b, &v, 8);
-    return b;
-  };
   auto ucomi = [&](bool f32, const x86::Xmm& p, const x86::Xmm& q) { f32 ? a.ucomiss(p, q) : a.ucomisd(p, q); };
   // Truncation from float to int of the given shape. sat: saturate instead of trapping.
   auto trunc = [&](bool to64, bool is_signed, bool f32, bool sat) {
@@ -744,17 +701,17 @@ void Masm::convert(Op op, Reg dst, Reg src, Label invalid, Label overflow) {
     asmjit::Label nan_l = a.newLabel(), low_l = a.newLabel(), high_l = a.newLabel();
     ucomi(f32, s, s);
     a.jp(nan_l);
-    impl_->fconst(kF1, f32 ? FW::F32 : FW::F64, fbits(r.lo, f32));
+    impl_->fconst(kF1, f32 ? FW::F32 : FW::F64, float_bits(r.lo, f32));
     ucomi(f32, s, kF1);  // s ? lo
     r.lo_inclusive ? a.jb(low_l) : a.jbe(low_l);
-    impl_->fconst(kF1, f32 ? FW::F32 : FW::F64, fbits(r.hi, f32));
+    impl_->fconst(kF1, f32 ? FW::F32 : FW::F64, float_bits(r.hi, f32));
     ucomi(f32, s, kF1);
     a.jae(high_l);
     a.bind(in_range);
     if (to64 && !is_signed) {
       // Values >= 2^63 need the subtract-and-flip trick.
       asmjit::Label small = a.newLabel();
-      impl_->fconst(kF1, f32 ? FW::F32 : FW::F64, fbits(9223372036854775808.0, f32));
+      impl_->fconst(kF1, f32 ? FW::F32 : FW::F64, float_bits(9223372036854775808.0, f32));
       ucomi(f32, s, kF1);
       a.jb(small);
       if (f32) {
@@ -842,34 +799,14 @@ void Masm::convert(Op op, Reg dst, Reg src, Label invalid, Label overflow) {
     }
     a.bind(done);
   };
-  switch (op) {
-    case Op::i32_trunc_f32_s: trunc(false, true, true, false); return;
-    case Op::i32_trunc_f32_u: trunc(false, false, true, false); return;
-    case Op::i32_trunc_f64_s: trunc(false, true, false, false); return;
-    case Op::i32_trunc_f64_u: trunc(false, false, false, false); return;
-    case Op::i64_trunc_f32_s: trunc(true, true, true, false); return;
-    case Op::i64_trunc_f32_u: trunc(true, false, true, false); return;
-    case Op::i64_trunc_f64_s: trunc(true, true, false, false); return;
-    case Op::i64_trunc_f64_u: trunc(true, false, false, false); return;
-    case Op::i32_trunc_sat_f32_s: trunc(false, true, true, true); return;
-    case Op::i32_trunc_sat_f32_u: trunc(false, false, true, true); return;
-    case Op::i32_trunc_sat_f64_s: trunc(false, true, false, true); return;
-    case Op::i32_trunc_sat_f64_u: trunc(false, false, false, true); return;
-    case Op::i64_trunc_sat_f32_s: trunc(true, true, true, true); return;
-    case Op::i64_trunc_sat_f32_u: trunc(true, false, true, true); return;
-    case Op::i64_trunc_sat_f64_s: trunc(true, true, false, true); return;
-    case Op::i64_trunc_sat_f64_u: trunc(true, false, false, true); return;
-    case Op::f32_convert_i32_s: convert_int(false, true, true); return;
-    case Op::f32_convert_i32_u: convert_int(false, false, true); return;
-    case Op::f32_convert_i64_s: convert_int(true, true, true); return;
-    case Op::f32_convert_i64_u: convert_int(true, false, true); return;
-    case Op::f64_convert_i32_s: convert_int(false, true, false); return;
-    case Op::f64_convert_i32_u: convert_int(false, false, false); return;
-    case Op::f64_convert_i64_s: convert_int(true, true, false); return;
-    case Op::f64_convert_i64_u: convert_int(true, false, false); return;
-    case Op::f32_demote_f64: a.cvtsd2ss(xmm(dst), xmm(src)); return;
-    case Op::f64_promote_f32: a.cvtss2sd(xmm(dst), xmm(src)); return;
-    default: return;
+  const Conversion c = conversion_of(op);
+  switch (c.kind) {
+    case Conversion::Kind::Trunc: trunc(c.int64, c.is_signed, c.f32, false); return;
+    case Conversion::Kind::TruncSat: trunc(c.int64, c.is_signed, c.f32, true); return;
+    case Conversion::Kind::FromInt: convert_int(c.int64, c.is_signed, c.f32); return;
+    case Conversion::Kind::Demote: a.cvtsd2ss(xmm(dst), xmm(src)); return;
+    case Conversion::Kind::Promote: a.cvtss2sd(xmm(dst), xmm(src)); return;
+    case Conversion::Kind::None: return;
   }
 }
 
