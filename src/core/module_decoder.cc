@@ -555,14 +555,13 @@ Result<void> ModuleDecoder::decode() {
   // A file cut short inside the header is "unexpected end" (as the spec's
   // interpreter says) as long as what is there matches.
   const size_t have = r_.remaining();
-  const uint8_t* head = nullptr;
+  static constexpr uint8_t kHeader[8] = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00};  // "\0asm", version 1
+  const uint8_t* head = nullptr;  // null for an empty input: never read then
   r_.bytes(std::min<size_t>(have, 8), &head);
-  const size_t magic_len = std::min<size_t>(have, 4);
-  if (std::memcmp(head, "\0asm", magic_len) != 0) return make_error(0, "magic header not detected");
-  if (have < 4) return make_error(have, "unexpected end");
-  const size_t ver_len = have - 4 < 4 ? have - 4 : 4;
-  if (std::memcmp(head + 4, "\1\0\0\0", ver_len) != 0) return make_error(4, "unknown binary version");
-  if (ver_len < 4) return make_error(have, "unexpected end");
+  for (size_t i = 0; i < std::min<size_t>(have, 8); ++i) {
+    if (head[i] != kHeader[i]) return make_error(i < 4 ? 0 : 4, i < 4 ? "magic header not detected" : "unknown binary version");
+  }
+  if (have < 8) return make_error(have, "unexpected end");
 
   int last_rank = 0;
   while (!r_.at_end()) {
