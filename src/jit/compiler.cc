@@ -30,10 +30,40 @@ FW fwidth(ValType t) { return t == ValType::F32 ? FW::F32 : FW::F64; }
 // local.get/set/tee counts, weighted by 8 per enclosing loop (capped), so
 // that the locals of inner loops win over those of straight-line code. The
 // body is valid (it was validated at decode), so immediates are skipped by
-// their kind without checks beyond the end of the body.
+// their kind, read from the opcode table once into a per-byte action table
+// (this scan runs for every compiled function).
+enum class ScanAction : uint8_t { Leb, None, TwoLeb, Open, OpenLoop, End, LocalUse, BrTable, SelectT, Skip4, Skip8, Prefix };
+
+const std::array<ScanAction, 256>& scan_actions() {
+  static const std::array<ScanAction, 256> table = [] {
+    std::array<ScanAction, 256> t;
+    t.fill(ScanAction::None);  // invalid bytes never occur in a valid body
+    for (unsigned b = 0; b < 256; ++b) {
+      if (kSingleByteOps[b] == kInvalidOp) continue;
+      const Op op = Op(kSingleByteOps[b]);
+      switch (op_info(op).imm) {
+        case ImmKind::None: t[b] = op == Op::end ? ScanAction::End : ScanAction::None; break;
+        case ImmKind::Block: t[b] = op == Op::loop ? ScanAction::OpenLoop : ScanAction::Open; break;
+        case ImmKind::Local: t[b] = ScanAction::LocalUse; break;
+        case ImmKind::BrTable: t[b] = ScanAction::BrTable; break;
+        case ImmKind::SelectT: t[b] = ScanAction::SelectT; break;
+        case ImmKind::F32: t[b] = ScanAction::Skip4; break;
+        case ImmKind::F64: t[b] = ScanAction::Skip8; break;
+        case ImmKind::CallIndirect:
+        case ImmKind::Memarg: t[b] = ScanAction::TwoLeb; break;
+        default: t[b] = ScanAction::Leb; break;  // indices, depths, constants, reference types
+      }
+    }
+    t[0xfc] = ScanAction::Prefix;
+    return t;
+  }();
+  return table;
+}
+
 std::vector<uint64_t> weighted_local_uses(const uint8_t* p, const uint8_t* end, uint32_t num_locals) {
   std::vector<uint64_t> uses(num_locals, 0);
   auto leb = [&]() -> uint64_t {
+    if (p < end && *p < 0x80) return *p++;
     uint64_t v = 0;
     for (int shift = 0; p < end && shift < 64; shift += 7) {
       uint8_t c = *p++;
@@ -43,54 +73,54 @@ std::vector<uint64_t> weighted_local_uses(const uint8_t* p, const uint8_t* end, 
     return v;
   };
   auto skip = [&](size_t n) { p = size_t(end - p) < n ? end : p + n; };
-  std::vector<bool> is_loop;  // per open block: is it a loop
+  const auto& actions = scan_actions();
+  std::vector<uint8_t> is_loop;  // per open block: is it a loop
   unsigned loops = 0;
   while (p < end) {
-    uint8_t b = *p++;
-    uint16_t id = kInvalidOp;
-    if (b == 0xfc) {
-      uint64_t sub = leb();
-      if (sub < kFcOpCount) id = kFcOps[sub];
-    } else {
-      id = kSingleByteOps[b];
-    }
-    if (id == kInvalidOp) break;  // cannot happen in a valid body
-    const Op op = Op(id);
-    switch (op_info(op).imm) {
-      case ImmKind::None:
-        if (op == Op::end && !is_loop.empty()) {
-          loops -= is_loop.back();
-          is_loop.pop_back();
-        }
-        break;
-      case ImmKind::Block:
-        leb();
-        is_loop.push_back(op == Op::loop);
-        loops += op == Op::loop;
-        break;
-      case ImmKind::Local: {
+    const ScanAction act = actions[*p++];
+    if (act == ScanAction::None) continue;  // most numeric instructions
+    switch (act) {
+      case ScanAction::None: break;
+      case ScanAction::Leb: leb(); break;
+      case ScanAction::TwoLeb: leb(); leb(); break;
+      case ScanAction::LocalUse: {
         uint64_t idx = leb();
         if (idx < num_locals) uses[idx] += uint64_t(1) << (3 * std::min(loops, 5u));
         break;
       }
-      case ImmKind::BrTable:
+      case ScanAction::Open:
+      case ScanAction::OpenLoop: {
+        const bool loop = actions[p[-1]] == ScanAction::OpenLoop;
+        leb();  // block type
+        is_loop.push_back(loop);
+        loops += loop;
+        break;
+      }
+      case ScanAction::End:
+        if (!is_loop.empty()) {
+          loops -= is_loop.back();
+          is_loop.pop_back();
+        }
+        break;
+      case ScanAction::BrTable:
         for (uint64_t n = leb() + 1; n > 0 && p < end; --n) leb();
         break;
-      case ImmKind::SelectT: skip(size_t(leb())); break;
-      case ImmKind::F32: skip(4); break;
-      case ImmKind::F64: skip(8); break;
-      case ImmKind::MemCopy: skip(2); break;
-      case ImmKind::CallIndirect:
-      case ImmKind::Memarg:
-      case ImmKind::MemInit:
-      case ImmKind::TableInit:
-      case ImmKind::TableCopy:
-        leb();
-        leb();
+      case ScanAction::SelectT: skip(size_t(leb())); break;
+      case ScanAction::Skip4: skip(4); break;
+      case ScanAction::Skip8: skip(8); break;
+      case ScanAction::Prefix: {  // 0xFC: bulk memory, table ops, trunc_sat
+        uint64_t sub = leb();
+        if (sub >= kFcOpCount || kFcOps[sub] == kInvalidOp) return uses;
+        switch (op_info(Op(kFcOps[sub])).imm) {
+          case ImmKind::MemCopy: skip(2); break;
+          case ImmKind::MemInit:
+          case ImmKind::TableInit:
+          case ImmKind::TableCopy: leb(); leb(); break;
+          case ImmKind::None: break;
+          default: leb(); break;
+        }
         break;
-      default:  // one LEB: indices, depths, constants, reference types
-        leb();
-        break;
+      }
     }
   }
   return uses;

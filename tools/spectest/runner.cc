@@ -128,19 +128,6 @@ bool read_whole_file(const std::string& path, std::string* out) {
 
 bool is_simd_error(const Error& e) { return e.message.find("unsupported feature: simd") != std::string::npos; }
 
-const char* type_name(ValType t) {
-  switch (t) {
-    case ValType::I32: return "i32";
-    case ValType::I64: return "i64";
-    case ValType::F32: return "f32";
-    case ValType::F64: return "f64";
-    case ValType::V128: return "v128";
-    case ValType::FuncRef: return "funcref";
-    case ValType::ExternRef: return "externref";
-    default: return "?";
-  }
-}
-
 std::optional<ValType> parse_type(std::string_view s) {
   if (s == "i32") return ValType::I32;
   if (s == "i64") return ValType::I64;
@@ -186,7 +173,7 @@ std::string format_value(ValType t, uint64_t bits) {
       std::snprintf(buf, sizeof buf, "externref %" PRIu64, bits - kExternBias);
       return buf;
     default:
-      std::snprintf(buf, sizeof buf, "%s 0x%" PRIx64, type_name(t), bits);
+      std::snprintf(buf, sizeof buf, "%s 0x%" PRIx64, valtype_name(t), bits);
       return buf;
   }
 }
@@ -239,9 +226,9 @@ struct ScriptValue {
 
 std::string format_expected(const ScriptValue& v) {
   switch (v.kind) {
-    case ScriptValue::CanonicalNan: return std::string(type_name(v.type)) + " nan:canonical";
-    case ScriptValue::ArithmeticNan: return std::string(type_name(v.type)) + " nan:arithmetic";
-    case ScriptValue::AnyNonNull: return std::string(type_name(v.type)) + " (any non-null reference)";
+    case ScriptValue::CanonicalNan: return std::string(valtype_name(v.type)) + " nan:canonical";
+    case ScriptValue::ArithmeticNan: return std::string(valtype_name(v.type)) + " nan:arithmetic";
+    case ScriptValue::AnyNonNull: return std::string(valtype_name(v.type)) + " (any non-null reference)";
     case ScriptValue::Bits: break;
   }
   return format_value(v.type, v.bits);
@@ -594,7 +581,7 @@ class ScriptRunner {
           std::optional<ValType> t = parse_type(a->items()[i].get_string("type").value_or(""));
           if (t != ft.params[i])
             return Outcome::fail("argument " + std::to_string(i) + " of " + quote(*field) + " is " +
-                                 type_name(ft.params[i]) + ", the script passes " + a->items()[i].dump());
+                                 valtype_name(ft.params[i]) + ", the script passes " + a->items()[i].dump());
         }
       }
     }

@@ -33,6 +33,7 @@
 #include "interp/interp.h"
 #include "jit/jit_runtime.h"
 #include "jit/masm.h"
+#include "jit/masm_core.h"
 #include "jit/masm_shared.h"
 
 namespace brisk::jit {
@@ -101,42 +102,11 @@ CondCode invert(CondCode c) { return CondCode(uint8_t(c) ^ 1u); }
 
 bool is_add_imm(uint64_t v) { return v < 4096 || ((v & 0xfff) == 0 && v < (uint64_t(1) << 24)); }
 
-// Records the first assembler error so that a function that cannot be
-// encoded is rejected instead of running with a missing instruction.
-class ErrorSink : public asmjit::ErrorHandler {
- public:
-  void handleError(asmjit::Error err, const char*, asmjit::BaseEmitter*) override {
-    if (!error) error = err;
-  }
-  asmjit::Error error = asmjit::kErrorOk;
-};
 
 }  // namespace
 
-struct Masm::Impl {
-  explicit Impl(BoundsMode b) : bounds(b) { attach(); }
-  void attach() {
-    code.init(asmjit::Environment::host());
-    code.setErrorHandler(&errors);
-    code.attach(&a);
-  }
-  asmjit::CodeHolder code;
-  a64::Assembler a;
-  ErrorSink errors;
-  BoundsMode bounds;
-  std::vector<asmjit::Label> labels;
-  asmjit::Label epilogue;          // pops the frame record, then restores registers
-  asmjit::Label epilogue_noframe;  // restores registers only
-  asmjit::Label trap_stubs[32];
-  asmjit::Label exhausted_noframe;
-  bool has_memory = false;
-  Memory* memory = nullptr;
-  struct OsrStub {
-    asmjit::Label entry, loop;
-  };
-  std::vector<OsrStub> osr_stubs;
-
-  asmjit::Label& L(Label l) { return labels[l.id]; }
+struct Masm::Impl : MasmCore<a64::Assembler> {
+  using MasmCore::MasmCore;
 
   // --- immediates ---
   // dst = v, in at most four instructions (movz/movn + movk, or orr with a
@@ -322,37 +292,7 @@ struct Masm::Impl {
   void check_call_result() { a.cbnz(a64::w0, epilogue); }
 };
 
-namespace {
-// Assemblers are reused across compilations on a thread: setting up a
-// CodeHolder and its zones costs as much as compiling a small function.
-thread_local std::vector<std::unique_ptr<Masm::Impl>> t_free_impls;
-}  // namespace
-
-Masm::Masm(BoundsMode bounds) {
-  if (!t_free_impls.empty()) {
-    impl_ = std::move(t_free_impls.back());
-    t_free_impls.pop_back();
-    impl_->bounds = bounds;
-  } else {
-    impl_ = std::make_unique<Impl>(bounds);
-  }
-  impl_->epilogue = impl_->a.newLabel();
-  impl_->epilogue_noframe = impl_->a.newLabel();
-  impl_->exhausted_noframe = impl_->a.newLabel();
-}
-
-Masm::~Masm() {
-  Impl& im = *impl_;
-  im.code.reset(asmjit::ResetPolicy::kSoft);
-  im.errors.error = asmjit::kErrorOk;
-  im.attach();
-  im.labels.clear();
-  for (auto& l : im.trap_stubs) l = asmjit::Label();
-  im.osr_stubs.clear();
-  im.has_memory = false;
-  im.memory = nullptr;
-  if (t_free_impls.size() < 4) t_free_impls.push_back(std::move(impl_));
-}
+#include "jit/masm_core.inc"
 
 const RegInfo& Masm::regs() {
   static const RegInfo info = [] {
@@ -415,14 +355,6 @@ void Masm::prologue(Function* self, uint32_t frame_slots, uint32_t first_local_o
   im.load_memory_registers();
 }
 
-Label Masm::osr_entry(Label loop) {
-  Label l = new_label();
-  impl_->osr_stubs.push_back(Impl::OsrStub{impl_->L(l), impl_->L(loop)});
-  return l;
-}
-
-uint64_t Masm::label_offset(Label l) { return impl_->code.labelOffsetFromBase(impl_->L(l)); }
-
 void Masm::reload_memory() {
   if (!impl_->has_memory || impl_->bounds != BoundsMode::Explicit) return;
   impl_->mov_ptr(kMemSize, impl_->memory);
@@ -432,14 +364,6 @@ void Masm::reload_memory() {
 void Masm::return_ok() {
   impl_->a.mov(a64::w0, a64::wzr);
   impl_->a.b(impl_->epilogue);
-}
-
-Label Masm::trap_label(TrapKind kind) {
-  auto& stub = impl_->trap_stubs[unsigned(kind)];
-  if (!stub.isValid()) stub = impl_->a.newLabel();
-  Label l{uint32_t(impl_->labels.size())};
-  impl_->labels.push_back(stub);
-  return l;
 }
 
 void Masm::finish() {
@@ -485,12 +409,6 @@ void Masm::finish() {
 
 // ------------------------------------------------------------ labels
 
-Label Masm::new_label() {
-  Label l{uint32_t(impl_->labels.size())};
-  impl_->labels.push_back(impl_->a.newLabel());
-  return l;
-}
-void Masm::bind(Label l) { impl_->a.bind(impl_->L(l)); }
 void Masm::jmp(Label l) { impl_->a.b(impl_->L(l)); }
 void Masm::jmp_back(Label l) {
   auto& a = impl_->a;
@@ -919,20 +837,6 @@ void Masm::call_runtime(const void* fn, uint64_t a0, uint64_t a1, uint64_t a2) {
   a.blr(kT1);
   im.check_call_result();
   reload_memory();
-}
-
-size_t Masm::size() {
-  impl_->code.flatten();
-  impl_->code.resolveUnresolvedLinks();
-  return impl_->code.codeSize();
-}
-
-bool Masm::emit_to(uint8_t* exec, uint8_t* write, size_t capacity) {
-  auto& code = impl_->code;
-  if (impl_->errors.error != asmjit::kErrorOk) return false;
-  if (code.relocateToBase(reinterpret_cast<uint64_t>(exec)) != asmjit::kErrorOk) return false;
-  if (code.codeSize() > capacity) return false;
-  return code.copyFlattenedData(write, capacity) == asmjit::kErrorOk;
 }
 
 }  // namespace brisk::jit

@@ -14,6 +14,7 @@
 #include "interp/interp.h"
 #include "jit/jit_runtime.h"
 #include "jit/masm.h"
+#include "jit/masm_core.h"
 #include "jit/masm_shared.h"
 
 namespace brisk::jit {
@@ -63,21 +64,8 @@ bool fits_i32(int64_t v) { return v >= INT32_MIN && v <= INT32_MAX; }
 
 }  // namespace
 
-struct Masm::Impl {
-  explicit Impl(BoundsMode b) : bounds(b) {
-    code.init(asmjit::Environment::host());
-    code.attach(&a);
-  }
-  asmjit::CodeHolder code;
-  x86::Assembler a;
-  BoundsMode bounds;
-  std::vector<asmjit::Label> labels;
-  asmjit::Label epilogue;          // pops the frame record, then restores registers
-  asmjit::Label epilogue_noframe;  // restores registers only
-  asmjit::Label trap_stubs[32];
-  asmjit::Label exhausted_noframe;
-  bool has_memory = false;
-  Memory* memory = nullptr;
+struct Masm::Impl : MasmCore<x86::Assembler> {
+  using MasmCore::MasmCore;
 
   // frames[depth] = {null, fp, cur_func}; depth++; cur_func = self (rdx).
   // Uses eax, ecx and the scratch registers.
@@ -110,12 +98,6 @@ struct Masm::Impl {
     if (bounds == BoundsMode::Explicit) a.mov(kMemSize, x86::qword_ptr(kMem, int32_t(offsetof(Memory, size_))));
     a.mov(kMem, x86::qword_ptr(kMem, int32_t(offsetof(Memory, base_))));
   }
-  struct OsrStub {
-    asmjit::Label entry, loop;
-  };
-  std::vector<OsrStub> osr_stubs;
-
-  asmjit::Label& L(Label l) { return labels[l.id]; }
 
   // Loads an operand into a 64/32-bit GP register (used for scratch).
   void load(W w, const x86::Gp& dst, Opnd s) {
@@ -179,37 +161,7 @@ struct Masm::Impl {
   }
 };
 
-namespace {
-// Assemblers are reused across compilations on a thread: setting up a
-// CodeHolder and its zones costs as much as compiling a small function.
-thread_local std::vector<std::unique_ptr<Masm::Impl>> t_free_impls;
-}  // namespace
-
-Masm::Masm(BoundsMode bounds) {
-  if (!t_free_impls.empty()) {
-    impl_ = std::move(t_free_impls.back());
-    t_free_impls.pop_back();
-    impl_->bounds = bounds;
-  } else {
-    impl_ = std::make_unique<Impl>(bounds);
-  }
-  impl_->epilogue = impl_->a.newLabel();
-  impl_->epilogue_noframe = impl_->a.newLabel();
-  impl_->exhausted_noframe = impl_->a.newLabel();
-}
-
-Masm::~Masm() {
-  Impl& im = *impl_;
-  im.code.reset(asmjit::ResetPolicy::kSoft);
-  im.code.init(asmjit::Environment::host());
-  im.code.attach(&im.a);
-  im.labels.clear();
-  for (auto& l : im.trap_stubs) l = asmjit::Label();
-  im.osr_stubs.clear();
-  im.has_memory = false;
-  im.memory = nullptr;
-  if (t_free_impls.size() < 4) t_free_impls.push_back(std::move(impl_));
-}
+#include "jit/masm_core.inc"
 
 const RegInfo& Masm::regs() {
   static const RegInfo info = [] {
@@ -265,14 +217,6 @@ void Masm::prologue(Function* self, uint32_t frame_slots, uint32_t first_local_o
   impl_->load_memory_registers();
 }
 
-Label Masm::osr_entry(Label loop) {
-  Label l = new_label();
-  impl_->osr_stubs.push_back(Impl::OsrStub{impl_->L(l), impl_->L(loop)});
-  return l;
-}
-
-uint64_t Masm::label_offset(Label l) { return impl_->code.labelOffsetFromBase(impl_->L(l)); }
-
 void Masm::reload_memory() {
   if (!impl_->has_memory || impl_->bounds != BoundsMode::Explicit) return;
   auto& a = impl_->a;
@@ -283,14 +227,6 @@ void Masm::reload_memory() {
 void Masm::return_ok() {
   impl_->a.xor_(x86::eax, x86::eax);
   impl_->a.jmp(impl_->epilogue);
-}
-
-Label Masm::trap_label(TrapKind kind) {
-  auto& stub = impl_->trap_stubs[unsigned(kind)];
-  if (!stub.isValid()) stub = impl_->a.newLabel();
-  Label l{uint32_t(impl_->labels.size())};
-  impl_->labels.push_back(stub);
-  return l;
 }
 
 void Masm::finish() {
@@ -338,12 +274,6 @@ void Masm::finish() {
 
 // ------------------------------------------------------------ labels
 
-Label Masm::new_label() {
-  Label l{uint32_t(impl_->labels.size())};
-  impl_->labels.push_back(impl_->a.newLabel());
-  return l;
-}
-void Masm::bind(Label l) { impl_->a.bind(impl_->L(l)); }
 void Masm::jmp(Label l) { impl_->a.jmp(impl_->L(l)); }
 void Masm::jmp_back(Label l) {
   auto& a = impl_->a;
@@ -952,19 +882,6 @@ void Masm::call_runtime(const void* fn, uint64_t a0, uint64_t a1, uint64_t a2) {
   a.call(kT1);
   call_and_check(*impl_);
   reload_memory();
-}
-
-size_t Masm::size() {
-  impl_->code.flatten();
-  impl_->code.resolveUnresolvedLinks();
-  return impl_->code.codeSize();
-}
-
-bool Masm::emit_to(uint8_t* exec, uint8_t* write, size_t capacity) {
-  auto& code = impl_->code;
-  if (code.relocateToBase(reinterpret_cast<uint64_t>(exec)) != asmjit::kErrorOk) return false;
-  if (code.codeSize() > capacity) return false;
-  return code.copyFlattenedData(write, capacity) == asmjit::kErrorOk;
 }
 
 }  // namespace brisk::jit

@@ -1,0 +1,77 @@
+// The arch-neutral half of a masm implementation: the asmjit CodeHolder and
+// assembler, labels, trap stubs, OSR stubs, error capture and reuse across
+// compilations. Each arch's Masm::Impl derives from MasmCore<its assembler>
+// and includes masm_core.inc for the Masm members that only need this core.
+#pragma once
+#include <asmjit/core.h>
+
+#include <memory>
+#include <vector>
+
+#include "jit/masm.h"
+
+namespace brisk::jit {
+
+// Records the first assembler error, so that a function that cannot be
+// encoded (an immediate or branch out of range, say) is rejected instead of
+// running with a missing instruction.
+class AsmErrorSink : public asmjit::ErrorHandler {
+ public:
+  void handleError(asmjit::Error err, const char*, asmjit::BaseEmitter*) override {
+    if (!error) error = err;
+  }
+  asmjit::Error error = asmjit::kErrorOk;
+};
+
+template <typename Assembler>
+struct MasmCore {
+  explicit MasmCore(BoundsMode b) : bounds(b) { attach(); }
+  MasmCore(const MasmCore&) = delete;
+  MasmCore& operator=(const MasmCore&) = delete;
+
+  asmjit::CodeHolder code;
+  Assembler a;
+  AsmErrorSink errors;
+  BoundsMode bounds;
+  std::vector<asmjit::Label> labels;   // by Label::id
+  asmjit::Label epilogue;              // pops the frame record, then restores registers
+  asmjit::Label epilogue_noframe;      // restores registers only
+  asmjit::Label exhausted_noframe;     // stack exhaustion before the frame record
+  asmjit::Label trap_stubs[32];        // by TrapKind, created on first use
+  struct OsrStub {
+    asmjit::Label entry, loop;
+  };
+  std::vector<OsrStub> osr_stubs;
+  bool has_memory = false;
+  Memory* memory = nullptr;
+
+  asmjit::Label& L(Label l) { return labels[l.id]; }
+
+  // Before each function.
+  void begin(BoundsMode b) {
+    bounds = b;
+    epilogue = a.newLabel();
+    epilogue_noframe = a.newLabel();
+    exhausted_noframe = a.newLabel();
+  }
+  // After each function, for reuse.
+  void reset() {
+    code.reset(asmjit::ResetPolicy::kSoft);
+    errors.error = asmjit::kErrorOk;
+    attach();
+    labels.clear();
+    for (auto& l : trap_stubs) l = asmjit::Label();
+    osr_stubs.clear();
+    has_memory = false;
+    memory = nullptr;
+  }
+
+ private:
+  void attach() {
+    code.init(asmjit::Environment::host());
+    code.setErrorHandler(&errors);
+    code.attach(&a);
+  }
+};
+
+}  // namespace brisk::jit
