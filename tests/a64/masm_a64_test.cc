@@ -14,7 +14,9 @@
 #include <string>
 #include <vector>
 
+#include "jit/jit_runtime.h"
 #include "jit/masm.h"
+#include "test_util.h"
 
 namespace brisk::jit {
 namespace {
@@ -171,6 +173,40 @@ TEST(A64Masm, OutOfRangeBranchIsRejected) {
   size_t n = m.size();
   std::vector<uint8_t> buf(n + 16);
   EXPECT_FALSE(m.emit_to(buf.data(), buf.data(), buf.size()));
+}
+
+// End to end: a function whose code puts its branches out of range is not
+// compiled, is counted (brisk-spectest fails a run on that count), and still
+// runs correctly in the interpreter.
+TEST(A64Jit, FunctionBeyondBranchRangeIsCountedAndStillRuns) {
+  using namespace brisk::test;
+  ModuleBuilder mb;
+  uint32_t t = mb.type({T::i32}, {T::i32});
+  Code body;
+  body.block().local_get(0).br_if(0);  // a forward branch over everything below
+  for (int i = 0; i < 200000; ++i) body.local_get(0).i32_const(1).i32_add().local_set(0);  // > 1 MiB of code
+  body.end().local_get(0);
+  mb.func("f", t, std::vector<T>{}, body);
+  auto m = decode(mb.build());
+  ASSERT_TRUE(m.ok()) << describe(m);
+
+  EngineConfig cfg;
+  cfg.mode = ExecMode::Jit;
+  Store store(cfg);
+  Linker linker;
+  InstantiateResult r = store.instantiate(m.value(), linker);
+  ASSERT_TRUE(r.instance);
+  const uint64_t failures_before = jit_compile_failures();
+  Function* f = r.instance->funcs[0];
+  Outcome zero = call(store, f, {Value::i32(0)});
+  ASSERT_TRUE(zero.ok()) << trap_text(zero);
+  EXPECT_EQ(zero.i32(), 200000);
+  Outcome one = call(store, f, {Value::i32(1)});
+  ASSERT_TRUE(one.ok()) << trap_text(one);
+  EXPECT_EQ(one.i32(), 1);
+  EXPECT_EQ(f->jit_code, nullptr);
+  EXPECT_EQ(jit_compile_failures(), failures_before + 1);
+  EXPECT_EQ(store.code_arena().stats.failures, 1u);
 }
 
 }  // namespace
