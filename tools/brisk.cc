@@ -274,7 +274,7 @@ void print_trap(const Trap& t) {
   std::fprintf(stderr, "error: trap: %s\n", t.message.c_str());
   if (!t.frames.empty()) {
     std::fprintf(stderr, "wasm backtrace:\n");
-    for (size_t i = 0; i < t.frames.size(); ++i) std::fprintf(stderr, "  %zu: %s\n", i, t.frames[i].c_str());
+    for (size_t i = 0; i < t.frames.size(); ++i) std::fprintf(stderr, "  %zu: %s\n", i, t.frames[i].name.c_str());
   }
 }
 

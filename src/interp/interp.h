@@ -59,7 +59,7 @@ struct ExecContext {
   Store* store = nullptr;
   HostCall* host_call = nullptr;    // details of a trapping host call
   std::string trap_message;
-  std::vector<std::string> last_trap_frames;
+  std::vector<TrapFrame> last_trap_frames;
   bool trap_recorded = false;       // last_trap_frames describes the trap in flight
   int exit_code = 0;
 };

@@ -543,15 +543,23 @@ void record_trap_frames(ExecContext* ctx) {
   constexpr size_t kMaxFrames = 64;
   auto& out = ctx->last_trap_frames;
   out.clear();
-  if (ctx->cur_func) out.push_back(ctx->cur_func->display_name());
+  auto frame_of = [](const Function* f) {
+    TrapFrame t;
+    if (!f->host) t.func_index = f->index;
+    t.name = f->display_name();
+    return t;
+  };
+  if (ctx->cur_func) out.push_back(frame_of(ctx->cur_func));
   for (uint32_t i = ctx->depth; i-- > 0;) {
     const CallFrame& f = ctx->frames[i];
     if (!f.fp) break;  // the host entry of this activation
     if (out.size() == kMaxFrames) {
-      out.push_back("...");
+      TrapFrame elided;
+      elided.name = "...";
+      out.push_back(std::move(elided));
       break;
     }
-    if (f.func) out.push_back(f.func->display_name());
+    if (f.func) out.push_back(frame_of(f.func));
   }
 }
 

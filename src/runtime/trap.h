@@ -26,11 +26,20 @@ enum class TrapKind : uint8_t {
 
 const char* trap_message(TrapKind k);
 
+// One frame of a trap's backtrace, innermost first.
+struct TrapFrame {
+  static constexpr uint32_t kNoIndex = UINT32_MAX;
+  static constexpr uint64_t kNoOffset = UINT64_MAX;
+  uint32_t func_index = kNoIndex;   // in its module's function index space; kNoIndex: host or elided
+  uint64_t code_offset = kNoOffset; // byte offset in the module binary of the frame's instruction, if known
+  std::string name;                 // display name (name section, export, or "func[N]"); "..." for elided
+};
+
 struct Trap {
   TrapKind kind = TrapKind::None;
   std::string message;             // trap_message(kind) or the host's text
   int exit_code = 0;               // for TrapKind::Exit
-  std::vector<std::string> frames; // innermost first: function display names
+  std::vector<TrapFrame> frames;   // innermost first
 };
 
 }  // namespace brisk

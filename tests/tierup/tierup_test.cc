@@ -89,7 +89,7 @@ TEST_P(TierUpTest, TrapAfterOsrHasPreciseKindAndBacktrace) {
   ASSERT_TRUE(r.trap);
   EXPECT_EQ(r.trap->kind, TrapKind::IntDivByZero);
   ASSERT_FALSE(r.trap->frames.empty());
-  EXPECT_EQ(r.trap->frames[0], "loop_then_trap");
+  EXPECT_EQ(r.trap->frames[0].name, "loop_then_trap");
   if (GetParam().mode == ExecMode::Tiered) {
     EXPECT_GT(store_->code_arena().stats.osr_entries, 0u);
   }
@@ -155,7 +155,7 @@ TEST_P(TierUpTest, HostCallsAndReentryAcrossOsr) {
   EXPECT_EQ(r.trap->kind, TrapKind::Host);
   EXPECT_EQ(r.trap->message, "host failed at 5000");
   ASSERT_FALSE(r.trap->frames.empty());
-  EXPECT_EQ(r.trap->frames[0], "host_trap_in_loop");
+  EXPECT_EQ(r.trap->frames[0].name, "host_trap_in_loop");
 }
 
 TEST_P(TierUpTest, InterruptStopsALoopInAnyTier) {

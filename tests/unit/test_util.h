@@ -44,10 +44,17 @@ struct Outcome {
   double f64(size_t i = 0) const { return as_f64(results.at(i)); }
 };
 
+// The display names of a trap's backtrace, innermost first.
+inline std::vector<std::string> frame_names(const Trap& t) {
+  std::vector<std::string> names;
+  for (const auto& f : t.frames) names.push_back(f.name);
+  return names;
+}
+
 inline std::string trap_text(const Outcome& o) {
   if (!o.trap) return "no trap";
   std::string s = o.trap->message + " [";
-  for (const auto& f : o.trap->frames) s += f + " ";
+  for (const auto& f : o.trap->frames) s += f.name + " ";
   return s + "]";
 }
 
