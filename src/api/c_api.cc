@@ -8,52 +8,14 @@
 #include <string>
 #include <vector>
 
+#include "api/handles.h"
 #include "core/module_decoder.h"
-#include "runtime/objects.h"
 
 using namespace brisk;
-
-struct brisk_module {
-  std::shared_ptr<Module> module;
-};
-struct brisk_linker {
-  brisk_store* store;
-  Linker linker;
-};
-struct brisk_instance {
-  Instance* instance;
-  brisk_store* owner;
-};
-struct brisk_func {
-  Function* func;
-};
-struct brisk_store {
-  explicit brisk_store(const EngineConfig& c) : store(c) {}
-  Store store;
-  std::string message;
-  std::vector<std::unique_ptr<brisk_module>> modules;
-  std::vector<std::unique_ptr<brisk_linker>> linkers;
-  std::vector<std::unique_ptr<brisk_instance>> instances;
-  std::vector<std::unique_ptr<brisk_func>> funcs;
-};
+using namespace brisk_api;
 
 namespace {
 
-brisk_result_t ok() { return brisk_result_t{BRISK_OK, "", UINT64_MAX, 0, 0}; }
-brisk_result_t fail(brisk_store* s, brisk_status_t status, std::string msg, uint64_t offset = UINT64_MAX) {
-  s->message = std::move(msg);
-  return brisk_result_t{status, s->message.c_str(), offset, 0, 0};
-}
-brisk_result_t from_trap(brisk_store* s, const Trap& t) {
-  if (t.kind == TrapKind::Exit) {
-    brisk_result_t r = fail(s, BRISK_ERR_EXIT, "exit");
-    r.exit_code = t.exit_code;
-    return r;
-  }
-  brisk_result_t r = fail(s, BRISK_ERR_TRAP, t.message);
-  r.trap_code = int(t.kind);
-  return r;
-}
 bool valid_type(brisk_valtype_t t) {
   return t == BRISK_I32 || t == BRISK_I64 || t == BRISK_F32 || t == BRISK_F64 || t == BRISK_FUNCREF ||
          t == BRISK_EXTERNREF;
