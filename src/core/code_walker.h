@@ -223,7 +223,11 @@ bool CodeWalker<Visitor>::read_block_sig(BlockSig* sig) {
     r_.u8();
     return true;
   }
-  if (b & 0x40) {  // a negative s33: a single value type
+  // A block type is an s33: one byte with bit 6 set and bit 7 clear is a
+  // negative number, i.e. a value type (0x40 above is the empty type);
+  // anything else is a type index, which from 64 on takes several bytes
+  // and may start with a byte that has bit 6 set (64 is 0xc0 0x00).
+  if ((b & 0xc0) == 0x40) {
     ValType t = ValType::I32;
     if (!read_valtype(&t)) return false;
     // Stable storage per value type for the one-result view.
@@ -236,6 +240,8 @@ bool CodeWalker<Visitor>::read_block_sig(BlockSig* sig) {
   }
   int64_t idx = r_.s33();
   if (!r_.ok()) return false;
+  // A negative value in more than one byte names no type (as the spec's
+  // reference interpreter reads it: an index, rejected in validation).
   if (idx < 0 || uint64_t(idx) >= m_.types.size()) return fail("unknown type");
   const FuncType& ft = m_.types[size_t(idx)];
   sig->params = ft.params.data();

@@ -131,10 +131,17 @@ TEST(Leb128, SignedTooLongOrTooLarge) {
   EXPECT_EQ(s64(rep(0x80, 10, {0x00})).error, "integer representation too long");
   EXPECT_EQ(s33({0xff, 0xff, 0xff, 0xff, 0x1f}).error, "integer too large");
   EXPECT_EQ(s33({0x80, 0x80, 0x80, 0x80, 0x60}).error, "integer too large");
+  EXPECT_EQ(s33({0x80, 0x80, 0x80, 0x80, 0x10}).error, "integer too large");
+  EXPECT_EQ(s33({0x80, 0x80, 0x80, 0x80, 0x80, 0x00}).error, "integer representation too long");
+  EXPECT_EQ(s33({0xc0, 0x80, 0x80, 0x80, 0x80, 0x00}).error, "integer representation too long");
+  // Type indices at the encoding-length boundaries (block types).
+  EXPECT_EQ(s33({0xc0, 0x00}).value, 64u);
+  EXPECT_EQ(s33({0xff, 0xff, 0x00}).value, 16383u);
+  EXPECT_EQ(s33({0x80, 0x80, 0x01}).value, 16384u);
 }
 
 TEST(Leb128, TruncatedEncodings) {
-  for (auto f : {u32, s32, u64, s64}) {
+  for (auto f : {u32, s32, u64, s64, s33}) {
     EXPECT_EQ(f({}).error, "unexpected end");
     EXPECT_EQ(f({0x80}).error, "unexpected end");
     EXPECT_EQ(f({0xff, 0xff}).error, "unexpected end");
