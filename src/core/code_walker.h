@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "base/reader.h"
+#include "core/features.h"
 #include "core/module.h"
 #include "core/opcodes.h"
 
@@ -156,20 +157,28 @@ class CodeWalker {
   bool check_elem(uint32_t i) {
     return i < m_.elems.size() ? true : fail("unknown elem segment " + std::to_string(i));
   }
-  bool read_reftype(ValType* t) {
+  // ref.null's immediate: a heap type, of which 2.0 has func and extern.
+  bool read_heaptype(ValType* t) {
     uint8_t b = r_.u8();
-    if (b != 0x70 && b != 0x6f) return fail("malformed reference type");
-    *t = ValType(b);
-    return true;
+    if (!r_.ok()) return false;
+    if (b == 0x70 || b == 0x6f) {
+      *t = ValType(b);
+      return true;
+    }
+    if (auto f = heaptype_feature(b)) return fail(unsupported_feature(*f));
+    return fail("malformed reference type");
   }
   bool read_valtype(ValType* t) {
     uint8_t b = r_.u8();
     if (!r_.ok()) return false;
-    if (b == 0x7b) return fail("unsupported feature: simd");
-    if (!is_valid_valtype_byte(b)) return fail("malformed value type");
+    if (b == 0x7b || !is_valid_valtype_byte(b)) {
+      if (auto f = valtype_feature(b)) return fail(unsupported_feature(*f));
+      return fail("malformed value type");
+    }
     *t = ValType(b);
     return true;
   }
+  bool fail_unsupported_opcode(uint8_t byte);
 
   bool step();
   bool step_simple(Op op);
@@ -254,6 +263,9 @@ bool CodeWalker<Visitor>::read_block_sig(BlockSig* sig) {
 template <typename Visitor>
 bool CodeWalker<Visitor>::read_memarg(Op op, MemArg* m) {
   m->align = r_.u32();
+  if (!r_.ok()) return false;
+  // Bit 6 of the alignment field announces a memory index (multi-memory).
+  if (m->align >= 64 && m->align < 128) return fail(unsupported_feature(Feature::MultiMemory));
   m->offset = r_.u32();
   if (!r_.ok()) return false;
   if (!check_memory()) return false;
@@ -277,6 +289,20 @@ bool CodeWalker<Visitor>::step_simple(Op op) {
   return true;
 }
 
+// An opcode that 2.0 does not define: a proposal's instruction, or illegal.
+template <typename Visitor>
+bool CodeWalker<Visitor>::fail_unsupported_opcode(uint8_t byte) {
+  std::optional<Feature> f = opcode_feature(byte);
+  if (!f) return fail("illegal opcode");
+  if (byte == 0xfd) {
+    // The sub-opcode tells SIMD from relaxed SIMD; read it on the side, so
+    // that a malformed one still reports the feature.
+    Reader sub(r_.pos(), r_.end(), r_.offset());
+    f = simd_prefix_feature(sub.u32());
+  }
+  return fail(unsupported_feature(*f));
+}
+
 template <typename Visitor>
 bool CodeWalker<Visitor>::step() {
   op_offset_ = r_.offset();
@@ -286,12 +312,10 @@ bool CodeWalker<Visitor>::step() {
     uint32_t sub = r_.u32();
     if (!r_.ok()) return false;
     code = sub < kFcOpCount ? kFcOps[sub] : kInvalidOp;
-  } else if (byte == 0xfd) {
-    return fail("unsupported feature: simd");
   } else {
     code = kSingleByteOps[byte];
   }
-  if (code == kInvalidOp) return fail("illegal opcode");
+  if (code == kInvalidOp) return fail_unsupported_opcode(byte);
   Op op = Op(code);
   if (is_simple_op(op)) return step_simple(op);
 
@@ -443,7 +467,7 @@ bool CodeWalker<Visitor>::step() {
       ValType t1 = pop();
       ValType t2 = pop();
       if (!r_.ok()) return false;
-      if (t1 == ValType::V128 || t2 == ValType::V128) return fail("unsupported feature: simd");
+      if (t1 == ValType::V128 || t2 == ValType::V128) return fail(unsupported_feature(Feature::Simd));
       if ((t1 != ValType::Bottom && !is_num_type(t1)) || (t2 != ValType::Bottom && !is_num_type(t2)))
         return fail("type mismatch");
       if (t1 != t2 && t1 != ValType::Bottom && t2 != ValType::Bottom) return fail("type mismatch");
@@ -556,7 +580,7 @@ bool CodeWalker<Visitor>::step() {
     }
     case Op::ref_null: {
       ValType t = ValType::FuncRef;
-      if (!read_reftype(&t)) return false;
+      if (!read_heaptype(&t)) return false;
       push(t);
       if (live) v_.on_ref_null(t);
       return true;

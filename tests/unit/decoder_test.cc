@@ -202,7 +202,13 @@ TEST(Header, MagicAndVersion) {
   EXPECT_TRUE(DecodeError({0x00, 0x61, 0x73, 0x6d, 1, 0}, "unexpected end", 6));
   EXPECT_TRUE(DecodeError({0x00, 0x61, 0x73, 0x6d, 2, 0}, "unknown binary version", 4));
   EXPECT_TRUE(DecodeError({0x00, 0x61, 0x73, 0x6d, 2, 0, 0, 0}, "unknown binary version", 4));
-  EXPECT_TRUE(DecodeError({0x00, 0x61, 0x73, 0x6d, 0x0d, 0, 1, 0}, "unknown binary version", 4));
+  // Version 0x0d, layer 1 is a component; the spec tests' neighbours of it
+  // (version 0x0d layer 0, version 0 layer 1) stay unknown versions.
+  EXPECT_TRUE(DecodeError({0x00, 0x61, 0x73, 0x6d, 0x0d, 0, 1, 0},
+                          "a WebAssembly component, not a core module (brisk runs core modules)", 4));
+  EXPECT_TRUE(DecodeError({0x00, 0x61, 0x73, 0x6d, 0x0d, 0, 0, 0}, "unknown binary version", 4));
+  EXPECT_TRUE(DecodeError({0x00, 0x61, 0x73, 0x6d, 0, 0, 1, 0}, "unknown binary version", 4));
+  EXPECT_TRUE(DecodeError({0x00, 0x61, 0x73, 0x6d, 0x0d, 0, 1}, "unknown binary version", 4));
   EXPECT_TRUE(DecodesOk(wb::header()));
 }
 
