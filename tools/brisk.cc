@@ -1,5 +1,6 @@
 // The brisk command-line runner, in the style of wasmtime/iwasm:
 //   brisk run [options] FILE.wasm [ARGS...]
+//   brisk validate FILE.wasm
 // Exit codes: the guest's own (proc_exit or _start returning 0); 1 for bad
 // input or usage; 134 when the guest traps (as an abort would).
 #include <cerrno>
@@ -35,6 +36,7 @@ void print_main_help() {
       "\n"
       "Usage:\n"
       "  brisk run [OPTIONS] FILE.wasm [ARGS...]   run a module (its _start, or --invoke)\n"
+      "  brisk validate FILE.wasm                  decode and validate a module, run nothing\n"
       "  brisk --help | -h                         this help\n"
       "  brisk --version                           print the version\n"
       "\n"
@@ -278,6 +280,48 @@ void print_trap(const Trap& t) {
   }
 }
 
+// "error: FILE: offset N: reason", as for every rejected module.
+void print_decode_error(const std::string& file, const Error& e) {
+  if (e.offset == Error::kNoOffset)
+    std::fprintf(stderr, "error: %s: %s\n", file.c_str(), e.message.c_str());
+  else
+    std::fprintf(stderr, "error: %s: offset %" PRIu64 ": %s\n", file.c_str(), e.offset, e.message.c_str());
+}
+
+int validate_usage_error(const std::string& msg) {
+  std::fprintf(stderr, "error: %s\n(see `brisk validate --help`)\n", msg.c_str());
+  return kExitUsage;
+}
+
+// Exit status 0 for a valid module, 1 otherwise (with the error on stderr).
+int cmd_validate(int argc, char** argv) {
+  std::vector<std::string> files;
+  for (int i = 2; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "-h" || a == "--help") {
+      std::printf("Usage: brisk validate FILE.wasm\n\nDecodes and validates FILE.wasm and runs nothing:\n"
+                  "exit status 0 when it is a valid module brisk supports, else 1\n"
+                  "with the reason and its byte offset on stderr.\n");
+      return 0;
+    }
+    if (a.size() > 1 && a[0] == '-') return validate_usage_error("unknown option '" + a + "'");
+    files.push_back(a);
+  }
+  if (files.size() != 1) return validate_usage_error(files.empty() ? "no module given" : "validate takes one module");
+  std::vector<uint8_t> bytes;
+  std::string err;
+  if (!read_file(files[0], &bytes, &err)) {
+    std::fprintf(stderr, "error: %s: cannot read: %s\n", files[0].c_str(), err.c_str());
+    return kExitUsage;
+  }
+  auto mod = decode_module(std::move(bytes));
+  if (!mod.ok()) {
+    print_decode_error(files[0], mod.error());
+    return kExitUsage;
+  }
+  return 0;
+}
+
 int cmd_run(int argc, char** argv) {
   RunOptions o;
   int pr = parse_run_options(argc, argv, &o);
@@ -299,11 +343,7 @@ int cmd_run(int argc, char** argv) {
   size_t wasm_size = bytes.size();
   auto mod = decode_module(std::move(bytes));
   if (!mod.ok()) {
-    const Error& e = mod.error();
-    if (e.offset == Error::kNoOffset)
-      std::fprintf(stderr, "error: %s: %s\n", o.file.c_str(), e.message.c_str());
-    else
-      std::fprintf(stderr, "error: %s: offset %" PRIu64 ": %s\n", o.file.c_str(), e.offset, e.message.c_str());
+    print_decode_error(o.file, mod.error());
     return kExitUsage;
   }
   auto t_decoded = std::chrono::steady_clock::now();
@@ -434,6 +474,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (cmd == "run") return cmd_run(argc, argv);
+  if (cmd == "validate") return cmd_validate(argc, argv);
   std::fprintf(stderr, "error: unknown command '%s'\n", cmd.c_str());
   print_main_help();
   return kExitUsage;

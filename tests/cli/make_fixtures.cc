@@ -70,6 +70,15 @@ int main(int argc, char** argv) {
     ok &= write(dir + "/simd.wasm", b.build());
     offsets += "SIMD_OFFSET=" + std::to_string(8 + 2 + 3) + "\n";
   }
+  // A tail call (unsupported): return_call as the first instruction.
+  {
+    ModuleBuilder b;
+    b.func("f", b.type({}, {}), {}, Code().op(0x12).u32(0));
+    ok &= write(dir + "/tail_call.wasm", b.build());
+    offsets += "TAIL_CALL_OFFSET=" + std::to_string(b.code_offset(0)) + "\n";
+  }
+  // A component (version 0x0d, layer 1) with an empty custom section.
+  ok &= write(dir + "/component.wasm", {0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00, 0x00, 0x01, 0x00});
   std::ofstream(dir + "/offsets.txt") << offsets;
   if (!ok) {
     std::fprintf(stderr, "make_fixtures: cannot write to %s\n", dir.c_str());
