@@ -431,7 +431,8 @@ bool ModuleDecoder::table_section(Reader& r) {
   if (!read_count(r, &n)) return false;
   for (uint32_t i = 0; i < n; ++i) {
     // 0x40 0x00 opens a table with an initialiser expression.
-    if (r.peek_u8() == 0x40) return fail(unsupported_feature(Feature::FunctionReferences));
+    if (r.remaining() >= 2 && r.pos()[0] == 0x40 && r.pos()[1] == 0x00)
+      return fail(unsupported_feature(Feature::FunctionReferences));
     TableType t;
     if (!read_table_type(r, &t)) return false;
     m_->tables.push_back(t);
