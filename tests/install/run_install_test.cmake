@@ -171,6 +171,21 @@ endforeach()
 list(LENGTH exported n)
 message(STATUS "libbrisk.so exports ${n} symbols, all brisk_/wasm_")
 
+# --- the CMake package: what each target puts on a consumer's command lines ---
+# brisk::brisk needs nothing but itself; brisk::brisk_static links (only)
+# asmjit, pthread and the C++ runtime, and gives no asmjit headers or flags.
+file(READ ${libdir}/cmake/brisk/brisk-shared-targets.cmake shared_targets)
+if(shared_targets MATCHES "INTERFACE_LINK_LIBRARIES|asmjit|Threads")
+  fail("brisk::brisk passes brisk's private dependencies on to consumers (brisk-shared-targets.cmake)")
+endif()
+file(READ ${libdir}/cmake/brisk/brisk-static-targets.cmake static_targets)
+if(NOT static_targets MATCHES "LINK_ONLY:asmjit::asmjit" OR NOT static_targets MATCHES "LINK_ONLY:Threads::Threads")
+  fail("brisk::brisk_static does not link asmjit and Threads (brisk-static-targets.cmake)")
+endif()
+if(static_targets MATCHES "INTERFACE_COMPILE_[A-Z]+ [^)]*ASMJIT")
+  fail("brisk::brisk_static passes asmjit's compile flags on to consumers")
+endif()
+
 # --- consumer with find_package(brisk) ----------------------------------------
 build_project(${SOURCE_DIR}/tests/install/consumer ${WORK}/cmake-consumer -DCMAKE_PREFIX_PATH=${prefix})
 foreach(kind shared static)
