@@ -15,7 +15,9 @@ set(CMAKE_CXX_COMPILER aarch64-linux-gnu-g++)
 # Debian's multiarch layout: arm64 libraries and their CMake packages live in
 # /usr/lib/aarch64-linux-gnu, headers in /usr/include (shared by all arches).
 set(CMAKE_FIND_ROOT_PATH /usr/aarch64-linux-gnu /usr/lib/aarch64-linux-gnu)
-set(CMAKE_PREFIX_PATH /usr/lib/aarch64-linux-gnu/cmake)
+# Appended, so that a -DCMAKE_PREFIX_PATH given on the command line (an
+# installed brisk, say) is still searched.
+list(APPEND CMAKE_PREFIX_PATH /usr/lib/aarch64-linux-gnu/cmake)
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY BOTH)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE BOTH)

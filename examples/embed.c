@@ -1,6 +1,6 @@
 /* Embedding brisk from C: load a module, provide a host function, call an
  * export, and handle a trap as an error value.
- *   cc -I include examples/embed.c build/libbrisk_lib.a -lasmjit -lstdc++ -lpthread -o embed */
+ *   cc examples/embed.c $(pkg-config --cflags --libs brisk) -o embed   (brisk installed: see README) */
 #include <stdio.h>
 
 #include "brisk/brisk.h"

@@ -12,6 +12,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* BRISK_API marks the functions libbrisk.so exports (it is built with
+ * hidden visibility); for programs using the header it adds nothing. */
+#ifndef BRISK_API
+#if defined(BRISK_BUILDING_LIBRARY) && defined(__GNUC__)
+#define BRISK_API __attribute__((visibility("default")))
+#else
+#define BRISK_API
+#endif
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -74,41 +84,41 @@ typedef struct {
   int exit_code;      /* BRISK_ERR_EXIT */
 } brisk_result_t;
 
-void brisk_config_default(brisk_config_t* config);
+BRISK_API void brisk_config_default(brisk_config_t* config);
 
-brisk_store_t* brisk_store_new(const brisk_config_t* config);
-void brisk_store_delete(brisk_store_t* store);
+BRISK_API brisk_store_t* brisk_store_new(const brisk_config_t* config);
+BRISK_API void brisk_store_delete(brisk_store_t* store);
 /* Makes running wasm of this store trap with "interrupted" at the next loop
  * back-edge or call. Safe from any thread (an editor's cancel button). */
-void brisk_store_interrupt(brisk_store_t* store);
+BRISK_API void brisk_store_interrupt(brisk_store_t* store);
 
 /* Decodes and validates a module (the bytes are copied). */
-brisk_result_t brisk_module_new(brisk_store_t* store, const uint8_t* bytes, size_t len, brisk_module_t** out);
+BRISK_API brisk_result_t brisk_module_new(brisk_store_t* store, const uint8_t* bytes, size_t len, brisk_module_t** out);
 
-brisk_linker_t* brisk_linker_new(brisk_store_t* store);
+BRISK_API brisk_linker_t* brisk_linker_new(brisk_store_t* store);
 
 /* Host function: args and results are raw 64-bit slots in the function
  * type's order. Return 0 for success, or set *trap_message (static or
  * owned by env) and return nonzero to trap the guest. */
 typedef int (*brisk_host_fn)(void* env, const uint64_t* args, uint64_t* results, const char** trap_message);
 
-brisk_result_t brisk_linker_define_func(brisk_linker_t* linker, const char* module, const char* name,
-                                        const brisk_valtype_t* params, size_t num_params,
-                                        const brisk_valtype_t* results, size_t num_results, brisk_host_fn fn,
-                                        void* env);
+BRISK_API brisk_result_t brisk_linker_define_func(brisk_linker_t* linker, const char* module, const char* name,
+                                                  const brisk_valtype_t* params, size_t num_params,
+                                                  const brisk_valtype_t* results, size_t num_results,
+                                                  brisk_host_fn fn, void* env);
 /* Makes an instance's exports importable as module {name}. */
-void brisk_linker_define_instance(brisk_linker_t* linker, const char* name, brisk_instance_t* instance);
+BRISK_API void brisk_linker_define_instance(brisk_linker_t* linker, const char* name, brisk_instance_t* instance);
 
 /* Instantiates (runs the start function). On a trap the instance is not
  * returned. */
-brisk_result_t brisk_instantiate(brisk_linker_t* linker, brisk_module_t* module, brisk_instance_t** out);
+BRISK_API brisk_result_t brisk_instantiate(brisk_linker_t* linker, brisk_module_t* module, brisk_instance_t** out);
 
-brisk_func_t* brisk_instance_func(brisk_instance_t* instance, const char* name);
+BRISK_API brisk_func_t* brisk_instance_func(brisk_instance_t* instance, const char* name);
 /* Linear memory 0 of the instance, or NULL. Valid until the next call into wasm. */
-uint8_t* brisk_instance_memory(brisk_instance_t* instance, size_t* size);
+BRISK_API uint8_t* brisk_instance_memory(brisk_instance_t* instance, size_t* size);
 
-brisk_result_t brisk_func_call(brisk_store_t* store, brisk_func_t* func, const brisk_val_t* args, size_t num_args,
-                               brisk_val_t* results, size_t num_results);
+BRISK_API brisk_result_t brisk_func_call(brisk_store_t* store, brisk_func_t* func, const brisk_val_t* args,
+                                         size_t num_args, brisk_val_t* results, size_t num_results);
 
 #ifdef __cplusplus
 }
