@@ -1,7 +1,8 @@
 #!/bin/sh
 # Runs one WASI test program under brisk in one mode, in a fresh sandbox
 # directory with a sentinel directory "outside" next to it that must stay
-# unchanged whatever the program does.
+# unchanged (names, sizes, types, link targets, modification times) whatever
+# the program does.
 #   run_wasi_test.sh BRISK MODE KIND PROGRAM.wasm
 set -u
 brisk=$1 mode=$2 kind=$3 prog=$4
@@ -9,7 +10,7 @@ root=$(mktemp -d /tmp/brisk-wasi-XXXXXX)
 trap 'rm -rf "$root"' EXIT
 mkdir "$root/sandbox" "$root/outside"
 echo "top secret" > "$root/outside/secret"
-snapshot() { (cd "$root/outside" && find . -printf '%p %s %y %l\n' | sort && cat secret); }
+snapshot() { (cd "$root/outside" && find . -printf '%p %s %y %l %T@\n' | sort && cat secret); }
 before=$(snapshot)
 out="$root/stdout"
 case $kind in

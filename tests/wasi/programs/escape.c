@@ -65,5 +65,12 @@ int main(void) {
   CHECK(denied_open("/sandbox/loop1", O_RDONLY));
   /* 16. rmdir outside */
   CHECK(rmdir("/sandbox/../outside") == -1);
+  /* 17. a trailing slash makes the final symlink be followed: no stat or
+   * time change may reach outside that way ("up" -> ../outside). */
+  struct timespec ts[2] = {{0, 0}, {0, 0}};
+  CHECK(utimensat(AT_FDCWD, "/sandbox/up/", ts, AT_SYMLINK_NOFOLLOW) == -1);
+  CHECK(fstatat(AT_FDCWD, "/sandbox/up/", &st, AT_SYMLINK_NOFOLLOW) == -1);
+  char lbuf[16];
+  CHECK(readlink("/sandbox/up/", lbuf, sizeof lbuf) == -1);
   DONE();
 }
