@@ -121,6 +121,46 @@ Errno errno_from_host(int e) {
     case ETXTBSY: return kTxtbsy;
     case EXDEV: return kXdev;
     case ENOTSOCK: return kNotsock;
+    // The rest of witx's list, so that no host errno it names becomes EIO.
+    case EADDRINUSE: return kAddrinuse;
+    case EADDRNOTAVAIL: return kAddrnotavail;
+    case EAFNOSUPPORT: return kAfnosupport;
+    case EALREADY: return kAlready;
+    case EBADMSG: return kBadmsg;
+    case ECANCELED: return kCanceled;
+    case ECHILD: return kChild;
+    case ECONNABORTED: return kConnaborted;
+    case ECONNREFUSED: return kConnrefused;
+    case ECONNRESET: return kConnreset;
+    case EDEADLK: return kDeadlk;
+    case EDESTADDRREQ: return kDestaddrreq;
+    case EDOM: return kDom;
+    case EDQUOT: return kDquot;
+    case EHOSTUNREACH: return kHostunreach;
+    case EIDRM: return kIdrm;
+    case EILSEQ: return kIlseq;
+    case EINPROGRESS: return kInprogress;
+    case EISCONN: return kIsconn;
+    case EMSGSIZE: return kMsgsize;
+    case EMULTIHOP: return kMultihop;
+    case ENETDOWN: return kNetdown;
+    case ENETRESET: return kNetreset;
+    case ENETUNREACH: return kNetunreach;
+    case ENOBUFS: return kNobufs;
+    case ENOEXEC: return kNoexec;
+    case ENOLCK: return kNolck;
+    case ENOLINK: return kNolink;
+    case ENOMSG: return kNomsg;
+    case ENOPROTOOPT: return kNoprotoopt;
+    case ENOTCONN: return kNotconn;
+    case ENOTRECOVERABLE: return kNotrecoverable;
+    case EOWNERDEAD: return kOwnerdead;
+    case EPROTO: return kProto;
+    case EPROTONOSUPPORT: return kProtonosupport;
+    case EPROTOTYPE: return kPrototype;
+    case ESRCH: return kSrch;
+    case ESTALE: return kStale;
+    case ETIMEDOUT: return kTimedout;
     default: return kIo;
   }
 }
@@ -169,7 +209,11 @@ Errno host_err() { return errno_from_host(errno); }
 Errno sandbox_err(int r) { return r == kEscape ? kPerm : errno_from_host(-r); }
 
 // Looks up {fd} and checks it has {rights}; a missing right is ENOTCAPABLE
-// (witx: "capabilities insufficient").
+// (witx: "capabilities insufficient"). Rights are enforced as witx defines
+// them and as wasmtime did while it implemented them (wasi-common); today's
+// wasmtime, built on preview2, checks only read/write, so a program that
+// asks path_open for fewer rights than it then uses works there and gets
+// ENOTCAPABLE here. wasi-libc and Rust's std ask for every right they use.
 Errno lookup(Call& c, uint32_t fd, uint64_t rights, FdEntry** out) {
   FdEntry* e = c.ctx.get(fd);
   if (!e) return kBadf;

@@ -35,8 +35,14 @@ int main(void) {
   EXPECT_OK(__wasi_fd_renumber(a, a)); /* to itself: nothing happens */
   EXPECT_OK(__wasi_fd_tell(a, &pos));
   EXPECT(pos == 6);
+  __wasi_fdstat_t before, after;
+  EXPECT_OK(__wasi_fd_fdstat_set_rights(a, kRW & ~R(FD_ADVISE), 0)); /* make a's fdstat recognisable */
+  EXPECT_OK(__wasi_fd_fdstat_get(a, &before));
   EXPECT_OK(__wasi_fd_renumber(a, b)); /* b is closed, a now lives at b */
   EXPECT_ERRNO(__wasi_fd_tell(a, &pos), __WASI_ERRNO_BADF);
+  EXPECT_OK(__wasi_fd_fdstat_get(b, &after));
+  EXPECT(after.fs_rights_base == before.fs_rights_base && after.fs_flags == before.fs_flags &&
+         after.fs_filetype == before.fs_filetype && after.fs_rights_inheriting == before.fs_rights_inheriting);
   EXPECT_OK(__wasi_fd_seek(b, 0, __WASI_WHENCE_SET, &pos));
   memset(buf, 0, sizeof buf);
   EXPECT_OK(read_buf(b, buf, sizeof buf, &n));
