@@ -20,6 +20,9 @@ case $kind in
   stdin_exit)
     echo "1 2 300" | "$brisk" run --mode="$mode" "$prog" > "$out"
     status=$? expect_status=47 expect_out="sum 303" ;;
+  conform_poll)  # stdin a pipe holding three bytes, for fd readiness
+    printf 'abc' | "$brisk" run --mode="$mode" --dir="$root/sandbox::/sandbox" "$prog" > "$out"
+    status=$? expect_status=0 expect_out="ok" ;;
   fib_rs)
     echo 20 | "$brisk" run --mode="$mode" "$prog" > "$out"
     status=$? expect_status=0 expect_out="fib(20) = 10946" ;;

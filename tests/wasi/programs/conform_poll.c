@@ -143,6 +143,27 @@ int main(void) {
   e = by_userdata(ev, n, 400);
   EXPECT(e && e->error == 0 && e->type == __WASI_EVENTTYPE_FD_WRITE);
 
+  /* stdin is a pipe holding "abc" (run_wasi_test.sh): readable with the
+   * byte count, and at end of file ready again with the hangup flag. */
+  __wasi_fdstat_t in;
+  EXPECT_OK(__wasi_fd_fdstat_get(0, &in));
+  EXPECT((in.fs_rights_base & (R(FD_SEEK) | R(FD_TELL))) == 0); /* a pipe cannot seek */
+  subs[0] = fd_sub(500, __WASI_EVENTTYPE_FD_READ, 0);
+  subs[1] = clock_sub(501, __WASI_CLOCKID_MONOTONIC, 5000 * MS, 0);
+  EXPECT_OK(__wasi_poll_oneoff(subs, ev, 2, &n));
+  e = by_userdata(ev, n, 500);
+  EXPECT(n == 1 && e && e->error == 0 && e->fd_readwrite.nbytes == 3);
+  char in_buf[8];
+  __wasi_size_t got = 0, total = 0;
+  while (total < 3 && read_buf(0, in_buf + total, sizeof in_buf - total, &got) == 0 && got > 0) total += got;
+  EXPECT(total == 3 && memcmp(in_buf, "abc", 3) == 0);
+  t0 = mono();
+  EXPECT_OK(__wasi_poll_oneoff(subs, ev, 2, &n));
+  e = by_userdata(ev, n, 500);
+  EXPECT(e && e->error == 0 && (e->fd_readwrite.flags & __WASI_EVENTRWFLAGS_FD_READWRITE_HANGUP) &&
+         e->fd_readwrite.nbytes == 0);
+  EXPECT(mono() - t0 < 2000 * MS);
+
   /* Bad pointers are EFAULT. */
   subs[0] = clock_sub(1, __WASI_CLOCKID_MONOTONIC, 0, 0);
   EXPECT_ERRNO(__wasi_poll_oneoff((const __wasi_subscription_t*)0xfffffff0, ev, 1, &n), __WASI_ERRNO_FAULT);
