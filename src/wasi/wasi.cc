@@ -641,6 +641,14 @@ Errno path_open(Call& c, uint32_t dirfd, uint32_t dirflags, uint32_t path_ptr, u
     flags |= O_RDWR;
   else
     flags |= O_RDONLY;
+  if ((oflags & kOflagCreat) && path.size() > 1 && path.back() == '/') {
+    // Creating "name/" is EISDIR on Linux whatever name is (missing, a file,
+    // a directory); the portable resolver would say ENOENT or ENOTDIR, so
+    // the answer is given here, once the parent is known to be reachable.
+    Parent par;
+    if (Errno r = open_parent(d, path, &par)) return r;
+    return kIsdir;
+  }
   const bool follow = dirflags & kLookupSymlinkFollow;
   int fd = sandbox_open(d->host_fd, path, flags, 0666, follow);
   if (fd == -EISDIR && !want_write && !(oflags & (kOflagCreat | kOflagTrunc))) {

@@ -51,6 +51,13 @@ int main(void) {
   EXPECT_OK(open_path(root, 0, "dir/nested/", 0));
   EXPECT_OK(open_path(root, 0, "dir/nested///", __WASI_OFLAGS_DIRECTORY));
   EXPECT_ERRNO(open_path(root, 0, "dir/nested/file", __WASI_OFLAGS_DIRECTORY), __WASI_ERRNO_NOTDIR);
+  /* Creating "name/" is EISDIR, as Linux answers, whatever name is. */
+  EXPECT_ERRNO(open_path(root, 0, "dir/newfile/", __WASI_OFLAGS_CREAT), __WASI_ERRNO_ISDIR);
+  EXPECT_ERRNO(open_path(root, 0, "dir/nested/file/", __WASI_OFLAGS_CREAT), __WASI_ERRNO_ISDIR);
+  EXPECT_ERRNO(open_path(root, 0, "dir/nested/", __WASI_OFLAGS_CREAT), __WASI_ERRNO_ISDIR);
+  EXPECT_ERRNO(open_path(root, 0, "nodir/newfile/", __WASI_OFLAGS_CREAT), __WASI_ERRNO_NOENT);
+  EXPECT_ERRNO(open_path(root, 0, "../newfile/", __WASI_OFLAGS_CREAT), __WASI_ERRNO_PERM);
+  EXPECT(type_of(root, 0, "dir/newfile") == 255); /* nothing was created */
 
   /* path_filestat_get: "file/" is ENOTDIR, "dir/" a directory. */
   EXPECT(type_of(root, 0, "dir/nested/file") == __WASI_FILETYPE_REGULAR_FILE);
