@@ -67,6 +67,11 @@ void set_kind_rights(FdEntry& e, uint64_t base, uint64_t inheriting) {
   }
   e.seekable = lseek(e.host_fd, 0, SEEK_CUR) >= 0;
   e.rights_base = base & kRightsFile & (e.seekable ? kRightsAll : ~uint64_t(kRightFdSeek | kRightFdTell));
+  // The host fd's access mode bounds it too (stdin is often read-only).
+  const int fl = fcntl(e.host_fd, F_GETFL);
+  if (fl >= 0 && (fl & O_ACCMODE) == O_RDONLY)
+    e.rights_base &= ~uint64_t(kRightFdWrite | kRightFdAllocate | kRightFdFilestatSetSize);
+  if (fl >= 0 && (fl & O_ACCMODE) == O_WRONLY) e.rights_base &= ~uint64_t(kRightFdRead);
   e.rights_inheriting = inheriting & kRightsFile;
 }
 
@@ -422,6 +427,12 @@ Errno fd_rw(Call& c, uint32_t fd, uint32_t iovs, uint32_t n, uint32_t out, bool 
     if (f && f->filetype != kFiletypeDirectory && !f->seekable) return kSpipe;
     right |= kRightFdSeek;
   }
+  // An fd without fd_read/fd_write is one "not open for reading/writing":
+  // EBADF, as POSIX and wasmtime answer (its path_open_read_write test
+  // accepts EBADF or EPERM), rather than the ENOTCAPABLE of other rights.
+  FdEntry* f = c.ctx.get(fd);
+  if (f && f->filetype != kFiletypeDirectory && !(f->rights_base & (write ? kRightFdWrite : kRightFdRead)))
+    return kBadf;
   if (Errno r = file_fd(c, fd, right, &e)) return r;
   std::vector<iovec> v;
   if (Errno r = iovecs(c, iovs, n, &v)) return r;

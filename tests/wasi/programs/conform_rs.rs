@@ -138,7 +138,7 @@ fn main() {
     c.ok("read back", File::open("/sandbox/f").and_then(|mut f| f.read_to_string(&mut s)));
     c.check("content", s == "012", format!("{:?}", s));
     if let Some(mut ro) = c.ok("open read-only", File::open("/sandbox/f")) {
-        c.err("write to a read-only file", ro.write(b"x"), NOTCAPABLE);
+        c.err("write to a read-only file", ro.write(b"x"), BADF);
     }
     // A right dropped with fd_fdstat_set_rights is enforced.
     let rc = unsafe {
@@ -149,8 +149,12 @@ fn main() {
     let data = b"zz";
     let iov = [data.as_ptr() as u32, 2u32];
     let mut n = 0u32;
-    c.errno("fd_write without fd_write", unsafe { wasi_fd_write(fd, iov.as_ptr(), 1, &mut n) }, NOTCAPABLE);
+    c.errno("fd_write without fd_write", unsafe { wasi_fd_write(fd, iov.as_ptr(), 1, &mut n) }, BADF);
     c.errno("fd_seek with fd_seek", unsafe { wasi_fd_seek(fd, 1, 0, &mut pos) }, 0);
+    c.errno("fd_seek without fd_seek", unsafe {
+        wasi_fd_fdstat_set_rights(fd, rights(fd) & !RIGHTS_FD_SEEK, 0);
+        wasi_fd_seek(fd, 1, 0, &mut pos)
+    }, NOTCAPABLE);
     c.check("file fd has no path_open", rights(fd) & RIGHTS_PATH_OPEN == 0, format!("{:#x}", rights(fd)));
     unsafe { wasi_fd_close(fd) };
 
