@@ -23,6 +23,9 @@ case $kind in
   conform_poll)  # stdin a pipe holding three bytes, for fd readiness
     printf 'abc' | "$brisk" run --mode="$mode" --dir="$root/sandbox::/sandbox" "$prog" > "$out"
     status=$? expect_status=0 expect_out="ok" ;;
+  conform_tty)  # stdout a terminal: script(1) gives the program a pty
+    script -qec "'$brisk' run --mode='$mode' '$prog'" /dev/null > "$out"
+    status=$? expect_status=0 expect_out="ok" ;;
   fib_rs)
     echo 20 | "$brisk" run --mode="$mode" "$prog" > "$out"
     status=$? expect_status=0 expect_out="fib(20) = 10946" ;;
