@@ -35,8 +35,15 @@ int try_openat2(int root, const std::string& path, int flags, int mode, bool fol
   how.flags = uint64_t(flags | O_CLOEXEC | (follow_last ? 0 : O_NOFOLLOW));
   how.mode = (flags & O_CREAT) ? uint64_t(mode) : 0;
   how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
-  long fd = syscall(SYS_openat2, root, path.c_str(), &how, sizeof how);
-  if (fd >= 0) return int(fd);
+  long fd;
+  // EINTR: retry. EAGAIN: a concurrent rename kept the kernel from proving
+  // that ".." stayed beneath the root; retrying is the documented answer.
+  for (int attempt = 0;; ++attempt) {
+    fd = syscall(SYS_openat2, root, path.c_str(), &how, sizeof how);
+    if (fd >= 0) return int(fd);
+    if (errno == EINTR || (errno == EAGAIN && attempt < 16)) continue;
+    break;
+  }
   if (errno == ENOSYS) {
     *unsupported = true;
     return -ENOSYS;
@@ -168,12 +175,14 @@ int sandbox_open(int root, const std::string& path, int flags, int mode, bool fo
   return fallback_open(root, path, flags, mode, follow_last);
 }
 
-int sandbox_parent(int root, const std::string& path, std::string* last) {
+int sandbox_parent(int root, const std::string& path, std::string* last, bool* trailing_slash) {
   if (path.empty()) return -ENOENT;
   if (path[0] == '/') return kEscape;
-  // Trailing slashes name the directory itself: "a/b/" -> parent "a", last "b".
+  // "a/b/" -> parent "a", last "b", *trailing_slash: the caller decides what
+  // the slash means for its operation (POSIX: "b" must be a directory).
   std::string p = path;
   while (p.size() > 1 && p.back() == '/') p.pop_back();
+  *trailing_slash = p.size() != path.size();
   size_t slash = p.rfind('/');
   std::string dir = slash == std::string::npos ? "." : p.substr(0, slash);
   *last = slash == std::string::npos ? p : p.substr(slash + 1);

@@ -9,8 +9,8 @@
 
 namespace brisk::wasi {
 
-// Results are fds (>= 0) or negated host errno values; escapes are -EPERM
-// mapped by the caller to ENOTCAPABLE... see wasi_errno_from_host.
+// Results are fds (>= 0) or negated host errno values; a path that would
+// leave the sandbox is kEscape, which the WASI layer reports as EPERM.
 constexpr int kEscape = -100000;  // a path that would leave the sandbox
 
 // Forces the portable walk even where openat2 exists (tests use it).
@@ -22,8 +22,9 @@ bool sandbox_uses_openat2();
 int sandbox_open(int root, const std::string& path, int flags, int mode, bool follow_last);
 
 // Opens the directory that contains the final component of {path} and
-// returns it, with the final component's name in {last}. The final
+// returns it, with the final component's name in {last} (without trailing
+// slashes; {*trailing_slash} says whether there were any). The final
 // component itself is not resolved (for unlink, mkdir, rename, symlink...).
-int sandbox_parent(int root, const std::string& path, std::string* last);
+int sandbox_parent(int root, const std::string& path, std::string* last, bool* trailing_slash);
 
 }  // namespace brisk::wasi

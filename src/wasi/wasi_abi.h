@@ -41,11 +41,28 @@ enum : uint64_t {
   kRightsAll = (1ull << 30) - 1,
 };
 
+// The rights that mean something for a directory, and for anything else (a
+// file, pipe, terminal). path_open and the preopens hand out only the rights
+// of the object's kind, so a directory never carries fd_seek, fd_read or
+// fd_write. The directory set is what wasmtime grants a preopened directory
+// (its path_open_preopen test lists it), plus path_filestat_set_size, which
+// O_TRUNC through that directory needs.
+constexpr uint64_t kRightsDirectory =
+    kRightPathCreateDirectory | kRightPathCreateFile | kRightPathLinkSource | kRightPathLinkTarget |
+    kRightPathOpen | kRightFdReaddir | kRightPathReadlink | kRightPathRenameSource | kRightPathRenameTarget |
+    kRightPathFilestatGet | kRightPathFilestatSetSize | kRightPathFilestatSetTimes | kRightFdFilestatGet |
+    kRightFdFilestatSetTimes | kRightPathSymlink | kRightPathRemoveDirectory | kRightPathUnlinkFile;
+constexpr uint64_t kRightsFile = kRightFdDatasync | kRightFdRead | kRightFdSeek | kRightFdFdstatSetFlags |
+                                 kRightFdSync | kRightFdTell | kRightFdWrite | kRightFdAdvise |
+                                 kRightFdAllocate | kRightFdFilestatGet | kRightFdFilestatSetSize |
+                                 kRightFdFilestatSetTimes | kRightPollFdReadwrite;
+
 // oflags, fdflags, lookupflags, fstflags, whence.
 enum : uint16_t { kOflagCreat = 1, kOflagDirectory = 2, kOflagExcl = 4, kOflagTrunc = 8 };
 enum : uint16_t { kFdflagAppend = 1, kFdflagDsync = 2, kFdflagNonblock = 4, kFdflagRsync = 8, kFdflagSync = 16 };
 enum : uint32_t { kLookupSymlinkFollow = 1 };
 enum : uint16_t { kFstAtim = 1, kFstAtimNow = 2, kFstMtim = 4, kFstMtimNow = 8 };
+enum : uint16_t { kEventFdReadwriteHangup = 1 };
 enum : uint8_t { kWhenceSet = 0, kWhenceCur = 1, kWhenceEnd = 2 };
 
 // Clocks and poll events.

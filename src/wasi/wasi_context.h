@@ -19,7 +19,8 @@ struct FdEntry {
   uint8_t filetype = kFiletypeUnknown;
   uint64_t rights_base = kRightsAll;
   uint64_t rights_inheriting = kRightsAll;
-  uint16_t fdflags = 0;
+  uint16_t fdflags = 0;       // the sync flags asked for at open (the host fd holds the rest)
+  bool seekable = true;       // false for pipes, terminals, sockets: fd_seek is ESPIPE
   std::string preopen_name;  // non-empty for preopened directories
   bool owned = true;         // close the host fd with the entry
 };

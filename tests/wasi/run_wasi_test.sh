@@ -1,7 +1,8 @@
 #!/bin/sh
 # Runs one WASI test program under brisk in one mode, in a fresh sandbox
 # directory with a sentinel directory "outside" next to it that must stay
-# unchanged whatever the program does.
+# unchanged (names, sizes, types, link targets, modification times) whatever
+# the program does.
 #   run_wasi_test.sh BRISK MODE KIND PROGRAM.wasm
 set -u
 brisk=$1 mode=$2 kind=$3 prog=$4
@@ -9,7 +10,7 @@ root=$(mktemp -d /tmp/brisk-wasi-XXXXXX)
 trap 'rm -rf "$root"' EXIT
 mkdir "$root/sandbox" "$root/outside"
 echo "top secret" > "$root/outside/secret"
-snapshot() { (cd "$root/outside" && find . -printf '%p %s %y %l\n' | sort && cat secret); }
+snapshot() { (cd "$root/outside" && find . -printf '%p %s %y %l %T@\n' | sort && cat secret); }
 before=$(snapshot)
 out="$root/stdout"
 case $kind in
@@ -19,6 +20,12 @@ case $kind in
   stdin_exit)
     echo "1 2 300" | "$brisk" run --mode="$mode" "$prog" > "$out"
     status=$? expect_status=47 expect_out="sum 303" ;;
+  conform_poll)  # stdin a pipe holding three bytes, for fd readiness
+    printf 'abc' | "$brisk" run --mode="$mode" --dir="$root/sandbox::/sandbox" "$prog" > "$out"
+    status=$? expect_status=0 expect_out="ok" ;;
+  conform_tty)  # stdout a terminal: script(1) gives the program a pty
+    script -qec "'$brisk' run --mode='$mode' '$prog'" /dev/null > "$out"
+    status=$? expect_status=0 expect_out="ok" ;;
   fib_rs)
     echo 20 | "$brisk" run --mode="$mode" "$prog" > "$out"
     status=$? expect_status=0 expect_out="fib(20) = 10946" ;;

@@ -65,5 +65,21 @@ int main(void) {
   CHECK(denied_open("/sandbox/loop1", O_RDONLY));
   /* 16. rmdir outside */
   CHECK(rmdir("/sandbox/../outside") == -1);
+  /* 17. a trailing slash makes the final symlink be followed: no stat or
+   * time change may reach outside that way ("up" -> ../outside). */
+  struct timespec ts[2] = {{0, 0}, {0, 0}};
+  CHECK(utimensat(AT_FDCWD, "/sandbox/up/", ts, AT_SYMLINK_NOFOLLOW) == -1);
+  CHECK(fstatat(AT_FDCWD, "/sandbox/up/", &st, AT_SYMLINK_NOFOLLOW) == -1);
+  char lbuf[16];
+  CHECK(readlink("/sandbox/up/", lbuf, sizeof lbuf) == -1);
+  /* 18. operations that never follow their final component get the slash
+   * passed on to the kernel: none of them may act on what "up/" points to. */
+  CHECK(rename("/sandbox/a", "/sandbox/up/") == -1);
+  CHECK(rmdir("/sandbox/up/") == -1);
+  CHECK(unlink("/sandbox/up/") == -1);
+  CHECK(link("/sandbox/inner", "/sandbox/up/") == -1);
+  CHECK(symlink("inner", "/sandbox/up/") == -1);
+  CHECK(mkdir("/sandbox/up/", 0755) == -1);
+  CHECK(rename("/sandbox/up/", "/sandbox/moved") == -1);
   DONE();
 }
