@@ -40,6 +40,8 @@ struct Args {
   double seconds = -1;   // time budget; -1: until --count
   uint64_t seed = 0;     // first seed; 0: from the clock
   std::string keep;      // directory for modules worth looking at
+  std::string emit;      // directory for every generated module (a seed corpus)
+  bool generate_only = false;  // with --emit: only generate
   std::string wasm_opt = "wasm-opt";
   std::string wasm_validate = "wasm-validate";
   int reftypes_every = 8;
@@ -51,7 +53,8 @@ struct Args {
                "brisk_binaryen_diff: %s\n"
                "usage: brisk_binaryen_diff [--count N] [--seconds S] [--seed N] [--keep DIR]\n"
                "                           [--wasm-opt PATH] [--wasm-validate PATH|none]\n"
-               "                           [--reftypes-every N (0: never)] [--verbose]\n",
+               "                           [--reftypes-every N (0: never)] [--verbose]\n"
+               "                           [--emit DIR [--generate-only]]\n",
                msg);
   std::exit(2);
 }
@@ -72,9 +75,12 @@ Args parse(int argc, char** argv) {
     else if (s == "--wasm-validate") a.wasm_validate = next();
     else if (s == "--reftypes-every") a.reftypes_every = std::stoi(next());
     else if (s == "--verbose") a.verbose = true;
+    else if (s == "--emit") a.emit = next();
+    else if (s == "--generate-only") a.generate_only = true;
     else usage(("unknown argument " + s).c_str());
   }
   if (a.count < 0 && a.seconds < 0) a.count = 100;
+  if (a.generate_only && a.emit.empty()) usage("--generate-only needs --emit DIR");
   if (a.seed == 0) a.seed = uint64_t(std::chrono::system_clock::now().time_since_epoch().count()) % 1000000007u + 1;
   return a;
 }
@@ -147,6 +153,11 @@ int main(int argc, char** argv) {
     }
     generated++;
     const std::string name = "seed-" + std::to_string(seed) + ".wasm";
+    if (!a.emit.empty()) {
+      mkdir(a.emit.c_str(), 0755);
+      if (std::system(("cp '" + out + "' '" + a.emit + "/" + name + "'").c_str()) != 0) usage("cannot write to --emit DIR");
+    }
+    if (a.generate_only) continue;
     int wabt = -1;  // -1 unknown, 0 rejects, 1 accepts
     if (have_validate)
       wabt = std::system(("'" + a.wasm_validate + "' '" + out + "' >/dev/null 2>&1").c_str()) == 0 ? 1 : 0;
