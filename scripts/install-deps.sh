@@ -3,7 +3,9 @@
 # Run as root (or with sudo). Safe to run again.
 # On x86_64 it also installs the AArch64 cross toolchain, the arm64 builds
 # of asmjit and googletest (multiarch) and qemu-user, for the AArch64 JIT's
-# tests (scripts/test-aarch64.sh).
+# tests (scripts/test-aarch64.sh). libclang-rt-dev (libFuzzer and the
+# sanitizer runtimes for clang) and binaryen (wasm-opt -ttf, module
+# generation) are for tests/fuzz.
 set -eu
 export DEBIAN_FRONTEND=noninteractive
 SUDO=""
@@ -21,5 +23,5 @@ $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
   build-essential cmake ninja-build git python3 ca-certificates \
   libasmjit-dev libgtest-dev libgmock-dev libbenchmark-dev \
-  wabt clang lld wasi-libc libclang-rt-dev-wasm32 \
+  wabt clang lld wasi-libc libclang-rt-dev-wasm32 libclang-rt-dev binaryen \
   rustc libstd-rust-dev-wasm32 $cross >/dev/null

@@ -4,7 +4,7 @@
 # and on x86_64 also the AArch64 build under qemu (scripts/test-aarch64.sh).
 # Ends with a line "N passed, N failed" totalling every ctest run.
 # BRISK_SKIP_SANITIZE=1 skips the sanitizer build, BRISK_SKIP_AARCH64=1 the
-# AArch64 one (both are said in the output).
+# AArch64 one, BRISK_SKIP_FUZZ=1 the fuzz smoke (each is said in the output).
 set -eu
 cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
@@ -37,6 +37,19 @@ else
   echo "== aarch64 cross build skipped ($(uname -m) host or BRISK_SKIP_AARCH64=1) =="
 fi
 stage release ctest --test-dir build --output-on-failure -j"$jobs"
+
+# Fuzz smoke (tests/fuzz/README.md): a clang build with libFuzzer, ASan and
+# UBSan; each fuzz target and the binaryen differential driver run for a
+# fixed time (about 2 minutes of fuzzing in all), then the regression
+# inputs. BRISK_SKIP_FUZZ=1 skips it (said in the output).
+if [ "${BRISK_SKIP_FUZZ:-0}" != 1 ]; then
+  CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DBRISK_FUZZ=ON -DBRISK_BENCH=OFF >/dev/null
+  ninja -C build-fuzz brisk_fuzz_all
+  stage fuzz ctest --test-dir build-fuzz --output-on-failure -j"$jobs" -L fuzz
+else
+  echo "== fuzz smoke skipped (BRISK_SKIP_FUZZ=1) =="
+fi
 
 # "100% tests passed, 0 tests failed out of 303" per stage -> totals.
 cat "$logs"/*.log | awk '/tests passed, [0-9]+ tests failed out of/ {

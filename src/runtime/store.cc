@@ -218,7 +218,18 @@ InstantiateResult Store::instantiate(std::shared_ptr<const Module> module, const
     internals_->funcs.push_back(std::move(f));
   }
   inst->interp_code.resize(m.bodies.size());
-  for (size_t i = m.num_imported_tables; i < m.tables.size(); ++i) inst->tables.push_back(create_table(m.tables[i], 0));
+  for (size_t i = m.num_imported_tables; i < m.tables.size(); ++i) {
+    // A valid module may ask for up to 2^32-1 elements; beyond the growth
+    // limit instantiation fails instead of the allocation killing the host.
+    if (m.tables[i].limits.min > kMaxTableSize) {
+      res.link_error = Error{Error::kNoOffset, "cannot allocate table " + std::to_string(i) + ": " +
+                                                   std::to_string(m.tables[i].limits.min) +
+                                                   " elements exceed the limit of " +
+                                                   std::to_string(kMaxTableSize)};
+      return res;
+    }
+    inst->tables.push_back(create_table(m.tables[i], 0));
+  }
   for (size_t i = m.num_imported_memories; i < m.memories.size(); ++i) {
     Memory* mem = create_memory(m.memories[i]);
     if (!mem->valid()) {
