@@ -163,7 +163,8 @@ Outcome resolve(const Jail& jail, int root, const std::string& path, int op) {
     case 2: return inspect(jail, sandbox_open(root, path, O_WRONLY | O_CREAT, 0644, true), what);
     default: {
       std::string last;
-      int dir = sandbox_parent(root, path, &last);
+      bool trailing_slash = false;
+      int dir = sandbox_parent(root, path, &last, &trailing_slash);
       if (dir >= 0 && (last.find('/') != std::string::npos || last == ".." || last.empty()))
         fail(what + " left final component " + show(last));
       return inspect(jail, dir, what);
