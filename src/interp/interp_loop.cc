@@ -88,12 +88,12 @@ void* const* interp::handler_table() {
 }
 void* interp::invalid_handler() { return handler_table()[handler_id(Op::nop)]; }
 
-bool interp_fault_jump(const void* fault_addr) {
+sigjmp_buf* interp_fault_target(const void* fault_addr) {
   ExecContext* ctx = t_current_ctx;
-  if (!ctx || !ctx->fault_jmp || !ctx->cur_func || !ctx->cur_func->instance) return false;
+  if (!ctx || !ctx->fault_jmp || !ctx->cur_func || !ctx->cur_func->instance) return nullptr;
   Instance* inst = ctx->cur_func->instance;
-  if (inst->memories.empty() || !inst->memories[0]->owns_address(fault_addr)) return false;
-  siglongjmp(*ctx->fault_jmp, 1);
+  if (inst->memories.empty() || !inst->memories[0]->owns_address(fault_addr)) return nullptr;
+  return ctx->fault_jmp;
 }
 
 namespace {
