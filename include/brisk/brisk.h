@@ -115,8 +115,8 @@ brisk_result_t brisk_func_call(brisk_store_t* store, brisk_func_t* func, const b
 /* The native stack wasm calls of {store} run on, lowest address and size in
  * bytes (a coroutine's or fiber's stack, say). brisk traps with "call stack
  * exhausted" before JIT frames and wasm -> host -> wasm recursion use the
- * lowest min(size / 4, 256 KiB) of it, which stays free for host functions
- * and the fault handler. The bounds apply to calls whose outermost entry runs
+ * lowest min(left / 4, 256 KiB) of it (left: the part below the outermost
+ * call's entry), which stays free for host functions and the fault handler. The bounds apply to calls whose outermost entry runs
  * inside them; others, and all calls after lowest = NULL (the default), use
  * automatic bounds: the thread's stack when the call runs on it, otherwise
  * 48 KiB below the outermost entry (a fiber of unknown size is assumed to

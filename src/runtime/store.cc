@@ -130,7 +130,9 @@ bool limits_match(uint64_t actual_min, bool actual_has_max, uint64_t actual_max,
 
 // Below the limit stays a margin for host functions, the interpreter's own
 // native frames and the fault handler (which runs on the faulting stack
-// unless the host set up sigaltstack).
+// unless the host set up sigaltstack). {size} is what is left below the
+// entry, not the whole stack: the top of a thread's stack may hold its TLS
+// (large under ThreadSanitizer) and the host's own frames.
 size_t stack_margin(size_t size) { return std::min<size_t>(size / 4, 256 * 1024); }
 
 // A stack whose bounds brisk does not know (the call runs outside the
@@ -164,9 +166,9 @@ StackRange thread_stack() {
 
 // The lowest stack address JIT code may use for a call entered at {sp}.
 uintptr_t native_stack_limit(uintptr_t sp, StackRange host_given) {
-  if (host_given.contains(sp)) return host_given.lo + stack_margin(host_given.hi - host_given.lo);
+  if (host_given.contains(sp)) return host_given.lo + stack_margin(sp - host_given.lo);
   const StackRange t = thread_stack();
-  if (t.contains(sp)) return t.lo + stack_margin(t.hi - t.lo);
+  if (t.contains(sp)) return t.lo + stack_margin(sp - t.lo);
   // Unknown stack: a budget below the entry point.
   const size_t usable = kUnknownStackBudget - stack_margin(kUnknownStackBudget);
   return sp > usable ? sp - usable : 0;

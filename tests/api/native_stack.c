@@ -15,6 +15,29 @@
 
 #include "api_test.h"
 
+/* Sanitizers must be told about stack switches (their own bookkeeping of
+ * the current stack), otherwise they report false errors or crash. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define BRISK_TEST_ASAN 1
+#endif
+#if __has_feature(thread_sanitizer)
+#define BRISK_TEST_TSAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define BRISK_TEST_ASAN 1
+#endif
+#if defined(__SANITIZE_THREAD__)
+#define BRISK_TEST_TSAN 1
+#endif
+#ifdef BRISK_TEST_ASAN
+#include <sanitizer/common_interface_defs.h>
+#endif
+#ifdef BRISK_TEST_TSAN
+#include <sanitizer/tsan_interface.h>
+#endif
+
 enum { kFiberStack = 256 * 1024, kThreadStack = 1024 * 1024 };
 
 static const char* g_module;
@@ -49,9 +72,28 @@ static void check_calls_on_this_stack(const char* where) {
 }
 
 static const char* g_where;
+#ifdef BRISK_TEST_ASAN
+static const void* g_thread_stack_bottom;
+static size_t g_thread_stack_size;
+#endif
+#ifdef BRISK_TEST_TSAN
+static void* g_thread_fiber;
+static void* g_tsan_fiber;
+#endif
+
 static void fiber_main(void) {
+#ifdef BRISK_TEST_ASAN
+  __sanitizer_finish_switch_fiber(NULL, &g_thread_stack_bottom, &g_thread_stack_size);
+#endif
   check_calls_on_this_stack(g_where);
-  /* uc_link returns to g_main_ctx */
+#ifdef BRISK_TEST_ASAN
+  void* fake = NULL;
+  __sanitizer_start_switch_fiber(&fake, g_thread_stack_bottom, g_thread_stack_size);
+#endif
+#ifdef BRISK_TEST_TSAN
+  __tsan_switch_to_fiber(g_thread_fiber, 0);
+#endif
+  swapcontext(&g_fiber_ctx, &g_main_ctx);
 }
 
 static void run_on_fiber(uint8_t* stack, const char* where, int explicit_bounds) {
@@ -61,12 +103,27 @@ static void run_on_fiber(uint8_t* stack, const char* where, int explicit_bounds)
   getcontext(&g_fiber_ctx);
   g_fiber_ctx.uc_stack.ss_sp = stack;
   g_fiber_ctx.uc_stack.ss_size = kFiberStack;
-  g_fiber_ctx.uc_link = &g_main_ctx;
+  g_fiber_ctx.uc_link = NULL;
   makecontext(&g_fiber_ctx, fiber_main, 0);
+#ifdef BRISK_TEST_ASAN
+  void* fake = NULL;
+  __sanitizer_start_switch_fiber(&fake, stack, kFiberStack);
+#endif
+#ifdef BRISK_TEST_TSAN
+  g_thread_fiber = __tsan_get_current_fiber();
+  g_tsan_fiber = __tsan_create_fiber(0);
+  __tsan_switch_to_fiber(g_tsan_fiber, 0);
+#endif
   if (swapcontext(&g_main_ctx, &g_fiber_ctx) != 0) {
     perror("swapcontext");
     exit(2);
   }
+#ifdef BRISK_TEST_ASAN
+  __sanitizer_finish_switch_fiber(fake, NULL, NULL);
+#endif
+#ifdef BRISK_TEST_TSAN
+  __tsan_destroy_fiber(g_tsan_fiber);
+#endif
 }
 
 static void* thread_main(void* arg) {
