@@ -48,9 +48,11 @@ bool handle_wasm_fault(int sig, siginfo_t* info, void*) {
   if ((sig != SIGSEGV && sig != SIGBUS) || !info) return false;
   sigjmp_buf* target = interp_fault_target(info->si_addr);
   if (!target) return false;
-  // A host handler that calls us may run with the signal blocked (no
-  // SA_NODEFER); the jump does not restore the mask, so unblock it or the
-  // next guard-page fault would kill the process.
+  // The handler may run with the signal blocked: a host handler calling us
+  // without SA_NODEFER, or ThreadSanitizer, whose signal wrapper ignores
+  // SA_NODEFER (this was the TSan guard-mode crash: the second guard-page
+  // fault of a process killed it). The jump does not restore the mask, so
+  // unblock the signal or the next fault would be fatal.
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, sig);
