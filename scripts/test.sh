@@ -3,8 +3,9 @@
 # running every ctest (unit, spec suite, WASI programs, CLI, robustness),
 # and on x86_64 also the AArch64 build under qemu (scripts/test-aarch64.sh).
 # A ThreadSanitizer build runs the multi-threaded tests: every ctest labelled
-# `threads` (add the label to a test to have it run there; the stage builds
-# only the targets of tests/CMakeLists.txt's brisk_threads_tests).
+# `threads` (add the label to a test to have it run there; `tsan` marks other
+# tests worth running under TSan). The stage builds only the targets of
+# brisk_threads_tests (tests/CMakeLists.txt).
 # Ends with a line "N passed, N failed" totalling every ctest run.
 # BRISK_SKIP_SANITIZE=1 skips the ASan+UBSan build, BRISK_SKIP_TSAN=1 the
 # TSan one, BRISK_SKIP_AARCH64=1 the AArch64 one (all are said in the output).
@@ -37,7 +38,7 @@ fi
 if [ "${BRISK_SKIP_TSAN:-0}" != 1 ]; then
   cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBRISK_SANITIZE=thread -DBRISK_BENCH=OFF >/dev/null
   ninja -C build-tsan brisk_threads_tests
-  stage tsan ctest --test-dir build-tsan --output-on-failure -j"$jobs" -L threads
+  stage tsan ctest --test-dir build-tsan --output-on-failure -j"$jobs" -L '^(threads|tsan)$'
 else
   echo "== thread sanitizer build skipped (BRISK_SKIP_TSAN=1) =="
 fi
