@@ -13,7 +13,7 @@
 #include <ucontext.h>
 #include <unistd.h>
 
-#include "api_test.h"
+#include "exec_test_util.h"
 
 /* Sanitizers must be told about stack switches (their own bookkeeping of
  * the current stack), otherwise they report false errors or crash. */

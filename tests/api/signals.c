@@ -15,7 +15,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "api_test.h"
+#include "exec_test_util.h"
 
 static const char* g_module;
 static volatile sig_atomic_t g_host_faults;

@@ -1,6 +1,6 @@
-/* Small helpers shared by the C API tests (through the public header only). */
-#ifndef BRISK_API_TEST_H
-#define BRISK_API_TEST_H
+/* Helpers of the execution-plumbing C tests (native_stack.c, signals.c), through the public header only. */
+#ifndef BRISK_EXEC_TEST_UTIL_H
+#define BRISK_EXEC_TEST_UTIL_H
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
