@@ -2,9 +2,14 @@
 # The whole test suite: a Release build and an ASan+UBSan build, each
 # running every ctest (unit, spec suite, WASI programs, CLI, robustness),
 # and on x86_64 also the AArch64 build under qemu (scripts/test-aarch64.sh).
+# A ThreadSanitizer build runs the multi-threaded tests: every ctest labelled
+# `threads` (add the label to a test to have it run there; `tsan` marks other
+# tests worth running under TSan). The stage builds only the targets of
+# brisk_threads_tests (tests/CMakeLists.txt).
 # Ends with a line "N passed, N failed" totalling every ctest run.
-# BRISK_SKIP_SANITIZE=1 skips the sanitizer build, BRISK_SKIP_AARCH64=1 the
-# AArch64 one, BRISK_SKIP_FUZZ=1 the fuzz smoke (each is said in the output).
+# BRISK_SKIP_SANITIZE=1 skips the ASan+UBSan build, BRISK_SKIP_TSAN=1 the
+# TSan one, BRISK_SKIP_AARCH64=1 the AArch64 one, BRISK_SKIP_FUZZ=1 the fuzz
+# smoke (each is said in the output).
 set -eu
 cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
@@ -30,6 +35,13 @@ if [ "${BRISK_SKIP_SANITIZE:-0}" != 1 ]; then
   stage sanitizer ctest --test-dir build-asan --output-on-failure -j"$jobs" -LE slow
 else
   echo "== sanitizer build skipped (BRISK_SKIP_SANITIZE=1) =="
+fi
+if [ "${BRISK_SKIP_TSAN:-0}" != 1 ]; then
+  cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBRISK_SANITIZE=thread -DBRISK_BENCH=OFF >/dev/null
+  ninja -C build-tsan brisk_threads_tests
+  stage tsan ctest --test-dir build-tsan --output-on-failure -j"$jobs" -L '^(threads|tsan)$'
+else
+  echo "== thread sanitizer build skipped (BRISK_SKIP_TSAN=1) =="
 fi
 if [ "$(uname -m)" = x86_64 ] && [ "${BRISK_SKIP_AARCH64:-0}" != 1 ]; then
   stage aarch64 ./scripts/test-aarch64.sh

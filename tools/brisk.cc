@@ -276,7 +276,22 @@ void print_trap(const Trap& t) {
   std::fprintf(stderr, "error: trap: %s\n", t.message.c_str());
   if (!t.frames.empty()) {
     std::fprintf(stderr, "wasm backtrace:\n");
-    for (size_t i = 0; i < t.frames.size(); ++i) std::fprintf(stderr, "  %zu: %s\n", i, t.frames[i].name.c_str());
+    // "  0: name (func[3] @0x1a2)": the function index and the module byte
+    // offset of the function body's first instruction (see TrapFrame).
+    for (size_t i = 0; i < t.frames.size(); ++i) {
+      const TrapFrame& f = t.frames[i];
+      std::string where;
+      if (f.func_index != TrapFrame::kNoIndex) {
+        where = " (func[" + std::to_string(f.func_index) + "]";
+        if (f.code_offset != TrapFrame::kNoOffset) {
+          char hex[24];
+          std::snprintf(hex, sizeof hex, " @0x%llx", static_cast<unsigned long long>(f.code_offset));
+          where += hex;
+        }
+        where += ")";
+      }
+      std::fprintf(stderr, "  %zu: %s%s\n", i, f.name.c_str(), where.c_str());
+    }
   }
 }
 

@@ -120,6 +120,40 @@ BRISK_API uint8_t* brisk_instance_memory(brisk_instance_t* instance, size_t* siz
 BRISK_API brisk_result_t brisk_func_call(brisk_store_t* store, brisk_func_t* func, const brisk_val_t* args,
                                          size_t num_args, brisk_val_t* results, size_t num_results);
 
+/* ---- native stack and signals ---- */
+
+/* The native stack wasm calls of {store} run on, lowest address and size in
+ * bytes (a coroutine's or fiber's stack, say). brisk traps with "call stack
+ * exhausted" before JIT frames and wasm -> host -> wasm recursion use the
+ * lowest min(left / 4, 256 KiB) of it (left: the part below the outermost
+ * call's entry), which stays free for host functions and the fault handler. The bounds apply to calls whose outermost entry runs
+ * inside them; others, and all calls after lowest = NULL (the default), use
+ * automatic bounds: the thread's stack when the call runs on it, otherwise
+ * 48 KiB below the outermost entry (a fiber of unknown size is assumed to
+ * have 64 KiB left there; pass the bounds for smaller fibers or for deeper
+ * recursion on larger ones). BRISK_ERR_ARGUMENT for a null store, a size
+ * below 16 KiB or a range that wraps around. */
+brisk_result_t brisk_store_set_native_stack(brisk_store_t* store, const void* lowest, size_t size);
+
+/* Signals. A store created with explicit_bounds_checks = 0 (guard pages)
+ * makes brisk install, once per process and when that first store is
+ * created, a handler for SIGSEGV and SIGBUS (SA_SIGINFO | SA_NODEFER |
+ * SA_ONSTACK); it is never uninstalled. It turns a fault on a guard page of
+ * the linear memory of wasm code running on the faulting thread into an
+ * "out of bounds memory access" trap, and passes every other fault to the
+ * handler that was installed before it (calling it directly), or, if that was
+ * SIG_DFL or SIG_IGN, restores the default action and re-raises. Stores with
+ * explicit_bounds_checks = 1 install no handler at all.
+ *
+ * A host that installs its own SIGSEGV/SIGBUS handler after creating a
+ * guard-page store must call brisk_signal_handler first with the handler's
+ * arguments (info is the siginfo_t*, ucontext the third argument): if the
+ * fault is a wasm out-of-bounds access it does not return (the wasm call
+ * returns the trap), otherwise it returns 0 and the host handles the fault.
+ * Only a handler installed with SA_SIGINFO has the information to do so.
+ * Async-signal-safe. */
+int brisk_signal_handler(int sig, void* info, void* ucontext);
+
 #ifdef __cplusplus
 }
 #endif

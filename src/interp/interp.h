@@ -30,10 +30,16 @@ struct InterpCode {
   std::vector<uint32_t> loop_headers;
 };
 
+// One record per wasm activation, pushed on entry by whichever tier runs the
+// callee (the interpreter's call sequence, a JIT prologue or an OSR stub) and
+// describing its *caller*: where to resume, the caller's frame and function.
+// Records of interpreted callees have ret_pc/fp set; JIT-pushed ones have
+// ret_pc null and are popped by JIT code only. Backtraces use func alone, and
+// ExecContext::activation_base (not a null field) marks where the host entered.
 struct CallFrame {
-  const uint8_t* ret_pc;  // null: return to the host
+  const uint8_t* ret_pc;  // interpreter: null means return to the entry's caller
   uint64_t* fp;
-  Function* func;
+  Function* func;         // the caller; null when called by the host
 };
 
 // Execution state of one store: the value stack and the call-frame stack.
@@ -50,6 +56,11 @@ struct ExecContext {
   CallFrame* frames = nullptr;  // lazily committed mapping of max_frames + 1
   uint32_t max_frames = 0;
   uint32_t depth = 0;           // frames in use
+  // frames[activation_base] is the record of the outermost function of the
+  // innermost host->wasm call (exec_call); deeper records belong to it too.
+  // Backtraces stop here: frames below belong to an outer call that is
+  // suspended in a host function.
+  uint32_t activation_base = 0;
   uint64_t* top = nullptr;      // first free slot: where a nested entry starts
   Function* cur_func = nullptr; // innermost running wasm function (for traps)
   std::atomic<bool> interrupt{false};

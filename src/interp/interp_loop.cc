@@ -88,12 +88,12 @@ void* const* interp::handler_table() {
 }
 void* interp::invalid_handler() { return handler_table()[handler_id(Op::nop)]; }
 
-bool interp_fault_jump(const void* fault_addr) {
+sigjmp_buf* interp_fault_target(const void* fault_addr) {
   ExecContext* ctx = t_current_ctx;
-  if (!ctx || !ctx->fault_jmp || !ctx->cur_func || !ctx->cur_func->instance) return false;
+  if (!ctx || !ctx->fault_jmp || !ctx->cur_func || !ctx->cur_func->instance) return nullptr;
   Instance* inst = ctx->cur_func->instance;
-  if (inst->memories.empty() || !inst->memories[0]->owns_address(fault_addr)) return false;
-  siglongjmp(*ctx->fault_jmp, 1);
+  if (inst->memories.empty() || !inst->memories[0]->owns_address(fault_addr)) return nullptr;
+  return ctx->fault_jmp;
 }
 
 namespace {
@@ -543,16 +543,26 @@ void record_trap_frames(ExecContext* ctx) {
   constexpr size_t kMaxFrames = 64;
   auto& out = ctx->last_trap_frames;
   out.clear();
+  // No function of this activation was entered (the outermost call trapped
+  // in its entry checks): cur_func is the host's caller, not ours.
+  const uint32_t base = ctx->activation_base;
+  if (ctx->depth <= base) return;
   auto frame_of = [](const Function* f) {
     TrapFrame t;
-    if (!f->host) t.func_index = f->index;
+    if (!f->host) {
+      t.func_index = f->index;
+      // The function body's first instruction: every tier knows it at no
+      // run-time cost, so backtraces are identical in every mode.
+      if (f->instance) t.code_offset = f->instance->module->body(f->index).code_offset;
+    }
     t.name = f->display_name();
     return t;
   };
   if (ctx->cur_func) out.push_back(frame_of(ctx->cur_func));
-  for (uint32_t i = ctx->depth; i-- > 0;) {
+  // Each record names the caller of the activation that pushed it, so the
+  // base record (whose caller is outside this activation) is not listed.
+  for (uint32_t i = ctx->depth - 1; i > base; --i) {
     const CallFrame& f = ctx->frames[i];
-    if (!f.fp) break;  // the host entry of this activation
     if (out.size() == kMaxFrames) {
       TrapFrame elided;
       elided.name = "...";
@@ -602,8 +612,10 @@ TrapKind exec_call(ExecContext& ctx, Function* f, uint64_t* fp, Trap* trap) {
   ExecContext* const prev_ctx = t_current_ctx;
   sigjmp_buf* const prev_jmp = ctx.fault_jmp;
   const uint32_t entry_depth = ctx.depth;
+  const uint32_t prev_base = ctx.activation_base;
   Function* const entry_caller = ctx.cur_func;
   t_current_ctx = &ctx;
+  ctx.activation_base = entry_depth;
   TrapKind k;
   // The jump buffer lives here, not in the dispatch loop, so that the loop
   // is not a returns-twice function and keeps its state in registers.
@@ -618,6 +630,7 @@ TrapKind exec_call(ExecContext& ctx, Function* f, uint64_t* fp, Trap* trap) {
     k = TrapKind(f->entry(&ctx, fp, f));
   }
   ctx.depth = entry_depth;
+  ctx.activation_base = prev_base;
   ctx.cur_func = entry_caller;
   ctx.fault_jmp = prev_jmp;
   t_current_ctx = prev_ctx;

@@ -1,4 +1,13 @@
 // SIGSEGV/SIGBUS handling for guard-page bounds checks (see fault_handler.h).
+//
+// Chaining, and why brisk does not re-install itself: brisk installs once
+// and forwards what is not its own to the handler it replaced, so handlers
+// installed *before* brisk keep working. A handler installed *after* brisk
+// sees every fault first; re-installing brisk's on each store creation would
+// put it back in front but make the two handlers forward to each other
+// forever on a host crash (each saved the other as "previous"). So the rule
+// is one-way and explicit: a later handler calls brisk_signal_handler()
+// first, which jumps out for wasm faults and returns 0 for the host's own.
 #include "runtime/fault_handler.h"
 
 #include <signal.h>
@@ -23,16 +32,33 @@ void forward(int sig, siginfo_t* info, void* uctx) {
     prev.sa_handler(sig);
     return;
   }
-  // Default action: re-raise with the default disposition.
+  // Default action (ignoring a synchronous fault would loop forever):
+  // re-raise with the default disposition.
   signal(sig, SIG_DFL);
   raise(sig);
 }
 
 void on_fault(int sig, siginfo_t* info, void* uctx) {
-  if (interp_fault_jump(info->si_addr)) return;  // does not return when it handles
+  if (handle_wasm_fault(sig, info, uctx)) return;  // does not return when it handles
   forward(sig, info, uctx);
 }
 }  // namespace
+
+bool handle_wasm_fault(int sig, siginfo_t* info, void*) {
+  if ((sig != SIGSEGV && sig != SIGBUS) || !info) return false;
+  sigjmp_buf* target = interp_fault_target(info->si_addr);
+  if (!target) return false;
+  // The handler may run with the signal blocked: a host handler calling us
+  // without SA_NODEFER, or ThreadSanitizer, whose signal wrapper ignores
+  // SA_NODEFER (this was the TSan guard-mode crash: the second guard-page
+  // fault of a process killed it). The jump does not restore the mask, so
+  // unblock the signal or the next fault would be fatal.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, sig);
+  pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
+  siglongjmp(*target, 1);
+}
 
 void install_fault_handler() {
   static std::once_flag once;

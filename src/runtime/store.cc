@@ -26,6 +26,7 @@ struct Store::Internals {
   std::vector<std::unique_ptr<Instance>> instances;
   ExecContext ctx;
   jit::CodeArena arena;
+  uintptr_t stack_lo = 0, stack_hi = 0;  // set_native_stack; empty: automatic
 };
 
 jit::CodeArena& Store::code_arena() { return internals_->arena; }
@@ -76,6 +77,11 @@ uint32_t Store::intern_sig(const FuncType& t) {
   return it->second;
 }
 
+void Store::set_native_stack(const void* lowest, size_t size) {
+  internals_->stack_lo = lowest ? reinterpret_cast<uintptr_t>(lowest) : 0;
+  internals_->stack_hi = lowest ? internals_->stack_lo + size : 0;
+}
+
 void Store::interrupt() { internals_->ctx.interrupt.store(true); }
 
 Function* Store::create_host_function(const FuncType& type, HostCallback cb, std::string name) {
@@ -115,10 +121,35 @@ bool limits_match(uint64_t actual_min, bool actual_has_max, uint64_t actual_max,
   return true;
 }
 
-// The lowest stack address JIT code may use on this thread, with a margin
-// for host functions and the fault handler.
-uintptr_t native_stack_limit() {
-  thread_local uintptr_t limit = [] {
+// ---- native stack ----
+// wasm -> host -> wasm recursion and JIT frames grow the native stack, so the
+// outermost call computes the lowest stack pointer JIT prologues (and nested
+// Store::call) accept. It must describe the stack the call actually runs on,
+// which for a coroutine/fiber (makecontext, boost.context, green threads) is
+// not the thread's stack.
+
+// Below the limit stays a margin for host functions, the interpreter's own
+// native frames and the fault handler (which runs on the faulting stack
+// unless the host set up sigaltstack). {size} is what is left below the
+// entry, not the whole stack: the top of a thread's stack may hold its TLS
+// (large under ThreadSanitizer) and the host's own frames.
+size_t stack_margin(size_t size) { return std::min<size_t>(size / 4, 256 * 1024); }
+
+// A stack whose bounds brisk does not know (the call runs outside the
+// thread's stack and the host passed none): assume this much below the
+// entry's stack pointer is usable, of which stack_margin() stays free. Hosts
+// with smaller fiber stacks, or wanting deeper JIT recursion on larger ones,
+// pass the bounds with Store::set_native_stack / brisk_store_set_native_stack.
+constexpr size_t kUnknownStackBudget = 64 * 1024;
+
+struct StackRange {
+  uintptr_t lo = 0, hi = 0;
+  bool contains(uintptr_t p) const { return p >= lo && p < hi; }
+};
+
+StackRange thread_stack() {
+  thread_local StackRange range = [] {
+    StackRange r;
     pthread_attr_t attr;
     void* addr = nullptr;
     size_t size = 0;
@@ -126,11 +157,21 @@ uintptr_t native_stack_limit() {
       pthread_attr_getstack(&attr, &addr, &size);
       pthread_attr_destroy(&attr);
     }
-    if (!addr) return uintptr_t(0);
-    const size_t margin = std::min<size_t>(size / 4, 256 * 1024);
-    return reinterpret_cast<uintptr_t>(addr) + margin;
+    r.lo = reinterpret_cast<uintptr_t>(addr);
+    r.hi = r.lo + size;
+    return r;
   }();
-  return limit;
+  return range;
+}
+
+// The lowest stack address JIT code may use for a call entered at {sp}.
+uintptr_t native_stack_limit(uintptr_t sp, StackRange host_given) {
+  if (host_given.contains(sp)) return host_given.lo + stack_margin(sp - host_given.lo);
+  const StackRange t = thread_stack();
+  if (t.contains(sp)) return t.lo + stack_margin(sp - t.lo);
+  // Unknown stack: a budget below the entry point.
+  const size_t usable = kUnknownStackBudget - stack_margin(kUnknownStackBudget);
+  return sp > usable ? sp - usable : 0;
 }
 
 EntryFn initial_entry(ExecMode mode) {
@@ -311,7 +352,9 @@ CallResult Store::call(Function* f, const uint64_t* args, uint64_t* results) {
   }
   for (size_t i = 0; i < ft.params.size(); ++i) fp[i] = args[i];
   Trap trap;
-  if (ctx.depth == 0) ctx.native_stack_limit = native_stack_limit();
+  if (ctx.depth == 0)
+    ctx.native_stack_limit = native_stack_limit(reinterpret_cast<uintptr_t>(__builtin_frame_address(0)),
+                                                StackRange{internals_->stack_lo, internals_->stack_hi});
   // wasm -> host -> wasm recursion nests on the native stack: trap before it
   // overflows (JIT prologues check the same limit).
   if (reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) < ctx.native_stack_limit) {

@@ -135,6 +135,11 @@ class Store {
   // Asks running wasm code in this store to stop with TrapKind::Interrupted
   // at the next loop back-edge or call. Safe from another thread.
   void interrupt();
+  // The native stack wasm calls of this store run on: [lowest, lowest+size).
+  // Used at the outermost call when its stack pointer lies inside; size 0
+  // (or a call outside the range) means automatic: see native_stack_limit()
+  // in store.cc.
+  void set_native_stack(const void* lowest, size_t size);
   // Executable memory and statistics of the JIT tier.
   jit::CodeArena& code_arena();
   struct Internals;

@@ -31,7 +31,10 @@ struct TrapFrame {
   static constexpr uint32_t kNoIndex = UINT32_MAX;
   static constexpr uint64_t kNoOffset = UINT64_MAX;
   uint32_t func_index = kNoIndex;   // in its module's function index space; kNoIndex: host or elided
-  uint64_t code_offset = kNoOffset; // byte offset in the module binary of the frame's instruction, if known
+  // Byte offset in the module binary of the function body's first
+  // instruction (the same in every tier; not the trapping or calling
+  // instruction itself); kNoOffset for host frames.
+  uint64_t code_offset = kNoOffset;
   std::string name;                 // display name (name section, export, or "func[N]"); "..." for elided
 };
 

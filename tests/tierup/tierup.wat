@@ -68,5 +68,28 @@
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
     (call $host_fail (local.get $i)))
+  ;; A deep mixed stack for backtraces: $bt_main runs once (interpreted in
+  ;; tiered mode), $bt_loop is replaced on the stack by OSR, $bt_hot is called
+  ;; in that loop often enough to tier up at a call, $bt_cold recurses a few
+  ;; times (called once per level: interpreted again) and $bt_leaf traps.
+  (func $bt_main (export "bt_main") (param $n i32) (result i32)
+    (i32.add (call $bt_loop (local.get $n)) (i32.const 1)))
+  (func $bt_loop (param $n i32) (result i32)
+    (local $i i32) (local $acc i32)
+    (loop $l
+      (local.set $acc (i32.add (local.get $acc) (call $bt_hot (local.get $i))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (i32.add (local.get $acc) (call $bt_hot (i32.const -1))))
+  (func $bt_hot (param $x i32) (result i32)
+    (if (result i32) (i32.eq (local.get $x) (i32.const -1))
+      (then (call $bt_cold (i32.const 3)))
+      (else (i32.and (local.get $x) (i32.const 7)))))
+  (func $bt_cold (param $k i32) (result i32)
+    (if (result i32) (i32.eqz (local.get $k))
+      (then (call $bt_leaf (i32.const 0)))
+      (else (i32.add (i32.const 1) (call $bt_cold (i32.sub (local.get $k) (i32.const 1)))))))
+  (func $bt_leaf (param $d i32) (result i32)
+    (i32.div_s (i32.const 1) (local.get $d)))
   (func (export "spin") (loop $l (br $l)))
 )

@@ -11,6 +11,7 @@
 
 #include "core/module_decoder.h"
 #include "jit/jit_runtime.h"
+#include "jit/tuning.h"
 #include "runtime/objects.h"
 
 using namespace brisk;
@@ -158,6 +159,29 @@ TEST_P(TierUpTest, HostCallsAndReentryAcrossOsr) {
   EXPECT_EQ(r.trap->frames[0].name, "host_trap_in_loop");
 }
 
+// Issue 11.2: interpreted -> OSR'd loop -> compiled callee -> interpreted
+// recursion -> trap. Every frame appears, innermost first, in every mode.
+TEST_P(TierUpTest, DeepMixedStackBacktraceIsComplete) {
+  CallResult r = call("bt_main", {2000}, nullptr);
+  ASSERT_TRUE(r.trap);
+  EXPECT_EQ(r.trap->kind, TrapKind::IntDivByZero);
+  std::vector<std::string> names;
+  for (const TrapFrame& f : r.trap->frames) names.push_back(f.name);
+  const std::vector<std::string> want = {"bt_leaf", "bt_cold", "bt_cold", "bt_cold", "bt_cold",
+                                         "bt_hot",  "bt_loop", "bt_main"};
+  EXPECT_EQ(names, want);
+  const Module& m = *inst_->module;
+  for (const TrapFrame& f : r.trap->frames) {
+    ASSERT_NE(f.func_index, TrapFrame::kNoIndex) << f.name;
+    EXPECT_EQ(m.func_display_name(f.func_index), f.name);
+    EXPECT_EQ(f.code_offset, m.body(f.func_index).code_offset) << f.name;
+  }
+  if (GetParam().mode == ExecMode::Tiered) {
+    EXPECT_GT(store_->code_arena().stats.osr_entries, 0u);
+    EXPECT_GT(store_->code_arena().stats.tier_ups, 1u);
+  }
+}
+
 TEST_P(TierUpTest, InterruptStopsALoopInAnyTier) {
   std::thread t([this] {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -173,7 +197,9 @@ INSTANTIATE_TEST_SUITE_P(Tiers, TierUpTest,
                          ::testing::Values(Param{"interp", ExecMode::Interp, 1000},
                                            Param{"jit", ExecMode::Jit, 1000},
                                            Param{"tiered1", ExecMode::Tiered, 1},
-                                           Param{"tiered7", ExecMode::Tiered, 7}),
+                                           Param{"tiered7", ExecMode::Tiered, 7},
+                                           Param{"tiered_default", ExecMode::Tiered,
+                                                 tuning::kDefaultTierUpThreshold}),
                          [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace
