@@ -85,6 +85,7 @@ uint32_t Store::intern_sig(const FuncType& t) {
 }
 
 void Store::interrupt() { internals_->cpu.notify(kAttentionInterrupt); }
+void Store::clear_interrupt() { internals_->ctx.attention_reasons.fetch_and(~kAttentionInterrupt); }
 ResourceLimiter& Store::limiter() { return internals_->limiter; }
 CpuControl& Store::cpu() { return internals_->cpu; }
 uint64_t Store::fuel() const { return uint64_t(std::max<int64_t>(internals_->ctx.fuel, 0)); }

@@ -144,6 +144,9 @@ class Store {
   // next check (loop back-edge or call), or, when none runs, the next call
   // before it starts. Sticky until a call observes it. Safe from any thread.
   void interrupt();
+  // Drops a pending interrupt request (for a watchdog that disarms after
+  // the call it guarded: a late request must not stop the next call).
+  void clear_interrupt();
   // Limits on memories, tables and instances (limits.h).
   ResourceLimiter& limiter();
   // Epoch deadline and call timeout (cpu_control.h).
