@@ -177,7 +177,7 @@ TEST(A64Masm, AttentionCheckBranchesOnTheFlag) {
   const size_t off = offsetof(ExecContext, interrupt);
   ASSERT_LT(off, 4096u);
   std::vector<uint32_t> got = assemble(BoundsMode::Guard, [](Masm& m, Label l) { m.br_attention(l); });
-  EXPECT_EQ(hex(got), hex({0x39400000u | uint32_t(off) << 10 | 19u << 5 | 16u, 0x35000050u}))
+  EXPECT_EQ(hex(got), hex({0x39400000u | uint32_t(off) << 10 | 19u << 5 | 16u, 0x35000030u}))
       << "expected: ldrb w16, [x19, #interrupt]; cbnz w16, L; L:";
 }
 
