@@ -95,6 +95,16 @@ static void test_deterministic(void) {
           "[%s] work(5000) left %llu fuel (interp %llu), result %d", kModeNames[m], (unsigned long long)left[m],
           (unsigned long long)left[0], result[m]);
   }
+  /* ... and the same result as without fuel (the charges change no semantics). */
+  for (int m = 0; m < NUM_MODES; ++m) {
+    brisk_config_t c = mode_config(m);
+    brisk_store_t* s = brisk_store_new(&c);
+    brisk_instance_t* inst = must_instantiate(s, "cpu.wasm");
+    int32_t plain = 0;
+    CHECK(call_i32(s, inst, "work", 1, 5000, 1, &plain).status == BRISK_OK && plain == result[0],
+          "[%s] work(5000) without fuel = %d, with fuel = %d", kModeNames[m], plain, result[0]);
+    brisk_store_delete(s);
+  }
   const uint64_t used = 10000000 - left[0];
   CHECK(used > 5000 * 10 && used < 5000 * 40, "plausible cost per iteration: %llu", (unsigned long long)used);
 
