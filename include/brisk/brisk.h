@@ -153,7 +153,8 @@ void brisk_store_set_limiter(brisk_store_t* store, brisk_limiter_fn fn, void* us
 
 /* Fuel: with brisk_config_t.consume_fuel set, every straight-line run of
  * wasm instructions (between branches, calls and block boundaries) costs
- * its number of instructions, charged before it runs. The accounting is
+ * its number of instructions, charged at the instruction that ends it (so a
+ * run's side effects may happen before the charge traps). The accounting is
  * identical in every mode. A store starts with 0 fuel, so its first call
  * traps "out of fuel" until fuel is set; a call that runs out leaves 0. On
  * a store without consume_fuel these return BRISK_ERR_ARGUMENT. */

@@ -182,8 +182,9 @@ class CodeWalker {
   // Fuel is defined here, once for every tier: each reachable instruction
   // costs 1, and the cost of a straight-line run is charged just before the
   // instruction that ends it: a branch, call, return or unreachable, or one
-  // that binds or leaves a label (loop, if, else, end). Branch targets thus
-  // start new runs, and the same program consumes the same fuel in every tier.
+  // that binds or leaves a label (loop, if, else, end), i.e. after the run's
+  // other instructions executed. Branch targets thus start new runs, and the
+  // same program consumes the same fuel in every tier.
   void count_fuel(Op op) {
     ++fuel_run_;
     switch (op) {

@@ -53,7 +53,7 @@ static void test_cost_model(int m) {
   CHECK(brisk_func_call(s, add, a, 2, &res, 1).status == BRISK_OK && res.of.i32 == 5, "[%s] add", kModeNames[m]);
   CHECK(fuel_of(s) == 992, "[%s] add costs 4: %llu left", kModeNames[m], (unsigned long long)fuel_of(s));
 
-  /* A block costs its whole length up front: with 3 left, nops (4) traps. */
+  /* A run is charged whole at its end: with 3 left, nops (4) traps. */
   brisk_store_set_fuel(s, 3);
   brisk_result_t r = call_i32(s, inst, "nops", 0, 0, 0, NULL);
   CHECK(r.status == BRISK_ERR_TRAP && strcmp(r.message, "out of fuel") == 0, "[%s] out of fuel: %d %s",
