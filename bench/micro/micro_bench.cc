@@ -7,14 +7,17 @@
 
 #include <dirent.h>
 
+#include <atomic>
 #include <fstream>
 #include <iterator>
+#include <thread>
 #include <string>
 #include <vector>
 
 #include "core/module_decoder.h"
 #include "interp/interp.h"
 #include "jit/jit_runtime.h"
+#include "runtime/cpu_control.h"
 #include "runtime/objects.h"
 
 using namespace brisk;
@@ -173,6 +176,72 @@ void BM_HostWasmCallInterp(benchmark::State& state) { call_overhead(state, ExecM
 void BM_HostWasmCallJit(benchmark::State& state) { call_overhead(state, ExecMode::Jit); }
 BENCHMARK(BM_HostWasmCallInterp);
 BENCHMARK(BM_HostWasmCallJit);
+
+// CPU-control overhead on a loop-heavy and a call-heavy kernel:
+//   (func $fib (param i32) (result i32)   ;; recursion only
+//     (if (result i32) (i32.lt_s n 2) (then n) (else (fib(n-1) + fib(n-2)))))
+//   (func $loop (param $n i32) (result i32)  ;; 3 locals ops + 7 ALU ops per iteration
+//     (loop (acc = (acc * 31 + i) ^ (acc >> 3)) (i = i + 1) (br_if (i <u n))) acc)
+const std::vector<uint8_t> kCpuKernels = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x06, 0x01, 0x60, 0x01, 0x7f, 0x01, 0x7f, 0x03, 0x03,
+    0x02, 0x00, 0x00, 0x07, 0x0e, 0x02, 0x03, 0x66, 0x69, 0x62, 0x00, 0x00, 0x04, 0x6c, 0x6f, 0x6f, 0x70, 0x00,
+    0x01, 0x0a, 0x46, 0x02, 0x1c, 0x00, 0x20, 0x00, 0x41, 0x02, 0x48, 0x04, 0x7f, 0x20, 0x00, 0x05, 0x20, 0x00,
+    0x41, 0x01, 0x6b, 0x10, 0x00, 0x20, 0x00, 0x41, 0x02, 0x6b, 0x10, 0x00, 0x6a, 0x0b, 0x0b, 0x27, 0x01, 0x02,
+    0x7f, 0x03, 0x40, 0x20, 0x02, 0x41, 0x1f, 0x6c, 0x20, 0x01, 0x6a, 0x20, 0x02, 0x41, 0x03, 0x76, 0x73, 0x21,
+    0x02, 0x20, 0x01, 0x41, 0x01, 0x6a, 0x21, 0x01, 0x20, 0x01, 0x20, 0x00, 0x49, 0x0d, 0x00, 0x0b, 0x20, 0x02,
+    0x0b};
+
+// range(0): 0 interp, 1 jit; range(1): 0 loop, 1 fib; range(2): 0 off,
+// 1 fuel, 2 epoch (deadline far, engine ticked every ms), 3 epoch with the
+// deadline reached every tick and extended by the callback.
+void BM_CpuControl(benchmark::State& state) {
+  const ExecMode mode = state.range(0) ? ExecMode::Jit : ExecMode::Interp;
+  const bool fib = state.range(1) == 1;
+  const int setting = int(state.range(2));
+  if (mode == ExecMode::Jit && !jit::jit_available()) {
+    state.SkipWithError("no JIT on this machine");
+    return;
+  }
+  EngineConfig cfg;
+  cfg.mode = mode;
+  cfg.consume_fuel = setting == 1;
+  auto engine = std::make_shared<Engine>();
+  Store store(cfg, engine);
+  Linker linker;
+  auto r = store.instantiate(decode_module(kCpuKernels).value(), linker);
+  Function* f = r.instance->get_func(fib ? "fib" : "loop");
+  uint64_t arg = fib ? 25 : 1000000, res = 0;
+  store.set_fuel(UINT64_MAX);
+  if (setting == 2) store.cpu().set_epoch_deadline(UINT64_MAX / 2);
+  if (setting == 3) {
+    store.cpu().set_epoch_deadline(1);
+    store.cpu().set_epoch_callback([] { return EpochDecision{false, 1}; });
+  }
+  std::atomic<bool> stop{false};
+  std::thread ticker;
+  if (setting >= 2)
+    ticker = std::thread([&] {
+      while (!stop.load()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        engine->increment_epoch();
+      }
+    });
+  store.call(f, &arg, &res);  // compile outside the timing
+  for (auto _ : state) {
+    store.set_fuel(UINT64_MAX);
+    CallResult cr = store.call(f, &arg, &res);
+    if (!cr.ok()) state.SkipWithError(cr.trap->message.c_str());
+    benchmark::DoNotOptimize(res);
+  }
+  stop.store(true);
+  if (ticker.joinable()) ticker.join();
+  static const char* const kSettings[] = {"off", "fuel", "epoch", "epoch-extend"};
+  state.SetLabel(std::string(mode == ExecMode::Jit ? "jit " : "interp ") + (fib ? "fib(25) " : "loop(1e6) ") +
+                 kSettings[setting]);
+}
+BENCHMARK(BM_CpuControl)
+    ->ArgsProduct({{0, 1}, {0, 1}, {0, 1, 2, 3}})
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -63,6 +63,7 @@ typedef struct {
   int explicit_bounds_checks; /* 1: no signal handler; 0: guard pages */
   uint32_t max_call_depth;    /* 0: default */
   uint32_t tier_up_threshold; /* 0: default */
+  int consume_fuel;           /* 1: charge fuel per instruction block (see brisk_store_set_fuel) */
 } brisk_config_t;
 
 /* Outcome of an operation. On failure, message is a NUL-terminated
@@ -74,6 +75,7 @@ typedef enum {
   BRISK_ERR_TRAP = 3,           /* the guest trapped; trap_code is set */
   BRISK_ERR_EXIT = 4,           /* the guest exited (WASI proc_exit); exit_code is set */
   BRISK_ERR_ARGUMENT = 5,       /* bad argument (count, type, unknown name) */
+  BRISK_ERR_RESOURCE = 6,       /* a store limit, or out of memory / address space */
 } brisk_status_t;
 
 typedef struct {
@@ -88,8 +90,12 @@ BRISK_API void brisk_config_default(brisk_config_t* config);
 
 BRISK_API brisk_store_t* brisk_store_new(const brisk_config_t* config);
 BRISK_API void brisk_store_delete(brisk_store_t* store);
-/* Makes running wasm of this store trap with "interrupted" at the next loop
- * back-edge or call. Safe from any thread (an editor's cancel button). */
+/* Makes wasm of this store trap with "interrupted": a running call at its
+ * next check (function entry or loop back-edge; the interpreter looks every
+ * ~1000 back-edges or calls of a function), otherwise the next call, before
+ * it runs any wasm. The request is never lost: it stays pending until one
+ * call observes it by trapping, and the calls after that one run normally.
+ * Safe from any thread (an editor's cancel button). */
 BRISK_API void brisk_store_interrupt(brisk_store_t* store);
 
 /* Decodes and validates a module (the bytes are copied). */
@@ -133,7 +139,7 @@ BRISK_API brisk_result_t brisk_func_call(brisk_store_t* store, brisk_func_t* fun
  * have 64 KiB left there; pass the bounds for smaller fibers or for deeper
  * recursion on larger ones). BRISK_ERR_ARGUMENT for a null store, a size
  * below 16 KiB or a range that wraps around. */
-brisk_result_t brisk_store_set_native_stack(brisk_store_t* store, const void* lowest, size_t size);
+BRISK_API brisk_result_t brisk_store_set_native_stack(brisk_store_t* store, const void* lowest, size_t size);
 
 /* Signals. A store created with explicit_bounds_checks = 0 (guard pages)
  * makes brisk install, once per process and when that first store is
@@ -152,7 +158,86 @@ brisk_result_t brisk_store_set_native_stack(brisk_store_t* store, const void* lo
  * returns the trap), otherwise it returns 0 and the host handles the fault.
  * Only a handler installed with SA_SIGINFO has the information to do so.
  * Async-signal-safe. */
-int brisk_signal_handler(int sig, void* info, void* ucontext);
+BRISK_API int brisk_signal_handler(int sig, void* info, void* ucontext);
+
+/* ---- limits and CPU control ----
+ *
+ * Resource limits cap what a store's wasm may allocate; fuel, epochs and
+ * timeouts cap how long it runs. Past a limit, memory.grow and table.grow
+ * return -1 (as the spec allows, no trap) and instantiation fails with
+ * BRISK_ERR_RESOURCE and a message naming the limit. Fuel, epoch deadlines
+ * and timeouts trap with "out of fuel", "epoch deadline reached" and "call
+ * timed out"; brisk_store_interrupt() (above) with "interrupted". */
+
+/* Store limits; 0 in any field means "no limit". Memory sizes are in bytes
+ * (multiples of the 64 KiB wasm page count). They apply to what is created
+ * or grown after brisk_store_set_limits(). */
+typedef struct {
+  uint64_t memory_bytes;       /* per linear memory */
+  uint64_t total_memory_bytes; /* all linear memories of the store */
+  uint64_t table_elements;     /* per table */
+  uint32_t instances;          /* instances in the store */
+  uint32_t memories;           /* linear memories in the store */
+  uint32_t tables;             /* tables in the store */
+} brisk_limits_t;
+BRISK_API brisk_result_t brisk_store_set_limits(brisk_store_t* store, const brisk_limits_t* limits);
+
+typedef enum {
+  BRISK_GROW_MEMORY = 0, /* sizes in bytes */
+  BRISK_GROW_TABLE = 1,  /* sizes in elements */
+} brisk_grow_kind_t;
+/* Asked before every memory or table grows, and when instantiation creates
+ * one (current = 0), after the store limits allowed it. {maximum} is the
+ * declared maximum, or UINT64_MAX. Return nonzero to allow, 0 to deny (the
+ * grow returns -1; instantiation fails). Runs on the thread running wasm and
+ * must not call into the store's wasm. NULL fn removes the limiter. */
+typedef int (*brisk_limiter_fn)(void* user_data, brisk_grow_kind_t kind, uint64_t current, uint64_t desired,
+                                uint64_t maximum);
+BRISK_API void brisk_store_set_limiter(brisk_store_t* store, brisk_limiter_fn fn, void* user_data);
+
+/* Fuel: with brisk_config_t.consume_fuel set, every straight-line run of
+ * wasm instructions (between branches, calls and block boundaries) costs
+ * its number of instructions, charged at the instruction that ends it (so a
+ * run's side effects may happen before the charge traps). The accounting is
+ * identical in every mode. A store starts with 0 fuel, so its first call
+ * traps "out of fuel" until fuel is set; a call that runs out leaves 0. On
+ * a store without consume_fuel these return BRISK_ERR_ARGUMENT. */
+BRISK_API brisk_result_t brisk_store_set_fuel(brisk_store_t* store, uint64_t fuel);
+BRISK_API brisk_result_t brisk_store_add_fuel(brisk_store_t* store, uint64_t delta); /* saturating */
+BRISK_API brisk_result_t brisk_store_get_fuel(brisk_store_t* store, uint64_t* remaining);
+
+/* Engines hold the epoch counter: brisk_engine_increment_epoch() may be
+ * called from any thread (a timer, say) and reaches every store created in
+ * the engine with brisk_store_new_in(). brisk_store_new() gives the store a
+ * private engine whose epoch never advances. Deleting an engine while
+ * stores use it is allowed: it lives until its last store is deleted. */
+typedef struct brisk_engine brisk_engine_t;
+BRISK_API brisk_engine_t* brisk_engine_new(void);
+BRISK_API void brisk_engine_delete(brisk_engine_t* engine);
+BRISK_API void brisk_engine_increment_epoch(brisk_engine_t* engine);
+BRISK_API uint64_t brisk_engine_epoch(const brisk_engine_t* engine);
+BRISK_API brisk_store_t* brisk_store_new_in(brisk_engine_t* engine, const brisk_config_t* config);
+
+/* The store's epoch deadline becomes the engine's current epoch + delta
+ * (no deadline until this is called). Wasm checks it where it checks for
+ * interrupts (function entry, loop back-edges) and at the start of a call;
+ * ticks before the deadline cost running code nothing. */
+BRISK_API void brisk_store_set_epoch_deadline(brisk_store_t* store, uint64_t delta);
+/* Called on the running thread when the deadline is reached. Return 0 to
+ * trap "epoch deadline reached", or nonzero with *delta set to continue
+ * with the deadline moved to the current epoch + *delta. Without a
+ * callback the call traps. The callback may block, or switch to another
+ * fiber and come back later if the host runs the call on its own fiber
+ * (this is how to suspend a call); it must not call into the store's wasm
+ * (such calls trap). */
+typedef int (*brisk_epoch_callback_t)(void* user_data, brisk_store_t* store, uint64_t* delta);
+BRISK_API void brisk_store_set_epoch_callback(brisk_store_t* store, brisk_epoch_callback_t fn, void* user_data);
+
+/* Wall-clock limit for each following outermost call into the store
+ * (brisk_func_call, and start functions in brisk_instantiate); 0 = none.
+ * Checked at the same sites as epochs, driven by one process-wide timer
+ * thread (started on first use). The call traps "call timed out". */
+BRISK_API void brisk_store_set_call_timeout(brisk_store_t* store, uint64_t timeout_ns);
 
 #ifdef __cplusplus
 }

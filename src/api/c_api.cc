@@ -57,6 +57,7 @@ void brisk_config_default(brisk_config_t* c) {
   c->explicit_bounds_checks = 0;
   c->max_call_depth = 0;
   c->tier_up_threshold = 0;
+  c->consume_fuel = 0;
 }
 
 brisk_store_t* brisk_store_new(const brisk_config_t* config) {
@@ -67,6 +68,7 @@ brisk_store_t* brisk_store_new(const brisk_config_t* config) {
     cfg.bounds = config->explicit_bounds_checks ? BoundsMode::Explicit : BoundsMode::Guard;
     if (config->max_call_depth) cfg.max_call_depth = config->max_call_depth;
     if (config->tier_up_threshold) cfg.tier_up_threshold = config->tier_up_threshold;
+    cfg.consume_fuel = config->consume_fuel != 0;
   }
   return new (std::nothrow) brisk_store(cfg);
 }
@@ -130,6 +132,7 @@ brisk_result_t brisk_instantiate(brisk_linker_t* l, brisk_module_t* m, brisk_ins
   *out = nullptr;
   brisk_store* s = l->store;
   InstantiateResult r = s->store.instantiate(m->module, l->linker);
+  if (r.resource_error) return fail(s, BRISK_ERR_RESOURCE, r.resource_error->message);
   if (r.link_error) return fail(s, BRISK_ERR_LINK, r.link_error->message);
   if (r.trap) return from_trap(s, *r.trap);
   s->instances.push_back(std::make_unique<brisk_instance>(brisk_instance{r.instance, s}));

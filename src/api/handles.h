@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "brisk/brisk.h"
+#include "runtime/cpu_control.h"
 #include "runtime/objects.h"
 
 using brisk::EngineConfig;
@@ -28,6 +29,9 @@ struct brisk_instance {
 };
 struct brisk_func {
   Function* func;
+};
+struct brisk_engine {
+  std::shared_ptr<brisk::Engine> engine;
 };
 struct brisk_store {
   explicit brisk_store(const EngineConfig& c) : store(c) {}

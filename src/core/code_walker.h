@@ -78,6 +78,9 @@ struct NullVisitor {
   void on_table_op(Op op, uint32_t a, uint32_t b) {}
   // memory.init / data.drop: a = data segment; memory.copy / memory.fill: a = 0.
   void on_memory_op(Op op, uint32_t a) {}
+  // With WalkerEnv::count_fuel: charge {n} fuel here, before the boundary
+  // instruction that follows (see CodeWalker::count_fuel).
+  void on_fuel(uint32_t n) {}
 };
 
 // Module-level facts the walker needs (the module being decoded may still
@@ -86,6 +89,8 @@ struct WalkerEnv {
   const Module* module = nullptr;
   // Per function: may appear in ref.func. Null for already-validated code.
   const std::vector<uint8_t>* declared_refs = nullptr;
+  // Report fuel charges to the visitor (on_fuel), for stores that consume fuel.
+  bool count_fuel = false;
 };
 
 template <typename Visitor>
@@ -183,6 +188,25 @@ class CodeWalker {
   bool step();
   bool step_simple(Op op);
 
+  // Fuel is defined here, once for every tier: each reachable instruction
+  // costs 1, and the cost of a straight-line run is charged just before the
+  // instruction that ends it: a branch, call, return or unreachable, or one
+  // that binds or leaves a label (loop, if, else, end), i.e. after the run's
+  // other instructions executed. Branch targets thus start new runs, and the
+  // same program consumes the same fuel in every tier.
+  void count_fuel(Op op) {
+    ++fuel_run_;
+    switch (op) {
+      case Op::unreachable: case Op::loop: case Op::if_: case Op::else_: case Op::end:
+      case Op::br: case Op::br_if: case Op::br_table: case Op::return_:
+      case Op::call: case Op::call_indirect:
+        v_.on_fuel(fuel_run_);
+        fuel_run_ = 0;
+        break;
+      default: break;
+    }
+  }
+
   const WalkerEnv& env_;
   const Module& m_;
   uint32_t func_index_;
@@ -194,6 +218,7 @@ class CodeWalker {
   std::vector<ControlFrame> ctl_;
   std::vector<uint32_t> br_targets_;
   uint32_t max_stack_ = 0;
+  uint32_t fuel_run_ = 0;  // instructions since the last fuel charge
 };
 
 template <typename Visitor>
@@ -317,6 +342,7 @@ bool CodeWalker<Visitor>::step() {
   }
   if (code == kInvalidOp) return fail_unsupported_opcode(byte);
   Op op = Op(code);
+  if (env_.count_fuel && reachable()) count_fuel(op);
   if (is_simple_op(op)) return step_simple(op);
 
   const bool live = reachable();

@@ -19,6 +19,8 @@
 
 namespace brisk {
 
+class CpuControl;
+
 struct InterpCode {
   std::vector<uint8_t> code;
   uint32_t num_params = 0;
@@ -63,6 +65,9 @@ struct ExecContext {
   uint32_t activation_base = 0;
   uint64_t* top = nullptr;      // first free slot: where a nested entry starts
   Function* cur_func = nullptr; // innermost running wasm function (for traps)
+  // Attention flag, tested by every tier's check sites: set when the slow
+  // path check_attention() must run (interrupt, epoch deadline, timeout;
+  // the reasons are in attention_reasons).
   std::atomic<bool> interrupt{false};
   uintptr_t native_stack_limit = 0;  // JIT prologues trap below this stack pointer
   uint32_t pending_trap = 0;         // set by runtime helpers that return no code
@@ -73,6 +78,11 @@ struct ExecContext {
   std::vector<TrapFrame> last_trap_frames;
   bool trap_recorded = false;       // last_trap_frames describes the trap in flight
   int exit_code = 0;
+  // Remaining fuel when the store consumes fuel, charged per instruction
+  // block by every tier; negative once a charge ran out.
+  int64_t fuel = 0;
+  std::atomic<uint32_t> attention_reasons{0};  // kAttention* bits (cpu_control.h)
+  CpuControl* cpu = nullptr;                   // the store's epochs and timeouts
 };
 
 // Translates {f}'s body (idempotent; called lazily on first call).

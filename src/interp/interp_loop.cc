@@ -16,6 +16,7 @@
 #include "interp/interp_ops.h"
 #include "jit/jit_runtime.h"
 #include "jit/tuning.h"
+#include "runtime/cpu_control.h"
 #include "runtime/fault_handler.h"
 #include "runtime/runtime_ops.h"
 
@@ -422,6 +423,12 @@ X_ref_func : {
   pc += 20;
   DISPATCH();
 }
+X_fuel : {
+  ctx->fuel -= int64_t(O(0));
+  if (ctx->fuel < 0) TRAP(OutOfFuel);
+  pc += 12;
+  DISPATCH();
+}
 X_misc : {
   // Operands: op, a, b, c, dst, imm0, imm1 (see runtime_ops.h).
   MiscArgs args{Op(O(0)), *SLOT(O(1)), *SLOT(O(2)), *SLOT(O(3)), O(5), O(6)};
@@ -454,7 +461,10 @@ L_do_call : {
   // threshold of 1 the first call is interpreted and its first back-edge
   // performs OSR, and the next call runs compiled code.
   if (callee->budget-- <= 0) {
-    if (ctx->interrupt.load(std::memory_order_relaxed)) TRAP(Interrupted);
+    if (ctx->interrupt.load(std::memory_order_relaxed)) {
+      trap = check_attention(ctx);
+      if (trap != TrapKind::None) goto L_trap;
+    }
     const bool tiered = ctx->store->config().mode == ExecMode::Tiered;
     if (tiered && jit::compile_function(callee)) {
       ctx->store->code_arena().stats.tier_ups++;
@@ -484,7 +494,10 @@ L_do_call : {
   // and in tiered mode move this activation into JIT code at the loop
   // header (pc) by on-stack replacement.
 L_backedge : {
-  if (ctx->interrupt.load(std::memory_order_relaxed)) TRAP(Interrupted);
+  if (ctx->interrupt.load(std::memory_order_relaxed)) {
+    trap = check_attention(ctx);
+    if (trap != TrapKind::None) goto L_trap;
+  }
   if (ctx->store->config().mode != ExecMode::Tiered) {
     func->budget = tuning::kBackedgeCheckPeriod;
     DISPATCH();

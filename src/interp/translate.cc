@@ -298,7 +298,32 @@ class Translator : public NullVisitor {
 
   void on_return() { emit_return(); }
 
+  void on_fuel(uint32_t n) {
+    if (last_cmp_.op == Op::nop) {
+      emit_fuel(n);
+      return;
+    }
+    // A compare that the next branch may fuse must stay the last
+    // instruction: charge before it (it cannot trap, so the order is
+    // unobservable).
+    LastCompare c = last_cmp_;
+    const int32_t dst = last_dst_;
+    std::vector<uint8_t> cmp(code_.begin() + c.start, code_.end());
+    code_.resize(c.start);
+    emit_fuel(n);
+    const size_t shift = code_.size() - c.start;
+    code_.insert(code_.end(), cmp.begin(), cmp.end());
+    c.start += shift;
+    last_cmp_ = c;
+    last_dst_ = dst == kNone ? kNone : int32_t(dst + shift);
+  }
+
  private:
+  void emit_fuel(uint32_t n) {
+    emit(XOp::fuel);
+    emit_u32(n);
+  }
+
   struct Fixup {
     uint32_t instr = 0;  // start of the branching instruction
     uint32_t field = 0;  // position of its rel32 (0 = none)
@@ -624,6 +649,7 @@ InterpCode* interp_prepare(Function* f) {
   t.begin_function();
   const FuncBody& body = m.body(f->index);
   WalkerEnv env{&m, nullptr};  // already validated
+  env.count_fuel = inst->store->config().consume_fuel;
   CodeWalker<Translator> w(env, f->index, m.bytes.data() + body.code_offset, m.bytes.data() + body.code_end,
                            body.code_offset, t);
   Result<void> r = w.walk(body.locals);

@@ -144,6 +144,12 @@ class Compiler : public NullVisitor {
   void begin() {
     Memory* mem = inst_->memories.empty() ? nullptr : inst_->memories[0];
     m_.prologue(f_, frame_slots_, num_params_ * 8, num_locals_ * 8, mem);
+    // Function entry is a check site (interrupt, epochs, timeouts); nothing
+    // lives in registers yet, so the stub saves nothing.
+    Label entry_stub = m_.new_label(), entry_resume = m_.new_label();
+    m_.br_attention(entry_stub);
+    m_.bind(entry_resume);
+    attention_stubs_.push_back({entry_stub, entry_resume, false});
     load_homes();
     Ctl fn;
     fn.is_function = true;
@@ -417,6 +423,15 @@ class Compiler : public NullVisitor {
         load_homes();
         m_.jmp(loop);
       }
+      // The attention slow path: only homes live in registers at check
+      // sites (the stack is canonical), so they are what the call saves.
+      for (const AttentionStub& st : attention_stubs_) {
+        m_.bind(st.stub);
+        if (st.homes_live) save_homes();
+        m_.call_runtime(reinterpret_cast<const void*>(&jit_check_attention), 0, 0, 0);
+        if (st.homes_live) load_homes();
+        m_.jmp(st.resume);
+      }
       return;
     }
     Ctl c = ctl_.back();
@@ -470,6 +485,7 @@ class Compiler : public NullVisitor {
     flush_cond();
     emit_return();
   }
+  void on_fuel(uint32_t n) { m_.charge_fuel(n); }
 
  private:
   // ------------------------------------------------------------ value stack
@@ -1034,10 +1050,13 @@ class Compiler : public NullVisitor {
     size_t base = vs_.size() - arity;
     for (uint32_t j = 0; j < arity; ++j)
       if (base + j != t.height + j) m_.copy_slot(own(t.height + j), own(base + j));
-    if (t.kind == Op::loop)
-      m_.jmp_back(t.label);
-    else
-      m_.jmp(t.label);
+    if (t.kind == Op::loop) {
+      // A loop back-edge is a check site.
+      Label stub = m_.new_label();
+      m_.br_attention(stub);
+      attention_stubs_.push_back({stub, t.label, true});
+    }
+    m_.jmp(t.label);
   }
   void emit_return() {
     const size_t n = results_.size();
@@ -1086,6 +1105,11 @@ class Compiler : public NullVisitor {
   bool want_osr_ = false;
   std::vector<Label> osr_labels_;  // OSR entry per loop, in order of appearance
   std::vector<std::pair<Label, Label>> osr_stubs_;  // (stub, loop header)
+  struct AttentionStub {
+    Label stub, resume;
+    bool homes_live;  // false at function entry, before the homes are loaded
+  };
+  std::vector<AttentionStub> attention_stubs_;
   std::vector<Reg> home_;          // per local: its register, or kNoReg
   std::vector<uint32_t> homed_;    // locals with a home
   std::vector<Reg> gp_pool_, fp_pool_;  // allocatable registers minus homes
@@ -1112,6 +1136,7 @@ bool compile_function(Function* f) {
   Compiler c(f, masm);
   c.begin();
   WalkerEnv env{&mod, nullptr};
+  env.count_fuel = cfg.consume_fuel;
   CodeWalker<Compiler> w(env, f->index, mod.bytes.data() + body.code_offset, mod.bytes.data() + body.code_end,
                          body.code_offset, c);
   CodeArena& arena = inst->store->code_arena();

@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "base/host_page.h"
+#include "runtime/cpu_control.h"
 #include "runtime/runtime_ops.h"
 
 namespace brisk::jit {
@@ -135,6 +136,12 @@ Function* jit_resolve_indirect(ExecContext* ctx, Table* table, uint32_t index, u
   record_trap_frames(ctx);
   ctx->pending_trap = uint32_t(k);
   return nullptr;
+}
+
+uint32_t jit_check_attention(ExecContext* ctx, uint64_t*, uint64_t, uint64_t, uint64_t) {
+  TrapKind k = check_attention(ctx);
+  if (k != TrapKind::None) record_trap_frames(ctx);
+  return uint32_t(k);
 }
 
 uint32_t jit_misc(ExecContext* ctx, uint64_t* fp, uint64_t a0, uint64_t a1, uint64_t a2) {

@@ -75,6 +75,9 @@ EntryFn osr_entry_for(Function* f, uint32_t loop_index);
 uint32_t jit_record_trap(ExecContext* ctx, uint32_t kind);
 uint32_t jit_record_trap_noframe(ExecContext* ctx, uint32_t kind);
 Function* jit_resolve_indirect(ExecContext* ctx, Table* table, uint32_t index, uint32_t sig_id);
+// The attention slow path (runtime/cpu_control.h) at a check site: 0 to
+// continue, or the TrapKind (frames recorded). Called through call_runtime.
+uint32_t jit_check_attention(ExecContext* ctx, uint64_t* fp, uint64_t, uint64_t, uint64_t);
 // a0 = op | imm0 << 32, a1 = imm1 | dst_off << 32, a2 = offset of the first operand slot.
 uint32_t jit_misc(ExecContext* ctx, uint64_t* fp, uint64_t a0, uint64_t a1, uint64_t a2);
 

@@ -104,8 +104,12 @@ class Masm {
   Label new_label();
   void bind(Label l);
   void jmp(Label l);
-  // Backward jumps check the store's interrupt flag first.
-  void jmp_back(Label l);
+  // Branches to {l} when the store's attention flag (ExecContext::interrupt)
+  // is set: the check at function entry and loop back-edges.
+  void br_attention(Label l);
+  // Subtracts {n} from the store's fuel (ExecContext::fuel) and traps with
+  // OutOfFuel when it becomes negative. Clobbers scratch and flags only.
+  void charge_fuel(uint32_t n);
   void br_cmp(Cond c, W w, Reg a, Opnd b, Label l);
   void br_test(bool if_nonzero, W w, Reg a, Label l);
   void br_fcmp(FCond c, FW w, Reg a, Reg b, Label l, bool negate);

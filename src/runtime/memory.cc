@@ -96,6 +96,7 @@ Memory::Memory(const MemoryType& type, BoundsMode mode) : type_(type), mode_(mod
 }
 
 Memory::~Memory() {
+  if (limiter_) limiter_->memory_released(size_);
   if (base_) reservations().give(base_, reserved_);
 }
 
@@ -107,7 +108,12 @@ int64_t Memory::grow(uint64_t delta_pages) {
   if (new_pages > max_pages() || new_pages > kMaxPages) return -1;
   const size_t new_size = size_t(new_pages) * kPageSize;
   if (new_size > reserved_) return -1;
-  if (mprotect(base_ + size_, new_size - size_, PROT_READ | PROT_WRITE) != 0) return -1;
+  const uint64_t max_bytes = type_.limits.has_max ? type_.limits.max * kPageSize : UINT64_MAX;
+  if (limiter_ && !limiter_->memory_growing(size_, new_size, max_bytes)) return -1;
+  if (mprotect(base_ + size_, new_size - size_, PROT_READ | PROT_WRITE) != 0) {
+    if (limiter_) limiter_->memory_released(new_size - size_);
+    return -1;
+  }
   size_ = new_size;
   return int64_t(old_pages);
 }
@@ -127,6 +133,8 @@ int64_t Table::grow(uint32_t delta, uint64_t init) {
   const uint64_t old = elems_.size();
   const uint64_t n = old + delta;
   if (n > max() || n > kMaxTableSize) return -1;
+  if (delta && limiter_ && !limiter_->table_growing(old, n, type_.limits.has_max ? type_.limits.max : UINT64_MAX))
+    return -1;
   elems_.resize(size_t(n), init);
   sync();
   return int64_t(old);

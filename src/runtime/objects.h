@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/module.h"
+#include "runtime/limits.h"
 #include "runtime/store.h"
 
 namespace brisk {
@@ -39,6 +40,8 @@ class Memory {
   // Read by executing code: keep these first and plain.
   uint8_t* base_ = nullptr;
   uint64_t size_ = 0;
+  // The owning store's limits, asked before every grow (null: none).
+  ResourceLimiter* limiter_ = nullptr;
 
  private:
   MemoryType type_;
@@ -59,6 +62,8 @@ class Table {
   // Mirrors of elems_.data()/size() for JIT code; updated whenever the size changes.
   uint64_t* data_ = nullptr;
   uint64_t length_ = 0;
+  // The owning store's limits, asked before every grow (null: none).
+  ResourceLimiter* limiter_ = nullptr;
 
  private:
   void sync() {

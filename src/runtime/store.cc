@@ -11,20 +11,26 @@
 #include "interp/interp.h"
 #include "jit/jit_runtime.h"
 #include "jit/tuning.h"
+#include "runtime/cpu_control.h"
 #include "runtime/fault_handler.h"
+#include "runtime/limits.h"
 #include "runtime/objects.h"
 #include "runtime/runtime_ops.h"
 
 namespace brisk {
 
 struct Store::Internals {
-  explicit Internals(const EngineConfig& c) : ctx(c.value_stack_bytes, c.max_call_depth) {}
+  Internals(const EngineConfig& c, std::shared_ptr<Engine> engine)
+      : ctx(c.value_stack_bytes, c.max_call_depth),
+        cpu(&ctx, engine ? std::move(engine) : std::make_shared<Engine>()) {}
+  ResourceLimiter limiter;  // before the memories: they report their release to it
   std::vector<std::unique_ptr<Function>> funcs;
   std::vector<std::unique_ptr<Memory>> memories;
   std::vector<std::unique_ptr<Table>> tables;
   std::vector<std::unique_ptr<Global>> globals;
   std::vector<std::unique_ptr<Instance>> instances;
   ExecContext ctx;
+  CpuControl cpu;
   jit::CodeArena arena;
   uintptr_t stack_lo = 0, stack_hi = 0;  // set_native_stack; empty: automatic
 };
@@ -59,8 +65,10 @@ std::optional<Extern> Linker::resolve(std::string_view module, std::string_view 
 
 // ---------------------------------------------------------------- Store
 
-Store::Store(EngineConfig config) : config_(config), internals_(std::make_unique<Internals>(config)) {
+Store::Store(EngineConfig config, std::shared_ptr<Engine> engine)
+    : config_(config), internals_(std::make_unique<Internals>(config, std::move(engine))) {
   internals_->ctx.store = this;
+  internals_->ctx.cpu = &internals_->cpu;
   if (config_.bounds == BoundsMode::Guard) install_fault_handler();
 }
 
@@ -83,6 +91,16 @@ void Store::set_native_stack(const void* lowest, size_t size) {
 }
 
 void Store::interrupt() { internals_->ctx.interrupt.store(true); }
+void Store::interrupt() { internals_->cpu.notify(kAttentionInterrupt); }
+void Store::clear_interrupt() { internals_->ctx.attention_reasons.fetch_and(~kAttentionInterrupt); }
+ResourceLimiter& Store::limiter() { return internals_->limiter; }
+CpuControl& Store::cpu() { return internals_->cpu; }
+uint64_t Store::fuel() const { return uint64_t(std::max<int64_t>(internals_->ctx.fuel, 0)); }
+void Store::set_fuel(uint64_t fuel) { internals_->ctx.fuel = int64_t(std::min<uint64_t>(fuel, INT64_MAX)); }
+void Store::add_fuel(uint64_t delta) {
+  const uint64_t now = fuel();
+  set_fuel(delta > UINT64_MAX - now ? UINT64_MAX : now + delta);
+}
 
 Function* Store::create_host_function(const FuncType& type, HostCallback cb, std::string name) {
   auto f = std::make_unique<Function>();
@@ -96,12 +114,17 @@ Function* Store::create_host_function(const FuncType& type, HostCallback cb, std
 
 Memory* Store::create_memory(const MemoryType& type) {
   internals_->memories.push_back(std::make_unique<Memory>(type, config_.bounds));
-  return internals_->memories.back().get();
+  Memory* m = internals_->memories.back().get();
+  m->limiter_ = &internals_->limiter;
+  internals_->limiter.memory_created(m->size_bytes());
+  return m;
 }
 
 Table* Store::create_table(const TableType& type, uint64_t init_ref) {
   internals_->tables.push_back(std::make_unique<Table>(type, init_ref));
-  return internals_->tables.back().get();
+  Table* t = internals_->tables.back().get();
+  t->limiter_ = &internals_->limiter;
+  return t;
 }
 
 Global* Store::create_global(const GlobalType& type, uint64_t bits) {
@@ -183,7 +206,47 @@ Error link_error(const Import& imp, const std::string& why) {
   return Error{Error::kNoOffset, why + ": " + imp.module + "." + imp.name};
 }
 
+std::string count_limit_message(const char* what, size_t have, size_t want, uint32_t limit, const char* field) {
+  return "instantiation needs " + std::to_string(want) + " more " + what + " but the store has " +
+         std::to_string(have) + " of its limit of " + std::to_string(limit) + " (" + field + ")";
+}
+
+uint64_t declared_max(const Limits& l) { return l.has_max ? l.max : UINT64_MAX; }
+
 }  // namespace
+
+// The store's limits for the instances, memories and tables {m} defines.
+std::optional<Error> Store::check_limits(const Module& m) {
+  const ResourceLimiter& lim = internals_->limiter;
+  const ResourceLimits& L = lim.limits;
+  auto fail = [](std::string msg) { return std::optional<Error>(Error{Error::kNoOffset, std::move(msg)}); };
+  const size_t new_memories = m.memories.size() - m.num_imported_memories;
+  const size_t new_tables = m.tables.size() - m.num_imported_tables;
+  if (L.instances && internals_->instances.size() + 1 > L.instances)
+    return fail(count_limit_message("instance", internals_->instances.size(), 1, L.instances, "instances"));
+  if (L.memories && internals_->memories.size() + new_memories > L.memories)
+    return fail(count_limit_message("memories", internals_->memories.size(), new_memories, L.memories, "memories"));
+  if (L.tables && internals_->tables.size() + new_tables > L.tables)
+    return fail(count_limit_message("tables", internals_->tables.size(), new_tables, L.tables, "tables"));
+  uint64_t total = 0;
+  for (size_t i = m.num_imported_memories; i < m.memories.size(); ++i) {
+    const Limits& l = m.memories[i].limits;
+    const uint64_t bytes = l.min * kPageSize;
+    total += bytes;
+    const uint64_t max_bytes = l.has_max ? l.max * kPageSize : UINT64_MAX;
+    if (auto why = lim.admit_memory("memory " + std::to_string(i), bytes, max_bytes)) return fail(*why);
+  }
+  if (L.total_memory_bytes && total > L.total_memory_bytes - std::min(L.total_memory_bytes, lim.memory_in_use()))
+    return fail("instantiation needs " + std::to_string(total) + " bytes of linear memory, but the store's memories "
+                "already use " + std::to_string(lim.memory_in_use()) + " of its " +
+                std::to_string(L.total_memory_bytes) + " bytes in total (total_memory_bytes)");
+  for (size_t i = m.num_imported_tables; i < m.tables.size(); ++i)
+    if (auto why = lim.admit_table("table " + std::to_string(i), m.tables[i].limits.min,
+                                   declared_max(m.tables[i].limits)))
+      return fail(*why);
+  return std::nullopt;
+}
+
 
 InstantiateResult Store::instantiate(std::shared_ptr<const Module> module, const Linker& linker) {
   InstantiateResult res;
@@ -245,6 +308,11 @@ InstantiateResult Store::instantiate(std::shared_ptr<const Module> module, const
     }
   }
 
+  if (auto e = check_limits(m)) {
+    res.resource_error = std::move(e);
+    return res;
+  }
+
   // Defined functions, tables, memories, globals.
   for (uint32_t i = m.num_imported_funcs; i < m.num_funcs(); ++i) {
     auto f = std::make_unique<Function>();
@@ -274,7 +342,9 @@ InstantiateResult Store::instantiate(std::shared_ptr<const Module> module, const
   for (size_t i = m.num_imported_memories; i < m.memories.size(); ++i) {
     Memory* mem = create_memory(m.memories[i]);
     if (!mem->valid()) {
-      res.link_error = Error{Error::kNoOffset, "cannot allocate linear memory"};
+      res.resource_error = Error{Error::kNoOffset, "cannot allocate linear memory " + std::to_string(i) + " of " +
+                                                       std::to_string(m.memories[i].limits.min) +
+                                                       " pages: out of address space or memory"};
       return res;
     }
     inst->memories.push_back(mem);
@@ -343,7 +413,30 @@ CallResult Store::call(Function* f, const uint64_t* args, uint64_t* results) {
   CallResult res;
   const FuncType& ft = *f->type;
   ExecContext& ctx = internals_->ctx;
-  if (ctx.depth == 0) ctx.interrupt.store(false);
+  CpuControl& cpu = internals_->cpu;
+  if (cpu.in_callback()) {
+    res.trap = Trap{TrapKind::Host, "a CPU-control callback may not call into wasm", 0, {}};
+    return res;
+  }
+  // A pending interrupt (sticky until observed) or a passed deadline stops
+  // the call before it starts, even when its code has no check site.
+  if (ctx.depth == 0) cpu.call_started();
+  if (ctx.interrupt.load(std::memory_order_relaxed)) {
+    TrapKind k = check_attention(&ctx);
+    if (k != TrapKind::None) {
+      if (ctx.depth == 0) cpu.call_finished();
+      res.trap = Trap{k, trap_message(k), 0, {}};
+      return res;
+    }
+  }
+  struct Finish {
+    ExecContext& ctx;
+    CpuControl& cpu;
+    ~Finish() {
+      if (ctx.depth == 0) cpu.call_finished();
+      if (ctx.fuel < 0) ctx.fuel = 0;  // an out-of-fuel charge overshot
+    }
+  } finish{ctx, cpu};
   uint64_t* fp = ctx.top;
   const size_t slots = std::max(ft.params.size(), ft.results.size());
   if (fp + slots + 1 > ctx.stack_end) {

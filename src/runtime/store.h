@@ -45,6 +45,8 @@ struct EngineConfig {
   // [jit_filter_lo, jit_filter_hi] are compiled; the rest stay interpreted.
   bool jit_filter = false;
   uint32_t jit_filter_lo = 0, jit_filter_hi = 0;
+  // Charge fuel per instruction block in every tier (compiled in only when set).
+  bool consume_fuel = false;
 };
 
 // A typed runtime value. For references, bits is a Function* (funcref) or an
@@ -99,6 +101,7 @@ class Linker {
 struct InstantiateResult {
   Instance* instance = nullptr;   // set even when the start function trapped
   std::optional<Error> link_error;
+  std::optional<Error> resource_error;  // a store limit, or no address space for a memory
   std::optional<Trap> trap;       // segment initialisation or start function
   bool ok() const { return instance && !link_error && !trap; }
 };
@@ -108,9 +111,14 @@ struct CallResult {
   bool ok() const { return !trap; }
 };
 
+class Engine;
+class CpuControl;
+class ResourceLimiter;
+
 class Store {
  public:
-  explicit Store(EngineConfig config = {});
+  // {engine}: the epoch counter this store follows; null: a private one.
+  explicit Store(EngineConfig config = {}, std::shared_ptr<Engine> engine = nullptr);
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
@@ -132,20 +140,33 @@ class Store {
   uint32_t intern_sig(const FuncType& t);
   const FuncType& sig(uint32_t id) const { return *sigs_[id]; }
 
-  // Asks running wasm code in this store to stop with TrapKind::Interrupted
-  // at the next loop back-edge or call. Safe from another thread.
+  // Asks wasm code of this store to stop with TrapKind::Interrupted at its
+  // next check (loop back-edge or call), or, when none runs, the next call
+  // before it starts. Sticky until a call observes it. Safe from any thread.
   void interrupt();
   // The native stack wasm calls of this store run on: [lowest, lowest+size).
   // Used at the outermost call when its stack pointer lies inside; size 0
   // (or a call outside the range) means automatic: see native_stack_limit()
   // in store.cc.
   void set_native_stack(const void* lowest, size_t size);
+  // Drops a pending interrupt request (for a watchdog that disarms after
+  // the call it guarded: a late request must not stop the next call).
+  void clear_interrupt();
+  // Limits on memories, tables and instances (limits.h).
+  ResourceLimiter& limiter();
+  // Epoch deadline and call timeout (cpu_control.h).
+  CpuControl& cpu();
+  // Fuel (config().consume_fuel stores): remaining, set, add (saturating).
+  uint64_t fuel() const;
+  void set_fuel(uint64_t fuel);
+  void add_fuel(uint64_t delta);
   // Executable memory and statistics of the JIT tier.
   jit::CodeArena& code_arena();
   struct Internals;
   Internals& internals() { return *internals_; }
 
  private:
+  std::optional<Error> check_limits(const Module& m);
   EngineConfig config_;
   std::vector<std::unique_ptr<FuncType>> sigs_;
   std::unordered_map<std::string, uint32_t> sig_ids_;

@@ -19,6 +19,9 @@ const char* trap_message(TrapKind k) {
     case TrapKind::Interrupted: return "interrupted";
     case TrapKind::Host: return "host function trapped";
     case TrapKind::Exit: return "exit";
+    case TrapKind::OutOfFuel: return "out of fuel";
+    case TrapKind::EpochDeadline: return "epoch deadline reached";
+    case TrapKind::Timeout: return "call timed out";
   }
   return "unknown trap";
 }

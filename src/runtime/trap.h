@@ -22,6 +22,9 @@ enum class TrapKind : uint8_t {
   Interrupted,             // embedder asked to stop
   Host,                    // a host function trapped; see Trap::message
   Exit,                    // WASI proc_exit: not an error, carries an exit code
+  OutOfFuel,               // the store's fuel ran out (consume_fuel)
+  EpochDeadline,           // the store's epoch deadline passed and its callback did not extend it
+  Timeout,                 // the store's per-call wall-clock timeout passed
 };
 
 const char* trap_message(TrapKind k);

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "interp/interp.h"
 #include "jit/jit_runtime.h"
 #include "jit/masm.h"
 #include "test_util.h"
@@ -160,6 +161,50 @@ TEST(A64Masm, ExplicitBoundsCheckPrecedesAccess) {
 // Every case in the table is exercised, and every emitter has a case.
 TEST(A64Masm, GoldenTableIsComplete) {
   EXPECT_EQ(emitters().size(), kGolden.size());
+}
+
+// The CPU-control sequences: the attention check at function entry and
+// back-edges, and the fuel charge (subs with a 12-bit immediate, or through
+// x17 beyond it, then b.mi to the out-of-fuel stub). The ExecContext field
+// offsets come from the build; the encodings were checked with GNU as for
+// interrupt at 56 and fuel at 168 ("ldrb w16, [x19, #56]; cbnz w16, L",
+// "ldr x16, [x19, #168]; subs x16, x16, #12; str x16, [x19, #168]; b.mi
+// stub", "movz x17, #5000; subs x16, x16, x17").
+uint32_t ldr_x16_ctx(size_t off) { return 0xf9400000u | uint32_t(off / 8) << 10 | 19u << 5 | 16u; }
+uint32_t str_x16_ctx(size_t off) { return 0xf9000000u | uint32_t(off / 8) << 10 | 19u << 5 | 16u; }
+
+TEST(A64Masm, AttentionCheckBranchesOnTheFlag) {
+  const size_t off = offsetof(ExecContext, interrupt);
+  ASSERT_LT(off, 4096u);
+  std::vector<uint32_t> got = assemble(BoundsMode::Guard, [](Masm& m, Label l) { m.br_attention(l); });
+  EXPECT_EQ(hex(got), hex({0x39400000u | uint32_t(off) << 10 | 19u << 5 | 16u, 0x35000030u}))
+      << "expected: ldrb w16, [x19, #interrupt]; cbnz w16, L; L:";
+}
+
+TEST(A64Masm, FuelChargeSubtractsAndTrapsWhenNegative) {
+  const size_t off = offsetof(ExecContext, fuel);
+  ASSERT_EQ(off % 8, 0u);
+  for (uint32_t n : {12u, 5000u}) {
+    Masm m(BoundsMode::Guard);
+    m.charge_fuel(n);
+    m.finish();  // binds the out-of-fuel stub
+    size_t size = m.size();
+    std::vector<uint8_t> buf(size);
+    ASSERT_TRUE(m.emit_to(buf.data(), buf.data(), size));
+    std::vector<uint32_t> w(size / 4);
+    std::memcpy(w.data(), buf.data(), w.size() * 4);
+    std::vector<uint32_t> want = {ldr_x16_ctx(off)};
+    if (n < 4096) {
+      want.push_back(0xf1000000u | n << 10 | 16u << 5 | 16u);  // subs x16, x16, #n
+    } else {
+      want.push_back(0xd2800000u | n << 5 | 17u);  // movz x17, #n
+      want.push_back(0xeb110210u);                 // subs x16, x16, x17
+    }
+    want.push_back(str_x16_ctx(off));
+    ASSERT_GT(w.size(), want.size());
+    EXPECT_EQ(hex(std::vector<uint32_t>(w.begin(), w.begin() + long(want.size()))), hex(want)) << "n = " << n;
+    EXPECT_EQ(w[want.size()] & 0xff00001fu, 0x54000004u) << "b.mi to the stub, n = " << n;
+  }
 }
 
 // A conditional branch reaches +-1 MiB; past that the masm must refuse

@@ -127,6 +127,9 @@ class Watchdog {
   }
   void disarm() {
     std::lock_guard<std::mutex> g(mu_);
+    // Interrupts are sticky: one that landed after the call must not stop the next.
+    if (fired_) fired_->clear_interrupt();
+    fired_ = nullptr;
     store_ = nullptr;
   }
 
@@ -136,6 +139,7 @@ class Watchdog {
     while (!quit_) {
       if (store_ && std::chrono::steady_clock::now() >= deadline_) {
         store_->interrupt();
+        fired_ = store_;
         store_ = nullptr;
       }
       cv_.wait_for(g, std::chrono::milliseconds(10));
@@ -144,6 +148,7 @@ class Watchdog {
   std::mutex mu_;
   std::condition_variable cv_;
   Store* store_ = nullptr;
+  Store* fired_ = nullptr;
   std::chrono::steady_clock::time_point deadline_;
   bool quit_ = false;
   std::thread thread_;

@@ -65,8 +65,7 @@ Watchdog::Watchdog(double seconds) : state_(std::make_unique<State>()) {
       if (s->store && !s->quit && now >= s->deadline) {
         s->store->interrupt();
         s->fired = true;
-        // Keep asking until disarmed: an interrupt that lands just before
-        // a top-level call starts is cleared by that call.
+        // Interrupts are sticky; asking again covers nested actions.
         s->deadline = now + std::chrono::milliseconds(200);
       }
     }
@@ -96,6 +95,8 @@ void Watchdog::arm(Store* store) {
 bool Watchdog::disarm() {
   std::lock_guard<std::mutex> lk(state_->mu);
   const bool fired = state_->fired;
+  // A request that landed after the guarded call ended must not stop the next one.
+  if (fired && state_->store) state_->store->clear_interrupt();
   state_->store = nullptr;
   state_->fired = false;
   return fired;

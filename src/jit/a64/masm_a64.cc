@@ -410,11 +410,22 @@ void Masm::finish() {
 // ------------------------------------------------------------ labels
 
 void Masm::jmp(Label l) { impl_->a.b(impl_->L(l)); }
-void Masm::jmp_back(Label l) {
+void Masm::br_attention(Label l) {
   auto& a = impl_->a;
   a.ldrb(w_of(kT1), impl_->ctx_field(offsetof(ExecContext, interrupt), 1));
-  a.cbnz(w_of(kT1), impl_->L(trap_label(TrapKind::Interrupted)));
-  a.b(impl_->L(l));
+  a.cbnz(w_of(kT1), impl_->L(l));
+}
+void Masm::charge_fuel(uint32_t n) {
+  auto& a = impl_->a;
+  a.ldr(kT1, impl_->ctx_field(offsetof(ExecContext, fuel), 8));
+  if (n < 4096) {
+    a.subs(kT1, kT1, Imm(n));
+  } else {
+    impl_->mov_imm(W::W64, kT2, n);
+    a.subs(kT1, kT1, kT2);
+  }
+  a.str(kT1, impl_->ctx_field(offsetof(ExecContext, fuel), 8));
+  a.b(CondCode::kMI, impl_->L(trap_label(TrapKind::OutOfFuel)));
 }
 void Masm::br_cmp(Cond c, W w, Reg ra, Opnd b, Label l) {
   impl_->cmp(w, ra, b);

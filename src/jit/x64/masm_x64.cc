@@ -8,6 +8,7 @@
 // inside the body, so calls need no adjustment.
 #include <asmjit/x86.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstring>
 
@@ -275,11 +276,16 @@ void Masm::finish() {
 // ------------------------------------------------------------ labels
 
 void Masm::jmp(Label l) { impl_->a.jmp(impl_->L(l)); }
-void Masm::jmp_back(Label l) {
+void Masm::br_attention(Label l) {
   auto& a = impl_->a;
   a.cmp(x86::byte_ptr(kCtx, int32_t(offsetof(ExecContext, interrupt))), Imm(0));
-  a.jne(impl_->L(trap_label(TrapKind::Interrupted)));
-  a.jmp(impl_->L(l));
+  a.jne(impl_->L(l));
+}
+void Masm::charge_fuel(uint32_t n) {
+  auto& a = impl_->a;
+  // Blocks are far shorter than 2^31 instructions; clamp to keep the imm32.
+  a.sub(x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, fuel))), Imm(int32_t(std::min<uint32_t>(n, INT32_MAX))));
+  a.js(impl_->L(trap_label(TrapKind::OutOfFuel)));
 }
 void Masm::br_cmp(Cond c, W w, Reg ra, Opnd b, Label l) {
   auto& a = impl_->a;

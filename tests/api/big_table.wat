@@ -1,0 +1,1 @@
+(module (table 100 funcref))

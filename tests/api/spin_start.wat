@@ -1,0 +1,2 @@
+;; A start function that never returns.
+(module (func $s (loop $l (br $l))) (start $s))
