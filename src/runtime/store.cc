@@ -90,7 +90,6 @@ void Store::set_native_stack(const void* lowest, size_t size) {
   internals_->stack_hi = lowest ? internals_->stack_lo + size : 0;
 }
 
-void Store::interrupt() { internals_->ctx.interrupt.store(true); }
 void Store::interrupt() { internals_->cpu.notify(kAttentionInterrupt); }
 void Store::clear_interrupt() { internals_->ctx.attention_reasons.fetch_and(~kAttentionInterrupt); }
 ResourceLimiter& Store::limiter() { return internals_->limiter; }
