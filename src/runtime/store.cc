@@ -19,11 +19,16 @@ namespace brisk {
 
 struct Store::Internals {
   explicit Internals(const EngineConfig& c) : ctx(c.value_stack_bytes, c.max_call_depth) {}
+  // Host functions, and shells of dead functions (see Function::dead).
+  // Declared first so that it is destroyed last: instances may be
+  // destroyed before the host functions they imported.
   std::vector<std::unique_ptr<Function>> funcs;
   std::vector<std::unique_ptr<Memory>> memories;
   std::vector<std::unique_ptr<Table>> tables;
   std::vector<std::unique_ptr<Global>> globals;
   std::vector<std::unique_ptr<Instance>> instances;
+  std::vector<Instance*> pending_instances;  // refs hit zero during a call
+  std::vector<Function*> pending_hosts;
   ExecContext ctx;
   jit::CodeArena arena;
 };
@@ -144,63 +149,76 @@ Error link_error(const Import& imp, const std::string& why) {
 
 }  // namespace
 
+std::optional<Error> Store::resolve_imports(const Module& m, const Linker& linker, std::vector<Extern>& out) {
+  out.clear();
+  out.reserve(m.imports.size());
+  for (const Import& imp : m.imports) {
+    std::optional<Extern> e = linker.resolve(imp.module, imp.name);
+    if (!e) return link_error(imp, "unknown import");
+    if (e->kind != imp.kind) return link_error(imp, "incompatible import type");
+    bool match = true;
+    switch (imp.kind) {
+      case ExternKind::Func: match = e->func()->sig_id == intern_sig(m.types[imp.func_type]); break;
+      case ExternKind::Table: {
+        const Table* t = e->table();
+        match = t->type().elem == imp.table.elem &&
+                limits_match(t->size(), t->type().limits.has_max, t->type().limits.max, imp.table.limits);
+        break;
+      }
+      case ExternKind::Memory: {
+        const Memory* mem = e->memory();
+        match = limits_match(mem->pages(), mem->type().limits.has_max, mem->type().limits.max, imp.memory.limits);
+        break;
+      }
+      case ExternKind::Global: {
+        const Global* g = e->global();
+        match = g->type.type == imp.global.type && g->type.mut == imp.global.mut;
+        break;
+      }
+    }
+    if (!match) return link_error(imp, "incompatible import type");
+    out.push_back(*e);
+  }
+  return std::nullopt;
+}
+
 InstantiateResult Store::instantiate(std::shared_ptr<const Module> module, const Linker& linker) {
+  std::vector<Extern> imports;
+  if (auto err = resolve_imports(*module, linker, imports)) {
+    InstantiateResult res;
+    res.link_error = std::move(err);
+    return res;
+  }
+  return instantiate(std::move(module), imports);
+}
+
+namespace {
+// The instance that defines an imported object (null: created by the store).
+Instance* owner_of(const Extern& e) {
+  switch (e.kind) {
+    case ExternKind::Func: return e.func()->instance;
+    case ExternKind::Table: return e.table()->owner;
+    case ExternKind::Memory: return e.memory()->owner;
+    case ExternKind::Global: return e.global()->owner;
+  }
+  return nullptr;
+}
+}  // namespace
+
+InstantiateResult Store::instantiate(std::shared_ptr<const Module> module, const std::vector<Extern>& imports) {
   InstantiateResult res;
   const Module& m = *module;
   auto owned = std::make_unique<Instance>();
   Instance* inst = owned.get();
   inst->store = this;
   inst->module = module;
-
-  // Imports.
-  for (const Import& imp : m.imports) {
-    std::optional<Extern> e = linker.resolve(imp.module, imp.name);
-    if (!e) {
-      res.link_error = link_error(imp, "unknown import");
-      return res;
-    }
-    if (e->kind != imp.kind) {
-      res.link_error = link_error(imp, "incompatible import type");
-      return res;
-    }
-    switch (imp.kind) {
-      case ExternKind::Func: {
-        Function* f = e->func();
-        if (f->sig_id != intern_sig(m.types[imp.func_type])) {
-          res.link_error = link_error(imp, "incompatible import type");
-          return res;
-        }
-        inst->funcs.push_back(f);
-        break;
-      }
-      case ExternKind::Table: {
-        Table* t = e->table();
-        if (t->type().elem != imp.table.elem ||
-            !limits_match(t->size(), t->type().limits.has_max, t->type().limits.max, imp.table.limits)) {
-          res.link_error = link_error(imp, "incompatible import type");
-          return res;
-        }
-        inst->tables.push_back(t);
-        break;
-      }
-      case ExternKind::Memory: {
-        Memory* mem = e->memory();
-        if (!limits_match(mem->pages(), mem->type().limits.has_max, mem->type().limits.max, imp.memory.limits)) {
-          res.link_error = link_error(imp, "incompatible import type");
-          return res;
-        }
-        inst->memories.push_back(mem);
-        break;
-      }
-      case ExternKind::Global: {
-        Global* g = e->global();
-        if (g->type.type != imp.global.type || g->type.mut != imp.global.mut) {
-          res.link_error = link_error(imp, "incompatible import type");
-          return res;
-        }
-        inst->globals.push_back(g);
-        break;
-      }
+  inst->funcs.reserve(m.num_funcs());
+  for (const Extern& e : imports) {
+    switch (e.kind) {
+      case ExternKind::Func: inst->funcs.push_back(e.func()); break;
+      case ExternKind::Table: inst->tables.push_back(e.table()); break;
+      case ExternKind::Memory: inst->memories.push_back(e.memory()); break;
+      case ExternKind::Global: inst->globals.push_back(e.global()); break;
     }
   }
 
@@ -215,20 +233,28 @@ InstantiateResult Store::instantiate(std::shared_ptr<const Module> module, const
     f->budget = config_.mode == ExecMode::Tiered ? int32_t(std::min<uint32_t>(config_.tier_up_threshold, INT32_MAX))
                                                  : tuning::kBackedgeCheckPeriod;
     inst->funcs.push_back(f.get());
-    internals_->funcs.push_back(std::move(f));
+    inst->own_funcs.push_back(std::move(f));
   }
   inst->interp_code.resize(m.bodies.size());
-  for (size_t i = m.num_imported_tables; i < m.tables.size(); ++i) inst->tables.push_back(create_table(m.tables[i], 0));
+  for (size_t i = m.num_imported_tables; i < m.tables.size(); ++i) {
+    inst->own_tables.push_back(std::make_unique<Table>(m.tables[i], 0));
+    inst->own_tables.back()->owner = inst;
+    inst->tables.push_back(inst->own_tables.back().get());
+  }
   for (size_t i = m.num_imported_memories; i < m.memories.size(); ++i) {
-    Memory* mem = create_memory(m.memories[i]);
+    inst->own_memories.push_back(std::make_unique<Memory>(m.memories[i], config_.bounds));
+    Memory* mem = inst->own_memories.back().get();
     if (!mem->valid()) {
       res.link_error = Error{Error::kNoOffset, "cannot allocate linear memory"};
       return res;
     }
+    mem->owner = inst;
     inst->memories.push_back(mem);
   }
-  for (size_t i = m.num_imported_globals; i < m.globals.size(); ++i)
-    inst->globals.push_back(create_global(m.globals[i].type, eval_const(*inst, m.globals[i].init)));
+  for (size_t i = m.num_imported_globals; i < m.globals.size(); ++i) {
+    inst->own_globals.push_back(std::make_unique<Global>(Global{m.globals[i].type, eval_const(*inst, m.globals[i].init), inst}));
+    inst->globals.push_back(inst->own_globals.back().get());
+  }
 
   for (const Export& e : m.exports) {
     Extern x{e.kind, nullptr};
@@ -249,6 +275,20 @@ InstantiateResult Store::instantiate(std::shared_ptr<const Module> module, const
   }
   inst->dropped_datas.assign(m.datas.size(), 0);
 
+  // From here on the instance exists: hold what it imported.
+  for (const Extern& e : imports) {
+    if (e.kind == ExternKind::Func && e.func()->host) {
+      if (std::find(inst->host_deps.begin(), inst->host_deps.end(), e.func()) == inst->host_deps.end()) {
+        inst->host_deps.push_back(e.func());
+        retain_host(e.func());
+      }
+    } else if (Instance* dep = owner_of(e); dep && dep != inst) {
+      if (std::find(inst->deps.begin(), inst->deps.end(), dep) == inst->deps.end()) {
+        inst->deps.push_back(dep);
+        retain(dep);
+      }
+    }
+  }
   internals_->instances.push_back(std::move(owned));
   res.instance = inst;
 
@@ -287,6 +327,91 @@ InstantiateResult Store::instantiate(std::shared_ptr<const Module> module, const
   return res;
 }
 
+// ---------------------------------------------------------------- lifetimes
+
+namespace {
+// The entry of a dead function's shell: calling it traps with a message
+// that says why (a funcref outlived its instance or host function).
+uint32_t dead_entry(ExecContext* ctx, uint64_t*, Function*) {
+  ctx->trap_message = "call to a function whose instance or host function was deleted";
+  record_trap_frames(ctx);
+  return uint32_t(TrapKind::Host);
+}
+void make_shell(Function* f) {
+  f->dead = true;
+  f->entry = dead_entry;
+  f->instance = nullptr;
+  f->interp = nullptr;
+  f->jit_code = nullptr;
+  f->osr_entries.clear();
+  f->osr_entries.shrink_to_fit();
+  f->budget = INT32_MAX;
+}
+}  // namespace
+
+bool Store::in_call() const { return internals_->ctx.depth > 0; }
+
+void Store::retain(Instance* inst) { ++inst->refs; }
+
+void Store::retain_host(Function* f) {
+  if (f->host) ++f->host->refs;
+}
+
+void Store::release(Instance* inst) {
+  if (!inst || inst->refs == 0 || --inst->refs > 0) return;
+  if (in_call()) {
+    internals_->pending_instances.push_back(inst);
+    return;
+  }
+  if (on_instance_destroyed) on_instance_destroyed(inst);
+  auto& all = internals_->instances;
+  auto it = std::find_if(all.begin(), all.end(), [inst](const auto& p) { return p.get() == inst; });
+  if (it == all.end()) return;
+  std::unique_ptr<Instance> owned = std::move(*it);
+  *it = std::move(all.back());
+  all.pop_back();
+  for (auto& f : inst->own_funcs) {
+    make_shell(f.get());
+    internals_->funcs.push_back(std::move(f));
+  }
+  std::vector<Instance*> deps = std::move(inst->deps);
+  std::vector<Function*> hosts = std::move(inst->host_deps);
+  owned.reset();  // frees memories (and their reservations), tables, globals, code
+  for (Instance* d : deps) release(d);
+  for (Function* h : hosts) release_host(h);
+}
+
+void Store::release_host(Function* f) {
+  if (!f || !f->host || f->host->refs == 0 || --f->host->refs > 0) return;
+  if (in_call()) {
+    internals_->pending_hosts.push_back(f);
+    return;
+  }
+  std::unique_ptr<HostFunc> h = std::move(f->host);
+  make_shell(f);
+  h.reset();  // destroys the callback and what it captured (C API: runs the finalizer)
+}
+
+void Store::flush_pending() {
+  auto& in = *internals_;
+  while (!in.pending_instances.empty() || !in.pending_hosts.empty()) {
+    std::vector<Instance*> insts = std::move(in.pending_instances);
+    std::vector<Function*> hosts = std::move(in.pending_hosts);
+    in.pending_instances.clear();
+    in.pending_hosts.clear();
+    // refs are already zero: give each one back so release() destroys it.
+    for (Instance* i : insts) {
+      i->refs = 1;
+      release(i);
+    }
+    for (Function* f : hosts) {
+      if (!f->host) continue;
+      f->host->refs = 1;
+      release_host(f);
+    }
+  }
+}
+
 CallResult Store::call(Function* f, const uint64_t* args, uint64_t* results) {
   CallResult res;
   const FuncType& ft = *f->type;
@@ -310,13 +435,15 @@ CallResult Store::call(Function* f, const uint64_t* args, uint64_t* results) {
   TrapKind k = exec_call(ctx, f, fp, &trap);
   if (k != TrapKind::None) {
     res.trap = std::move(trap);
-    return res;
+  } else {
+    for (size_t i = 0; i < ft.results.size(); ++i) {
+      uint64_t v = fp[i];
+      if (ft.results[i] == ValType::I32 || ft.results[i] == ValType::F32) v = uint32_t(v);
+      results[i] = v;
+    }
   }
-  for (size_t i = 0; i < ft.results.size(); ++i) {
-    uint64_t v = fp[i];
-    if (ft.results[i] == ValType::I32 || ft.results[i] == ValType::F32) v = uint32_t(v);
-    results[i] = v;
-  }
+  if (ctx.depth == 0 && (!internals_->pending_instances.empty() || !internals_->pending_hosts.empty()))
+    flush_pending();
   return res;
 }
 
