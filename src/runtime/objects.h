@@ -108,8 +108,9 @@ struct Function {
   // JIT entry points at loop headers for on-stack replacement, by loop index.
   std::vector<void*> osr_entries;
   // Set when the owning instance (or, for a host function, the last
-  // holder) is gone. The Function stays allocated as a shell whose entry
-  // traps, because funcrefs to it may still sit in tables and globals.
+  // holder) is gone. The Function stays allocated as a shell, a host
+  // function that traps, because funcrefs to it may still sit in tables
+  // and globals.
   bool dead = false;
   std::string display_name() const;
 };

@@ -278,6 +278,7 @@ InstantiateResult Store::instantiate(std::shared_ptr<const Module> module, const
   // From here on the instance exists: hold what it imported.
   for (const Extern& e : imports) {
     if (e.kind == ExternKind::Func && e.func()->host) {
+      if (e.func()->dead) continue;
       if (std::find(inst->host_deps.begin(), inst->host_deps.end(), e.func()) == inst->host_deps.end()) {
         inst->host_deps.push_back(e.func());
         retain_host(e.func());
@@ -330,16 +331,17 @@ InstantiateResult Store::instantiate(std::shared_ptr<const Module> module, const
 // ---------------------------------------------------------------- lifetimes
 
 namespace {
-// The entry of a dead function's shell: calling it traps with a message
-// that says why (a funcref outlived its instance or host function).
-uint32_t dead_entry(ExecContext* ctx, uint64_t*, Function*) {
-  ctx->trap_message = "call to a function whose instance or host function was deleted";
-  record_trap_frames(ctx);
-  return uint32_t(TrapKind::Host);
-}
+// A dead function becomes a host function that traps with a message that
+// says why (a funcref outlived its instance or host function). Every tier
+// calls host functions through their entry, so no tier needs a check.
 void make_shell(Function* f) {
   f->dead = true;
-  f->entry = dead_entry;
+  f->host = std::make_unique<HostFunc>(HostFunc{
+      [](HostCall& hc, const uint64_t*, uint64_t*) {
+        return hc.trap("call to a function whose instance or host function was deleted");
+      },
+      "(deleted function)", 0});
+  f->entry = host_entry;
   f->instance = nullptr;
   f->interp = nullptr;
   f->jit_code = nullptr;
@@ -354,7 +356,7 @@ bool Store::in_call() const { return internals_->ctx.depth > 0; }
 void Store::retain(Instance* inst) { ++inst->refs; }
 
 void Store::retain_host(Function* f) {
-  if (f->host) ++f->host->refs;
+  if (f->host && !f->dead) ++f->host->refs;
 }
 
 void Store::release(Instance* inst) {
@@ -382,7 +384,7 @@ void Store::release(Instance* inst) {
 }
 
 void Store::release_host(Function* f) {
-  if (!f || !f->host || f->host->refs == 0 || --f->host->refs > 0) return;
+  if (!f || !f->host || f->dead || f->host->refs == 0 || --f->host->refs > 0) return;
   if (in_call()) {
     internals_->pending_hosts.push_back(f);
     return;
@@ -405,7 +407,7 @@ void Store::flush_pending() {
       release(i);
     }
     for (Function* f : hosts) {
-      if (!f->host) continue;
+      if (f->dead) continue;
       f->host->refs = 1;
       release_host(f);
     }
