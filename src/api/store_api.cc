@@ -20,10 +20,18 @@ brisk_store::brisk_store(const EngineConfig& c) : store(c) {
     for (auto& t : inst->own_tables) kill(t.get());
     for (auto& g : inst->own_globals) kill(g.get());
   };
+  // A freed function's handle stays allocated and marked dead.
+  store.on_function_freed = [this](Function* f) {
+    auto it = func_handles.find(f);
+    if (it == func_handles.end()) return;
+    it->second->dead = true;
+    func_handles.erase(it);
+  };
 }
 
 brisk_store::~brisk_store() {
   store.on_instance_destroyed = nullptr;
+  store.on_function_freed = nullptr;
   for (brisk_api::ExternSlot& e : externs)
     if (e.live && e.finalizer) e.finalizer(e.data);
 }

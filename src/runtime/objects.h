@@ -45,6 +45,7 @@ class Memory {
   MemoryType type_;
   BoundsMode mode_;
   size_t reserved_ = 0;
+  size_t accessible_ = 0;  // high-water mark of bytes made accessible (released cheaply)
 };
 
 class Table {

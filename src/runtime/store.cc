@@ -7,6 +7,7 @@
 #include <pthread.h>
 
 #include <algorithm>
+#include <unordered_set>
 
 #include "interp/interp.h"
 #include "jit/jit_runtime.h"
@@ -19,10 +20,12 @@ namespace brisk {
 
 struct Store::Internals {
   explicit Internals(const EngineConfig& c) : ctx(c.value_stack_bytes, c.max_call_depth) {}
-  // Host functions, and shells of dead functions (see Function::dead).
-  // Declared first so that it is destroyed last: instances may be
+  // Host functions and shells of dead functions (see Function::dead).
+  // Declared first so that they are destroyed last: instances may be
   // destroyed before the host functions they imported.
   std::vector<std::unique_ptr<Function>> funcs;
+  std::vector<std::unique_ptr<Function>> shells;
+  size_t sweep_at = 256;  // sweep shells when there are this many
   std::vector<std::unique_ptr<Memory>> memories;
   std::vector<std::unique_ptr<Table>> tables;
   std::vector<std::unique_ptr<Global>> globals;
@@ -374,13 +377,53 @@ void Store::release(Instance* inst) {
   all.pop_back();
   for (auto& f : inst->own_funcs) {
     make_shell(f.get());
-    internals_->funcs.push_back(std::move(f));
+    internals_->shells.push_back(std::move(f));
   }
   std::vector<Instance*> deps = std::move(inst->deps);
   std::vector<Function*> hosts = std::move(inst->host_deps);
   owned.reset();  // frees memories (and their reservations), tables, globals, code
   for (Instance* d : deps) release(d);
   for (Function* h : hosts) release_host(h);
+  if (internals_->shells.size() >= internals_->sweep_at) sweep_shells();
+}
+
+// Frees the shells no funcref can reach any more. Funcrefs live only in
+// tables, globals and element segments (releases are deferred while wasm
+// runs, so no frame holds one); the C API holds handles, not shells, and
+// is told through on_function_freed.
+void Store::sweep_shells() {
+  auto& in = *internals_;
+  std::unordered_set<const Function*> reachable;
+  auto mark_table = [&](const Table& t) {
+    if (t.type().elem != ValType::FuncRef) return;
+    for (uint64_t v : t.elems_)
+      if (v) reachable.insert(reinterpret_cast<const Function*>(v));
+  };
+  auto mark_global = [&](const Global& g) {
+    if (g.type.type == ValType::FuncRef && g.bits) reachable.insert(reinterpret_cast<const Function*>(g.bits));
+  };
+  for (const auto& t : in.tables) mark_table(*t);
+  for (const auto& g : in.globals) mark_global(*g);
+  for (const auto& inst : in.instances) {
+    for (const auto& t : inst->own_tables) mark_table(*t);
+    for (const auto& g : inst->own_globals) mark_global(*g);
+    for (size_t i = 0; i < inst->elem_values.size(); ++i)
+      if (inst->module->elems[i].type == ValType::FuncRef)
+        for (uint64_t v : inst->elem_values[i])
+          if (v) reachable.insert(reinterpret_cast<const Function*>(v));
+  }
+  auto& shells = in.shells;
+  size_t kept = 0;
+  for (auto& f : shells) {
+    if (reachable.count(f.get())) {
+      shells[kept++] = std::move(f);
+      continue;
+    }
+    if (on_function_freed) on_function_freed(f.get());
+    f.reset();
+  }
+  shells.resize(kept);
+  in.sweep_at = std::max<size_t>(256, 2 * kept);
 }
 
 void Store::release_host(Function* f) {
@@ -391,6 +434,14 @@ void Store::release_host(Function* f) {
   }
   std::unique_ptr<HostFunc> h = std::move(f->host);
   make_shell(f);
+  auto& funcs = internals_->funcs;
+  for (auto& p : funcs)
+    if (p.get() == f) {
+      internals_->shells.push_back(std::move(p));
+      p = std::move(funcs.back());
+      funcs.pop_back();
+      break;
+    }
   h.reset();  // destroys the callback and what it captured (C API: runs the finalizer)
 }
 

@@ -144,11 +144,15 @@ class Store {
   // Called just before an instance's objects are freed (the C API drops
   // its handles to them).
   std::function<void(Instance*)> on_instance_destroyed;
+  // Called just before the shell of a dead function is freed (no table,
+  // global or segment refers to it any more).
+  std::function<void(Function*)> on_function_freed;
   // True while wasm of this store runs (a host function is on the stack).
   bool in_call() const;
 
  private:
   void flush_pending();
+  void sweep_shells();
 
  public:
 

@@ -177,6 +177,22 @@ static void funcref_outlives_instance(void) {
   brisk_val_t res;
   brisk_result_t r = brisk_func_call(s, brisk_instance_func(imp, "call0"), NULL, 0, &res, 1);
   CHECK(r.status == BRISK_ERR_TRAP && r.trap_code == BRISK_TRAP_HOST && strstr(r.message, "deleted"));
+  /* Churn: thousands of dead functions make the store sweep the shells no
+   * table refers to; the one in holder's table must survive. */
+  brisk_func_t* stale_handle = NULL;
+  for (int i = 0; i < 3000; ++i) {
+    brisk_instance_t* tmp = NULL;
+    CHECK_OK(brisk_instantiate(l, lib_m, &tmp));
+    if (i == 0) stale_handle = brisk_instance_func(tmp, "seven");
+    brisk_instance_delete(tmp);
+  }
+  r = brisk_func_call(s, brisk_instance_func(imp, "call0"), NULL, 0, &res, 1);
+  CHECK(r.status == BRISK_ERR_TRAP && r.trap_code == BRISK_TRAP_HOST && strstr(r.message, "deleted"));
+  CHECK_STATUS(brisk_func_call(s, stale_handle, NULL, 0, &res, 1), BRISK_ERR_ARGUMENT);
+  brisk_functype_t ft;
+  CHECK(!brisk_func_type(stale_handle, &ft));
+  brisk_val_t stale_ref = brisk_val_funcref(stale_handle);
+  CHECK_STATUS(brisk_table_set(s, brisk_instance_table(holder, "table"), 0, &stale_ref), BRISK_ERR_ARGUMENT);
   /* The stale funcref in the table cannot be handed back out as callable. */
   brisk_val_t got;
   CHECK_OK(brisk_table_get(s, brisk_instance_table(holder, "table"), 0, &got));
