@@ -10,6 +10,7 @@
 // next to their store are validated without ever dereferencing a made-up
 // pointer.
 #pragma once
+#include <cstring>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -173,8 +174,18 @@ brisk_extern_t extern_handle(brisk_store* s, const brisk::Extern& e);
 bool extern_object(brisk_store* s, const brisk_extern_t& e, brisk::Extern* out);
 const CTypes& sig_ctypes(brisk_store* s, uint32_t sig_id);
 
+// The integer in a C enum field as the embedder wrote it: a made-up value
+// is an error to report, and must not be loaded as the enum type (UB).
+template <class E>
+inline int raw_enum(const E& e) {
+  static_assert(sizeof(E) == sizeof(int));
+  int v;
+  std::memcpy(&v, &e, sizeof v);
+  return v;
+}
+
 // ---- values and references
-bool valid_type(brisk_valtype_t t);
+bool valid_type(int t);
 // A brisk_val_t of type {t} to the raw slot wasm holds. References are
 // checked: a funcref must name a live function handle of {s}, an externref a
 // registered id. Returns false (and sets *why) otherwise.

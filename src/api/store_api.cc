@@ -49,9 +49,8 @@ void brisk_config_default(brisk_config_t* c) {
 brisk_store_t* brisk_store_new(const brisk_config_t* config) {
   EngineConfig cfg;
   if (config) {
-    cfg.mode = config->mode == BRISK_MODE_JIT      ? ExecMode::Jit
-               : config->mode == BRISK_MODE_TIERED ? ExecMode::Tiered
-                                                   : ExecMode::Interp;
+    const int mode = brisk_api::raw_enum(config->mode);
+    cfg.mode = mode == BRISK_MODE_JIT ? ExecMode::Jit : mode == BRISK_MODE_TIERED ? ExecMode::Tiered : ExecMode::Interp;
     cfg.bounds = config->explicit_bounds_checks ? BoundsMode::Explicit : BoundsMode::Guard;
     if (config->max_call_depth) cfg.max_call_depth = config->max_call_depth;
     if (config->tier_up_threshold) cfg.tier_up_threshold = config->tier_up_threshold;

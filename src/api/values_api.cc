@@ -12,7 +12,7 @@ using namespace brisk_api;
 
 namespace brisk_api {
 
-bool valid_type(brisk_valtype_t t) {
+bool valid_type(int t) {
   return t == BRISK_I32 || t == BRISK_I64 || t == BRISK_F32 || t == BRISK_F64 || t == BRISK_FUNCREF ||
          t == BRISK_EXTERNREF;
 }
@@ -22,12 +22,12 @@ FuncType functype_from(const brisk_valtype_t* params, size_t np, const brisk_val
   FuncType ft;
   *ok = (np == 0 || params) && (nr == 0 || results);
   for (size_t i = 0; *ok && i < np; ++i) {
-    *ok = valid_type(params[i]);
-    ft.params.push_back(ValType(params[i]));
+    *ok = valid_type(raw_enum(params[i]));
+    ft.params.push_back(ValType(raw_enum(params[i])));
   }
   for (size_t i = 0; *ok && i < nr; ++i) {
-    *ok = valid_type(results[i]);
-    ft.results.push_back(ValType(results[i]));
+    *ok = valid_type(raw_enum(results[i]));
+    ft.results.push_back(ValType(raw_enum(results[i])));
   }
   return ft;
 }
@@ -77,7 +77,7 @@ brisk_extern_t extern_handle(brisk_store* s, const Extern& e) {
 }
 
 bool extern_object(brisk_store* s, const brisk_extern_t& x, Extern* out) {
-  switch (x.kind) {
+  switch (raw_enum(x.kind)) {
     case BRISK_EXTERN_FUNC:
       if (!check_func(s, x.of.func)) return false;
       *out = Extern{ExternKind::Func, x.of.func->func};
@@ -112,7 +112,7 @@ bool extern_id_valid(const brisk_store* s, uint64_t id) {
 }
 
 bool val_to_slot(brisk_store* s, const brisk_val_t& v, ValType t, uint64_t* slot, const char** why) {
-  if (ValType(v.type) != t) {
+  if (raw_enum(v.type) != int(t)) {
     *why = "has the wrong type";
     return false;
   }
@@ -219,7 +219,7 @@ brisk_val_t brisk_val_funcref(brisk_func_t* func) {
 }
 
 brisk_func_t* brisk_val_as_func(brisk_store_t* s, const brisk_val_t* v) {
-  if (!s || !v || v->type != BRISK_FUNCREF || v->of.ref == 0) return nullptr;
+  if (!s || !v || raw_enum(v->type) != BRISK_FUNCREF || v->of.ref == 0) return nullptr;
   auto* h = reinterpret_cast<brisk_func*>(uintptr_t(v->of.ref));
   return check_func(s, h) ? h : nullptr;
 }
@@ -246,7 +246,7 @@ brisk_result_t brisk_externref_new(brisk_store_t* s, void* data, brisk_finalizer
 
 brisk_result_t brisk_externref_data(brisk_store_t* s, const brisk_val_t* v, void** data) {
   if (!s || !v || !data) return null_arg();
-  if (v->type != BRISK_EXTERNREF || !extern_id_valid(s, v->of.ref))
+  if (raw_enum(v->type) != BRISK_EXTERNREF || !extern_id_valid(s, v->of.ref))
     return bad_arg(s, "not a live externref of this store");
   *data = s->externs[uint32_t(v->of.ref) - 1].data;
   return ok();
@@ -254,7 +254,7 @@ brisk_result_t brisk_externref_data(brisk_store_t* s, const brisk_val_t* v, void
 
 brisk_result_t brisk_externref_delete(brisk_store_t* s, const brisk_val_t* v) {
   if (!s || !v) return null_arg();
-  if (v->type != BRISK_EXTERNREF || !extern_id_valid(s, v->of.ref))
+  if (raw_enum(v->type) != BRISK_EXTERNREF || !extern_id_valid(s, v->of.ref))
     return bad_arg(s, "not a live externref of this store");
   const uint32_t index = uint32_t(v->of.ref) - 1;
   ExternSlot& e = s->externs[index];
