@@ -20,7 +20,7 @@ brisk_result_t no_fuel(brisk_store* s) {
 
 extern "C" {
 
-brisk_result_t brisk_store_set_limits(brisk_store_t* s, const brisk_limits_t* l) {
+brisk_result_t brisk_store_set_limits(brisk_store_t* s, const brisk_store_limits_t* l) {
   if (!s || !l) return null_argument();
   ResourceLimits& r = s->store.limiter().limits;
   r.memory_bytes = l->memory_bytes;

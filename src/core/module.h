@@ -68,6 +68,14 @@ struct FuncBody {
   uint32_t max_stack = 0;       // max operand stack height, from validation
 };
 
+// A custom section: its name and where its payload (after the name) lies in
+// Module::bytes.
+struct CustomSection {
+  std::string name;
+  uint32_t offset = 0;
+  uint32_t size = 0;
+};
+
 struct Module {
   std::vector<uint8_t> bytes;
   std::vector<FuncType> types;
@@ -87,6 +95,8 @@ struct Module {
   std::vector<ElemSegment> elems;
   std::vector<DataSegment> datas;
   std::optional<uint32_t> data_count;
+
+  std::vector<CustomSection> customs;  // every custom section, in order
 
   // From the custom "name" section, when present and well-formed.
   std::string name;

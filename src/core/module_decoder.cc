@@ -730,6 +730,7 @@ Result<void> ModuleDecoder::decode() {
       std::string_view nm = sr.name();
       if (!sr.ok()) return sr.take_error();
       if (!valid_utf8(nm)) return make_error(body_off, "malformed UTF-8 encoding");
+      m_->customs.push_back(CustomSection{std::string(nm), uint32_t(sr.offset()), uint32_t(sr.remaining())});
       if (nm == "name") name_section(sr);
       continue;
     }

@@ -47,7 +47,20 @@ class ResourceLimiter {
     return true;
   }
   // Accounts a memory created after admit_memory() said yes.
-  void memory_created(uint64_t bytes) { memory_in_use_ += bytes; }
+  void memory_created(uint64_t bytes) {
+    memory_in_use_ += bytes;
+    ++memories_live_;
+  }
+  void memory_destroyed(uint64_t bytes) {
+    memory_released(bytes);
+    if (memories_live_) --memories_live_;
+  }
+  void table_created() { ++tables_live_; }
+  void table_destroyed() {
+    if (tables_live_) --tables_live_;
+  }
+  uint32_t memories_live() const { return memories_live_; }
+  uint32_t tables_live() const { return tables_live_; }
   void memory_released(uint64_t bytes) { memory_in_use_ -= bytes < memory_in_use_ ? bytes : memory_in_use_; }
   bool table_growing(uint64_t cur, uint64_t desired, uint64_t maximum) {
     if (limits.table_elements && desired > limits.table_elements) return false;
@@ -82,6 +95,7 @@ class ResourceLimiter {
 
  private:
   uint64_t memory_in_use_ = 0;
+  uint32_t memories_live_ = 0, tables_live_ = 0;
 };
 
 }  // namespace brisk

@@ -1,6 +1,7 @@
 // Linear memories and tables.
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <cstring>
 #include <mutex>
 #include <vector>
@@ -32,13 +33,17 @@ class ReservationPool {
     }
     return nullptr;
   }
-  void give(void* base, size_t bytes) {
+  // {used}: the bytes from {base} that were ever made accessible; the rest
+  // of the reservation is still PROT_NONE and untouched.
+  void give(void* base, size_t bytes, size_t used) {
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (free_.size() < kMaxKept) {
-        // Replacing the mapping drops the contents and the access rights
-        // in one step; the range stays reserved.
-        if (mmap(base, bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0) != MAP_FAILED) {
+        // Replacing the used part of the mapping drops its contents and
+        // access rights in one step; the range stays reserved. (Replacing
+        // all 8 GiB costs the kernel a page-table walk over all of it.)
+        if (used == 0 ||
+            mmap(base, used, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0) != MAP_FAILED) {
           free_.push_back({base, bytes});
           return;
         }
@@ -87,17 +92,20 @@ Memory::Memory(const MemoryType& type, BoundsMode mode) : type_(type), mode_(mod
   base_ = static_cast<uint8_t*>(p);
   size_t initial = size_t(type.limits.min) * kPageSize;
   if (initial && mprotect(base_, initial, PROT_READ | PROT_WRITE) != 0) {
-    reservations().give(base_, reserved_);
+    reservations().give(base_, reserved_, reserved_);
     base_ = nullptr;
     reserved_ = 0;
     return;
   }
   size_ = initial;
+  accessible_ = initial;
 }
 
 Memory::~Memory() {
-  if (limiter_) limiter_->memory_released(size_);
-  if (base_) reservations().give(base_, reserved_);
+  if (limiter_) limiter_->memory_destroyed(size_);
+  // A grow whose mprotect failed may have left pages past size_ accessible:
+  // {accessible_} covers every range ever passed to mprotect.
+  if (base_) reservations().give(base_, reserved_, std::min(reserved_, accessible_));
 }
 
 int64_t Memory::grow(uint64_t delta_pages) {
@@ -110,6 +118,7 @@ int64_t Memory::grow(uint64_t delta_pages) {
   if (new_size > reserved_) return -1;
   const uint64_t max_bytes = type_.limits.has_max ? type_.limits.max * kPageSize : UINT64_MAX;
   if (limiter_ && !limiter_->memory_growing(size_, new_size, max_bytes)) return -1;
+  accessible_ = std::max(accessible_, new_size);
   if (mprotect(base_ + size_, new_size - size_, PROT_READ | PROT_WRITE) != 0) {
     if (limiter_) limiter_->memory_released(new_size - size_);
     return -1;
@@ -127,6 +136,10 @@ bool Memory::owns_address(const void* addr) const {
 Table::Table(const TableType& type, uint64_t init) : type_(type) {
   elems_.assign(size_t(type.limits.min), init);
   sync();
+}
+
+Table::~Table() {
+  if (limiter_) limiter_->table_destroyed();
 }
 
 int64_t Table::grow(uint32_t delta, uint64_t init) {

@@ -42,16 +42,21 @@ class Memory {
   uint64_t size_ = 0;
   // The owning store's limits, asked before every grow (null: none).
   ResourceLimiter* limiter_ = nullptr;
+  Instance* owner = nullptr;  // defining instance; null for store-created memories
 
  private:
   MemoryType type_;
   BoundsMode mode_;
   size_t reserved_ = 0;
+  size_t accessible_ = 0;  // high-water mark of bytes made accessible (released cheaply)
 };
 
 class Table {
  public:
   explicit Table(const TableType& type, uint64_t init);
+  ~Table();
+  Table(const Table&) = delete;
+  Table& operator=(const Table&) = delete;
   const TableType& type() const { return type_; }
   uint32_t size() const { return uint32_t(elems_.size()); }
   uint64_t max() const { return type_.limits.has_max ? type_.limits.max : 0xffffffffull; }
@@ -64,6 +69,7 @@ class Table {
   uint64_t length_ = 0;
   // The owning store's limits, asked before every grow (null: none).
   ResourceLimiter* limiter_ = nullptr;
+  Instance* owner = nullptr;  // defining instance; null for store-created tables
 
  private:
   void sync() {
@@ -76,11 +82,15 @@ class Table {
 struct Global {
   GlobalType type;
   uint64_t bits = 0;
+  Instance* owner = nullptr;  // defining instance; null for store-created globals
 };
 
 struct HostFunc {
   HostCallback callback;
   std::string name;
+  // Holders: the embedder's handle, linkers and importing instances. At
+  // zero the callback (and whatever it captured) is destroyed.
+  uint32_t refs = 1;
 };
 
 struct ExecContext;
@@ -106,6 +116,11 @@ struct Function {
   int32_t budget = 0;
   // JIT entry points at loop headers for on-stack replacement, by loop index.
   std::vector<void*> osr_entries;
+  // Set when the owning instance (or, for a host function, the last
+  // holder) is gone. The Function stays allocated as a shell, a host
+  // function that traps, because funcrefs to it may still sit in tables
+  // and globals.
+  bool dead = false;
   std::string display_name() const;
 };
 
@@ -124,6 +139,18 @@ class Instance {
   std::unordered_map<std::string, Extern> exports;
   // Interpreter code of defined functions, indexed by defined-function index.
   std::vector<std::unique_ptr<InterpCode>> interp_code;
+
+  // Lifetime (Store::retain/release). An instance owns what it defines; it
+  // holds a reference on every instance and host function it imports from,
+  // so imported objects live as long as any importer. refs counts the
+  // embedder's handle, linkers, instance_pres and importing instances.
+  uint32_t refs = 1;
+  std::vector<Instance*> deps;       // instances this one imports from (unique)
+  std::vector<Function*> host_deps;  // host functions it imports (unique)
+  std::vector<std::unique_ptr<Function>> own_funcs;
+  std::vector<std::unique_ptr<Table>> own_tables;
+  std::vector<std::unique_ptr<Memory>> own_memories;
+  std::vector<std::unique_ptr<Global>> own_globals;
 
   std::optional<Extern> get_export(std::string_view name) const {
     auto it = exports.find(std::string(name));

@@ -7,6 +7,7 @@
 #include <pthread.h>
 
 #include <algorithm>
+#include <unordered_set>
 
 #include "interp/interp.h"
 #include "jit/jit_runtime.h"
@@ -23,12 +24,19 @@ struct Store::Internals {
   Internals(const EngineConfig& c, std::shared_ptr<Engine> engine)
       : ctx(c.value_stack_bytes, c.max_call_depth),
         cpu(&ctx, engine ? std::move(engine) : std::make_shared<Engine>()) {}
-  ResourceLimiter limiter;  // before the memories: they report their release to it
+  ResourceLimiter limiter;  // before the memories and tables: they report their release to it
+  // Host functions and shells of dead functions (see Function::dead).
+  // Declared first so that they are destroyed last: instances may be
+  // destroyed before the host functions they imported.
   std::vector<std::unique_ptr<Function>> funcs;
+  std::vector<std::unique_ptr<Function>> shells;
+  size_t sweep_at = 256;  // sweep shells when there are this many
   std::vector<std::unique_ptr<Memory>> memories;
   std::vector<std::unique_ptr<Table>> tables;
   std::vector<std::unique_ptr<Global>> globals;
   std::vector<std::unique_ptr<Instance>> instances;
+  std::vector<Instance*> pending_instances;  // refs hit zero during a call
+  std::vector<Function*> pending_hosts;
   ExecContext ctx;
   CpuControl cpu;
   jit::CodeArena arena;
@@ -123,6 +131,7 @@ Table* Store::create_table(const TableType& type, uint64_t init_ref) {
   internals_->tables.push_back(std::make_unique<Table>(type, init_ref));
   Table* t = internals_->tables.back().get();
   t->limiter_ = &internals_->limiter;
+  internals_->limiter.table_created();
   return t;
 }
 
@@ -223,10 +232,10 @@ std::optional<Error> Store::check_limits(const Module& m) {
   const size_t new_tables = m.tables.size() - m.num_imported_tables;
   if (L.instances && internals_->instances.size() + 1 > L.instances)
     return fail(count_limit_message("instance", internals_->instances.size(), 1, L.instances, "instances"));
-  if (L.memories && internals_->memories.size() + new_memories > L.memories)
-    return fail(count_limit_message("memories", internals_->memories.size(), new_memories, L.memories, "memories"));
-  if (L.tables && internals_->tables.size() + new_tables > L.tables)
-    return fail(count_limit_message("tables", internals_->tables.size(), new_tables, L.tables, "tables"));
+  if (L.memories && lim.memories_live() + new_memories > L.memories)
+    return fail(count_limit_message("memories", lim.memories_live(), new_memories, L.memories, "memories"));
+  if (L.tables && lim.tables_live() + new_tables > L.tables)
+    return fail(count_limit_message("tables", lim.tables_live(), new_tables, L.tables, "tables"));
   uint64_t total = 0;
   for (size_t i = m.num_imported_memories; i < m.memories.size(); ++i) {
     const Limits& l = m.memories[i].limits;
@@ -247,63 +256,76 @@ std::optional<Error> Store::check_limits(const Module& m) {
 }
 
 
+std::optional<Error> Store::resolve_imports(const Module& m, const Linker& linker, std::vector<Extern>& out) {
+  out.clear();
+  out.reserve(m.imports.size());
+  for (const Import& imp : m.imports) {
+    std::optional<Extern> e = linker.resolve(imp.module, imp.name);
+    if (!e) return link_error(imp, "unknown import");
+    if (e->kind != imp.kind) return link_error(imp, "incompatible import type");
+    bool match = true;
+    switch (imp.kind) {
+      case ExternKind::Func: match = e->func()->sig_id == intern_sig(m.types[imp.func_type]); break;
+      case ExternKind::Table: {
+        const Table* t = e->table();
+        match = t->type().elem == imp.table.elem &&
+                limits_match(t->size(), t->type().limits.has_max, t->type().limits.max, imp.table.limits);
+        break;
+      }
+      case ExternKind::Memory: {
+        const Memory* mem = e->memory();
+        match = limits_match(mem->pages(), mem->type().limits.has_max, mem->type().limits.max, imp.memory.limits);
+        break;
+      }
+      case ExternKind::Global: {
+        const Global* g = e->global();
+        match = g->type.type == imp.global.type && g->type.mut == imp.global.mut;
+        break;
+      }
+    }
+    if (!match) return link_error(imp, "incompatible import type");
+    out.push_back(*e);
+  }
+  return std::nullopt;
+}
+
 InstantiateResult Store::instantiate(std::shared_ptr<const Module> module, const Linker& linker) {
+  std::vector<Extern> imports;
+  if (auto err = resolve_imports(*module, linker, imports)) {
+    InstantiateResult res;
+    res.link_error = std::move(err);
+    return res;
+  }
+  return instantiate(std::move(module), imports);
+}
+
+namespace {
+// The instance that defines an imported object (null: created by the store).
+Instance* owner_of(const Extern& e) {
+  switch (e.kind) {
+    case ExternKind::Func: return e.func()->instance;
+    case ExternKind::Table: return e.table()->owner;
+    case ExternKind::Memory: return e.memory()->owner;
+    case ExternKind::Global: return e.global()->owner;
+  }
+  return nullptr;
+}
+}  // namespace
+
+InstantiateResult Store::instantiate(std::shared_ptr<const Module> module, const std::vector<Extern>& imports) {
   InstantiateResult res;
   const Module& m = *module;
   auto owned = std::make_unique<Instance>();
   Instance* inst = owned.get();
   inst->store = this;
   inst->module = module;
-
-  // Imports.
-  for (const Import& imp : m.imports) {
-    std::optional<Extern> e = linker.resolve(imp.module, imp.name);
-    if (!e) {
-      res.link_error = link_error(imp, "unknown import");
-      return res;
-    }
-    if (e->kind != imp.kind) {
-      res.link_error = link_error(imp, "incompatible import type");
-      return res;
-    }
-    switch (imp.kind) {
-      case ExternKind::Func: {
-        Function* f = e->func();
-        if (f->sig_id != intern_sig(m.types[imp.func_type])) {
-          res.link_error = link_error(imp, "incompatible import type");
-          return res;
-        }
-        inst->funcs.push_back(f);
-        break;
-      }
-      case ExternKind::Table: {
-        Table* t = e->table();
-        if (t->type().elem != imp.table.elem ||
-            !limits_match(t->size(), t->type().limits.has_max, t->type().limits.max, imp.table.limits)) {
-          res.link_error = link_error(imp, "incompatible import type");
-          return res;
-        }
-        inst->tables.push_back(t);
-        break;
-      }
-      case ExternKind::Memory: {
-        Memory* mem = e->memory();
-        if (!limits_match(mem->pages(), mem->type().limits.has_max, mem->type().limits.max, imp.memory.limits)) {
-          res.link_error = link_error(imp, "incompatible import type");
-          return res;
-        }
-        inst->memories.push_back(mem);
-        break;
-      }
-      case ExternKind::Global: {
-        Global* g = e->global();
-        if (g->type.type != imp.global.type || g->type.mut != imp.global.mut) {
-          res.link_error = link_error(imp, "incompatible import type");
-          return res;
-        }
-        inst->globals.push_back(g);
-        break;
-      }
+  inst->funcs.reserve(m.num_funcs());
+  for (const Extern& e : imports) {
+    switch (e.kind) {
+      case ExternKind::Func: inst->funcs.push_back(e.func()); break;
+      case ExternKind::Table: inst->tables.push_back(e.table()); break;
+      case ExternKind::Memory: inst->memories.push_back(e.memory()); break;
+      case ExternKind::Global: inst->globals.push_back(e.global()); break;
     }
   }
 
@@ -323,33 +345,44 @@ InstantiateResult Store::instantiate(std::shared_ptr<const Module> module, const
     f->budget = config_.mode == ExecMode::Tiered ? int32_t(std::min<uint32_t>(config_.tier_up_threshold, INT32_MAX))
                                                  : tuning::kBackedgeCheckPeriod;
     inst->funcs.push_back(f.get());
-    internals_->funcs.push_back(std::move(f));
+    inst->own_funcs.push_back(std::move(f));
   }
   inst->interp_code.resize(m.bodies.size());
   for (size_t i = m.num_imported_tables; i < m.tables.size(); ++i) {
     // A valid module may ask for up to 2^32-1 elements; beyond the growth
     // limit instantiation fails instead of the allocation killing the host.
     if (m.tables[i].limits.min > kMaxTableSize) {
-      res.link_error = Error{Error::kNoOffset, "cannot allocate table " + std::to_string(i) + ": " +
-                                                   std::to_string(m.tables[i].limits.min) +
-                                                   " elements exceed the limit of " +
-                                                   std::to_string(kMaxTableSize)};
+      res.resource_error = Error{Error::kNoOffset, "cannot allocate table " + std::to_string(i) + ": " +
+                                                       std::to_string(m.tables[i].limits.min) +
+                                                       " elements exceed the limit of " +
+                                                       std::to_string(kMaxTableSize)};
       return res;
     }
-    inst->tables.push_back(create_table(m.tables[i], 0));
+    inst->own_tables.push_back(std::make_unique<Table>(m.tables[i], 0));
+    Table* t = inst->own_tables.back().get();
+    t->owner = inst;
+    t->limiter_ = &internals_->limiter;
+    internals_->limiter.table_created();
+    inst->tables.push_back(t);
   }
   for (size_t i = m.num_imported_memories; i < m.memories.size(); ++i) {
-    Memory* mem = create_memory(m.memories[i]);
+    inst->own_memories.push_back(std::make_unique<Memory>(m.memories[i], config_.bounds));
+    Memory* mem = inst->own_memories.back().get();
     if (!mem->valid()) {
       res.resource_error = Error{Error::kNoOffset, "cannot allocate linear memory " + std::to_string(i) + " of " +
                                                        std::to_string(m.memories[i].limits.min) +
                                                        " pages: out of address space or memory"};
       return res;
     }
+    mem->owner = inst;
+    mem->limiter_ = &internals_->limiter;
+    internals_->limiter.memory_created(mem->size_bytes());
     inst->memories.push_back(mem);
   }
-  for (size_t i = m.num_imported_globals; i < m.globals.size(); ++i)
-    inst->globals.push_back(create_global(m.globals[i].type, eval_const(*inst, m.globals[i].init)));
+  for (size_t i = m.num_imported_globals; i < m.globals.size(); ++i) {
+    inst->own_globals.push_back(std::make_unique<Global>(Global{m.globals[i].type, eval_const(*inst, m.globals[i].init), inst}));
+    inst->globals.push_back(inst->own_globals.back().get());
+  }
 
   for (const Export& e : m.exports) {
     Extern x{e.kind, nullptr};
@@ -370,6 +403,21 @@ InstantiateResult Store::instantiate(std::shared_ptr<const Module> module, const
   }
   inst->dropped_datas.assign(m.datas.size(), 0);
 
+  // From here on the instance exists: hold what it imported.
+  for (const Extern& e : imports) {
+    if (e.kind == ExternKind::Func && e.func()->host) {
+      if (e.func()->dead) continue;
+      if (std::find(inst->host_deps.begin(), inst->host_deps.end(), e.func()) == inst->host_deps.end()) {
+        inst->host_deps.push_back(e.func());
+        retain_host(e.func());
+      }
+    } else if (Instance* dep = owner_of(e); dep && dep != inst) {
+      if (std::find(inst->deps.begin(), inst->deps.end(), dep) == inst->deps.end()) {
+        inst->deps.push_back(dep);
+        retain(dep);
+      }
+    }
+  }
   internals_->instances.push_back(std::move(owned));
   res.instance = inst;
 
@@ -406,6 +454,140 @@ InstantiateResult Store::instantiate(std::shared_ptr<const Module> module, const
     if (r.trap) res.trap = std::move(r.trap);
   }
   return res;
+}
+
+// ---------------------------------------------------------------- lifetimes
+
+namespace {
+// A dead function becomes a host function that traps with a message that
+// says why (a funcref outlived its instance or host function). Every tier
+// calls host functions through their entry, so no tier needs a check.
+void make_shell(Function* f) {
+  f->dead = true;
+  f->host = std::make_unique<HostFunc>(HostFunc{
+      [](HostCall& hc, const uint64_t*, uint64_t*) {
+        return hc.trap("call to a function whose instance or host function was deleted");
+      },
+      "(deleted function)", 0});
+  f->entry = host_entry;
+  f->instance = nullptr;
+  f->interp = nullptr;
+  f->jit_code = nullptr;
+  f->osr_entries.clear();
+  f->osr_entries.shrink_to_fit();
+  f->budget = INT32_MAX;
+}
+}  // namespace
+
+bool Store::in_call() const { return internals_->ctx.depth > 0; }
+
+void Store::retain(Instance* inst) { ++inst->refs; }
+
+void Store::retain_host(Function* f) {
+  if (f->host && !f->dead) ++f->host->refs;
+}
+
+void Store::release(Instance* inst) {
+  if (!inst || inst->refs == 0 || --inst->refs > 0) return;
+  if (in_call()) {
+    internals_->pending_instances.push_back(inst);
+    return;
+  }
+  if (on_instance_destroyed) on_instance_destroyed(inst);
+  auto& all = internals_->instances;
+  auto it = std::find_if(all.begin(), all.end(), [inst](const auto& p) { return p.get() == inst; });
+  if (it == all.end()) return;
+  std::unique_ptr<Instance> owned = std::move(*it);
+  *it = std::move(all.back());
+  all.pop_back();
+  for (auto& f : inst->own_funcs) {
+    make_shell(f.get());
+    internals_->shells.push_back(std::move(f));
+  }
+  std::vector<Instance*> deps = std::move(inst->deps);
+  std::vector<Function*> hosts = std::move(inst->host_deps);
+  owned.reset();  // frees memories (and their reservations), tables, globals, code
+  for (Instance* d : deps) release(d);
+  for (Function* h : hosts) release_host(h);
+  if (internals_->shells.size() >= internals_->sweep_at) sweep_shells();
+}
+
+// Frees the shells no funcref can reach any more. Funcrefs live only in
+// tables, globals and element segments (releases are deferred while wasm
+// runs, so no frame holds one); the C API holds handles, not shells, and
+// is told through on_function_freed.
+void Store::sweep_shells() {
+  auto& in = *internals_;
+  std::unordered_set<const Function*> reachable;
+  auto mark_table = [&](const Table& t) {
+    if (t.type().elem != ValType::FuncRef) return;
+    for (uint64_t v : t.elems_)
+      if (v) reachable.insert(reinterpret_cast<const Function*>(v));
+  };
+  auto mark_global = [&](const Global& g) {
+    if (g.type.type == ValType::FuncRef && g.bits) reachable.insert(reinterpret_cast<const Function*>(g.bits));
+  };
+  for (const auto& t : in.tables) mark_table(*t);
+  for (const auto& g : in.globals) mark_global(*g);
+  for (const auto& inst : in.instances) {
+    for (const auto& t : inst->own_tables) mark_table(*t);
+    for (const auto& g : inst->own_globals) mark_global(*g);
+    for (size_t i = 0; i < inst->elem_values.size(); ++i)
+      if (inst->module->elems[i].type == ValType::FuncRef)
+        for (uint64_t v : inst->elem_values[i])
+          if (v) reachable.insert(reinterpret_cast<const Function*>(v));
+  }
+  auto& shells = in.shells;
+  size_t kept = 0;
+  for (auto& f : shells) {
+    if (reachable.count(f.get())) {
+      shells[kept++] = std::move(f);
+      continue;
+    }
+    if (on_function_freed) on_function_freed(f.get());
+    f.reset();
+  }
+  shells.resize(kept);
+  in.sweep_at = std::max<size_t>(256, 2 * kept);
+}
+
+void Store::release_host(Function* f) {
+  if (!f || !f->host || f->dead || f->host->refs == 0 || --f->host->refs > 0) return;
+  if (in_call()) {
+    internals_->pending_hosts.push_back(f);
+    return;
+  }
+  std::unique_ptr<HostFunc> h = std::move(f->host);
+  make_shell(f);
+  auto& funcs = internals_->funcs;
+  for (auto& p : funcs)
+    if (p.get() == f) {
+      internals_->shells.push_back(std::move(p));
+      p = std::move(funcs.back());
+      funcs.pop_back();
+      break;
+    }
+  h.reset();  // destroys the callback and what it captured (C API: runs the finalizer)
+}
+
+void Store::flush_pending() {
+  auto& in = *internals_;
+  while (!in.pending_instances.empty() || !in.pending_hosts.empty()) {
+    std::vector<Instance*> insts = std::move(in.pending_instances);
+    std::vector<Function*> hosts = std::move(in.pending_hosts);
+    in.pending_instances.clear();
+    in.pending_hosts.clear();
+    // refs are already zero: give each one back so release() destroys it.
+    for (Instance* i : insts) {
+      i->refs = 1;
+      release(i);
+    }
+    for (Function* f : hosts) {
+      if (f->dead) continue;
+      f->host->refs = 1;
+      release_host(f);
+    }
+  }
 }
 
 CallResult Store::call(Function* f, const uint64_t* args, uint64_t* results) {
@@ -456,13 +638,15 @@ CallResult Store::call(Function* f, const uint64_t* args, uint64_t* results) {
   TrapKind k = exec_call(ctx, f, fp, &trap);
   if (k != TrapKind::None) {
     res.trap = std::move(trap);
-    return res;
+  } else {
+    for (size_t i = 0; i < ft.results.size(); ++i) {
+      uint64_t v = fp[i];
+      if (ft.results[i] == ValType::I32 || ft.results[i] == ValType::F32) v = uint32_t(v);
+      results[i] = v;
+    }
   }
-  for (size_t i = 0; i < ft.results.size(); ++i) {
-    uint64_t v = fp[i];
-    if (ft.results[i] == ValType::I32 || ft.results[i] == ValType::F32) v = uint32_t(v);
-    results[i] = v;
-  }
+  if (ctx.depth == 0 && (!internals_->pending_instances.empty() || !internals_->pending_hosts.empty()))
+    flush_pending();
   return res;
 }
 

@@ -131,6 +131,38 @@ class Store {
   Global* create_global(const GlobalType& type, uint64_t bits);
 
   InstantiateResult instantiate(std::shared_ptr<const Module> module, const Linker& linker);
+  // Instantiation in two steps: resolve and type-check every import once
+  // ({out} gets one Extern per import, in order), then instantiate from
+  // the resolved list as often as needed. The Externs must stay alive
+  // (retain them) between the two steps.
+  std::optional<Error> resolve_imports(const Module& module, const Linker& linker, std::vector<Extern>& out);
+  InstantiateResult instantiate(std::shared_ptr<const Module> module, const std::vector<Extern>& imports);
+
+  // Lifetimes. Instances and host functions start with one reference (their
+  // creator's). release() drops one; at zero the object is destroyed: an
+  // instance frees what it defines (memories and their reservations,
+  // tables, globals, code) and releases what it imported; a host function
+  // destroys its callback. Their Functions become shells that trap when
+  // called, since funcrefs may still point at them. Destruction during a
+  // call into this store is deferred until the outermost call returns.
+  void retain(Instance* inst);
+  void release(Instance* inst);
+  void retain_host(Function* host_func);
+  void release_host(Function* host_func);
+  // Called just before an instance's objects are freed (the C API drops
+  // its handles to them).
+  std::function<void(Instance*)> on_instance_destroyed;
+  // Called just before the shell of a dead function is freed (no table,
+  // global or segment refers to it any more).
+  std::function<void(Function*)> on_function_freed;
+  // True while wasm of this store runs (a host function is on the stack).
+  bool in_call() const;
+
+ private:
+  void flush_pending();
+  void sweep_shells();
+
+ public:
 
   // Calls {f} with raw argument slots; results receives one slot per result.
   CallResult call(Function* f, const uint64_t* args, uint64_t* results);

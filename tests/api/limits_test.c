@@ -9,7 +9,7 @@ static const uint64_t kPage = 65536;
 static void test_memory_limit(int m) {
   brisk_config_t c = mode_config(m);
   brisk_store_t* s = brisk_store_new(&c);
-  brisk_limits_t lim;
+  brisk_store_limits_t lim;
   memset(&lim, 0, sizeof lim);
   lim.memory_bytes = 3 * kPage;
   CHECK(brisk_store_set_limits(s, &lim).status == BRISK_OK, "set_limits");
@@ -33,7 +33,7 @@ static void test_memory_limit(int m) {
 static void test_total_memory_limit(int m) {
   brisk_config_t c = mode_config(m);
   brisk_store_t* s = brisk_store_new(&c);
-  brisk_limits_t lim;
+  brisk_store_limits_t lim;
   memset(&lim, 0, sizeof lim);
   lim.total_memory_bytes = 3 * kPage;
   brisk_store_set_limits(s, &lim);
@@ -54,7 +54,7 @@ static void test_total_memory_limit(int m) {
 static void test_table_limit(int m) {
   brisk_config_t c = mode_config(m);
   brisk_store_t* s = brisk_store_new(&c);
-  brisk_limits_t lim;
+  brisk_store_limits_t lim;
   memset(&lim, 0, sizeof lim);
   lim.table_elements = 10;
   brisk_store_set_limits(s, &lim);
@@ -75,7 +75,7 @@ static void test_table_limit(int m) {
 
 static void test_instantiation_limits(void) {
   brisk_store_t* s = brisk_store_new(NULL);
-  brisk_limits_t lim;
+  brisk_store_limits_t lim;
   memset(&lim, 0, sizeof lim);
   lim.memory_bytes = 3 * kPage;
   brisk_store_set_limits(s, &lim);

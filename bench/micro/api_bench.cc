@@ -1,0 +1,131 @@
+// Google Benchmark micro-benchmarks of the C embedding API's fixed costs
+// (include/brisk/brisk.h only): a host->guest call and a guest->host call
+// of a two-int function, and instantiating a small module from a module
+// and from an instance_pre (instance deleted each time, so memories are
+// really created and released).
+#include <benchmark/benchmark.h>
+
+#include "brisk/brisk.h"
+
+namespace {
+
+// (module (import "host" "inc" (func $inc (param i32 i32) (result i32)))
+//   (memory (export "memory") 1) (global (export "g") (mut i32) (i32.const 0))
+//   (data (i32.const 0) "brisk")
+//   (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+//   (func (export "loop_host") (param $n i32) (result i32) (local $acc i32)
+//     (loop $l (local.set $acc (call $inc (local.get $acc) (i32.const 1)))
+//       (br_if $l (i32.ne (local.get $acc) (local.get $n))))
+//     (local.get $acc)))
+const unsigned char kSmall[] = {
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x0c, 0x02, 0x60,
+  0x02, 0x7f, 0x7f, 0x01, 0x7f, 0x60, 0x01, 0x7f, 0x01, 0x7f, 0x02, 0x0c,
+  0x01, 0x04, 0x68, 0x6f, 0x73, 0x74, 0x03, 0x69, 0x6e, 0x63, 0x00, 0x00,
+  0x03, 0x03, 0x02, 0x00, 0x01, 0x05, 0x03, 0x01, 0x00, 0x01, 0x06, 0x06,
+  0x01, 0x7f, 0x01, 0x41, 0x00, 0x0b, 0x07, 0x20, 0x04, 0x06, 0x6d, 0x65,
+  0x6d, 0x6f, 0x72, 0x79, 0x02, 0x00, 0x01, 0x67, 0x03, 0x00, 0x03, 0x61,
+  0x64, 0x64, 0x00, 0x01, 0x09, 0x6c, 0x6f, 0x6f, 0x70, 0x5f, 0x68, 0x6f,
+  0x73, 0x74, 0x00, 0x02, 0x0a, 0x22, 0x02, 0x07, 0x00, 0x20, 0x00, 0x20,
+  0x01, 0x6a, 0x0b, 0x18, 0x01, 0x01, 0x7f, 0x03, 0x40, 0x20, 0x01, 0x41,
+  0x01, 0x10, 0x00, 0x21, 0x01, 0x20, 0x01, 0x20, 0x00, 0x47, 0x0d, 0x00,
+  0x0b, 0x20, 0x01, 0x0b, 0x0b, 0x0b, 0x01, 0x00, 0x41, 0x00, 0x0b, 0x05,
+  0x62, 0x72, 0x69, 0x73, 0x6b
+};
+
+int raw_inc(void*, const uint64_t* args, uint64_t* results, const char**) {
+  results[0] = uint32_t(args[0] + args[1]);
+  return 0;
+}
+const char* caller_inc(brisk_caller_t*, void*, const brisk_val_t* args, size_t, brisk_val_t* results, size_t) {
+  results[0].of.i32 = args[0].of.i32 + args[1].of.i32;
+  return nullptr;
+}
+
+struct Env {
+  brisk_store_t* store = nullptr;
+  brisk_module_t* module = nullptr;
+  brisk_linker_t* linker = nullptr;
+  brisk_instance_t* inst = nullptr;
+  Env(brisk_mode_t mode, bool caller_flavour) {
+    brisk_config_t cfg;
+    brisk_config_default(&cfg);
+    cfg.mode = mode;
+    store = brisk_store_new(&cfg);
+    brisk_module_new(store, kSmall, sizeof kSmall, &module);
+    linker = brisk_linker_new(store);
+    const brisk_valtype_t t[2] = {BRISK_I32, BRISK_I32};
+    if (caller_flavour) {
+      brisk_func_t* f = nullptr;
+      brisk_func_new(store, t, 2, t, 1, caller_inc, nullptr, nullptr, &f);
+      brisk_extern_t x;
+      x.kind = BRISK_EXTERN_FUNC;
+      x.of.func = f;
+      brisk_linker_define(linker, "host", "inc", &x);
+    } else {
+      brisk_linker_define_func(linker, "host", "inc", t, 2, t, 1, raw_inc, nullptr);
+    }
+    brisk_instantiate(linker, module, &inst);
+  }
+  ~Env() { brisk_store_delete(store); }
+};
+
+void host_to_guest(benchmark::State& state, brisk_mode_t mode) {
+  Env env(mode, false);
+  brisk_func_t* add = brisk_instance_func(env.inst, "add");
+  brisk_val_t args[2], res;
+  args[0].type = args[1].type = BRISK_I32;
+  args[0].of.i32 = 1;
+  args[1].of.i32 = 2;
+  for (auto _ : state) {
+    brisk_func_call(env.store, add, args, 2, &res, 1);
+    args[0].of.i32 = res.of.i32 & 0xffff;
+  }
+  benchmark::DoNotOptimize(res);
+}
+
+// Per host call: the wasm loop makes {kCalls} calls per iteration.
+void guest_to_host(benchmark::State& state, brisk_mode_t mode, bool caller_flavour) {
+  constexpr int kCalls = 1000;
+  Env env(mode, caller_flavour);
+  brisk_func_t* loop = brisk_instance_func(env.inst, "loop_host");
+  brisk_val_t n, res;
+  n.type = BRISK_I32;
+  n.of.i32 = kCalls;
+  for (auto _ : state) brisk_func_call(env.store, loop, &n, 1, &res, 1);
+  if (res.of.i32 != kCalls) state.SkipWithError("wrong result");
+  state.SetItemsProcessed(int64_t(state.iterations()) * kCalls);
+}
+
+void BM_ApiHostToGuestCallInterp(benchmark::State& s) { host_to_guest(s, BRISK_MODE_INTERP); }
+void BM_ApiHostToGuestCallJit(benchmark::State& s) { host_to_guest(s, BRISK_MODE_JIT); }
+void BM_ApiGuestToHostCallInterp(benchmark::State& s) { guest_to_host(s, BRISK_MODE_INTERP, false); }
+void BM_ApiGuestToHostCallJit(benchmark::State& s) { guest_to_host(s, BRISK_MODE_JIT, false); }
+void BM_ApiGuestToHostCallerCallJit(benchmark::State& s) { guest_to_host(s, BRISK_MODE_JIT, true); }
+BENCHMARK(BM_ApiHostToGuestCallInterp);
+BENCHMARK(BM_ApiHostToGuestCallJit);
+BENCHMARK(BM_ApiGuestToHostCallInterp);
+BENCHMARK(BM_ApiGuestToHostCallJit);
+BENCHMARK(BM_ApiGuestToHostCallerCallJit);
+
+void BM_ApiInstantiate(benchmark::State& state) {
+  Env env(BRISK_MODE_TIERED, false);
+  for (auto _ : state) {
+    brisk_instance_t* inst = nullptr;
+    brisk_instantiate(env.linker, env.module, &inst);
+    brisk_instance_delete(inst);
+  }
+}
+void BM_ApiInstantiatePre(benchmark::State& state) {
+  Env env(BRISK_MODE_TIERED, false);
+  brisk_instance_pre_t* pre = nullptr;
+  brisk_instance_pre_new(env.linker, env.module, &pre);
+  for (auto _ : state) {
+    brisk_instance_t* inst = nullptr;
+    brisk_instance_pre_instantiate(pre, &inst);
+    brisk_instance_delete(inst);
+  }
+}
+BENCHMARK(BM_ApiInstantiate)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_ApiInstantiatePre)->Unit(benchmark::kMicrosecond);
+
+}  // namespace

@@ -1,0 +1,22 @@
+;; Exports of every kind and imports of every kind, for introspection and
+;; the export accessors (memory imports are in importer.wat: one memory).
+(module
+  (type $bin (func (param i32 i32) (result i32)))
+  (import "env" "f" (func $f (param i64) (result f64)))
+  (import "env" "t" (table 1 8 funcref))
+  (import "env" "g" (global i64))
+  (memory (export "mem") 1 3)
+  (table $tab (export "tab") 2 10 funcref)
+  (table $ext (export "ext") 2 externref)
+  (global (export "gi") i32 (i32.const 42))
+  (global (export "gm") (mut i64) (i64.const -5))
+  (global (export "gf") (mut funcref) (ref.null func))
+  (elem (table $tab) (i32.const 0) func $add)
+  (func $add (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+  (func (export "call_slot") (param i32 i32 i32) (result i32)
+    (call_indirect $tab (type $bin) (local.get 1) (local.get 2) (local.get 0)))
+  (func (export "ext_get") (param i32) (result externref) (table.get $ext (local.get 0)))
+  (func (export "ext_set") (param i32 externref) (table.set $ext (local.get 0) (local.get 1)))
+  (func (export "identity") (param funcref) (result funcref) (local.get 0))
+  (func (export "load") (param i32) (result i32) (i32.load (local.get 0)))
+  (func (export "mem_size") (result i32) (memory.size)))
