@@ -316,13 +316,21 @@ DiffReport run_differential(const std::shared_ptr<const Module>& m, const std::v
       rep.interrupted++;
     }
   }
-  // Instantiation: the same link error (a harness limit, e.g. memory) or trap everywhere.
+  // Instantiation: the same link or resource error (a harness limit, e.g.
+  // memory) or trap everywhere.
+  auto setup_error = [](const InstantiateResult& r) -> const Error* {
+    if (r.link_error) return &*r.link_error;
+    if (r.resource_error) return &*r.resource_error;
+    return nullptr;
+  };
   for (size_t i = 1; i < modes.size(); ++i) {
-    if (bool(inst[i].link_error) != bool(inst[0].link_error))
-      return mismatch(modes[i].name + " instantiation " + (inst[i].link_error ? inst[i].link_error->message : "ok") +
-                      " vs " + modes[0].name + " " + (inst[0].link_error ? inst[0].link_error->message : "ok"));
+    const Error* e = setup_error(inst[i]);
+    const Error* e0 = setup_error(inst[0]);
+    if (bool(e) != bool(e0))
+      return mismatch(modes[i].name + " instantiation " + (e ? e->message : "ok") + " vs " + modes[0].name + " " +
+                      (e0 ? e0->message : "ok"));
   }
-  if (inst[0].link_error) return skip("link error: " + inst[0].link_error->message);
+  if (const Error* e = setup_error(inst[0])) return skip("instantiation error: " + e->message);
   const Lane* ref = nullptr;
   TrapKind ref_trap = TrapKind::None;
   for (size_t i = 0; i < modes.size(); ++i) {
