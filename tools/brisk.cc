@@ -390,6 +390,10 @@ int cmd_run(int argc, char** argv) {
     std::fprintf(stderr, "error: %s: %s\n", o.file.c_str(), ir.link_error->message.c_str());
     return kExitUsage;
   }
+  if (ir.resource_error) {
+    std::fprintf(stderr, "error: %s: %s\n", o.file.c_str(), ir.resource_error->message.c_str());
+    return kExitUsage;
+  }
   auto finish = [&](int code) {
     if (o.stats) {
       auto t1 = std::chrono::steady_clock::now();

@@ -465,7 +465,9 @@ class ScriptRunner {
     if (o.kind == Outcome::Pass) {
       bool timed_out = false;
       InstantiateResult r = instantiate(m, &timed_out);
-      if (r.link_error) {
+      if (r.resource_error) {
+        o = Outcome::fail("module could not be instantiated: " + r.resource_error->to_string());
+      } else if (r.link_error) {
         if (imports_simd_module(*m)) {
           o = Outcome::skip("imports from a SIMD module");
         } else {
