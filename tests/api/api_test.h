@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "brisk/brisk.h"
+#include "read_file.h"
 
 #define CHECK(cond)                                                            \
   do {                                                                         \
@@ -58,19 +59,7 @@ static inline brisk_store_t* new_store(void) {
 static inline unsigned char* read_wasm(const char* name, size_t* len) {
   char path[1024];
   snprintf(path, sizeof path, "%s/%s.wasm", BRISK_API_WASM_DIR, name);
-  FILE* f = fopen(path, "rb");
-  if (!f) {
-    fprintf(stderr, "cannot open %s\n", path);
-    exit(1);
-  }
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  unsigned char* buf = (unsigned char*)malloc((size_t)n);
-  CHECK(buf && fread(buf, 1, (size_t)n, f) == (size_t)n);
-  fclose(f);
-  *len = (size_t)n;
-  return buf;
+  return api_read_file(path, len);
 }
 
 static inline brisk_module_t* load_module(brisk_store_t* s, const char* name) {

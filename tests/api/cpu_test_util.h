@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "brisk/brisk.h"
+#include "read_file.h"
 
 static int g_failures = 0;
 static int g_checks = 0;
@@ -42,19 +43,7 @@ static const char* g_fixtures = ".";
 static uint8_t* read_file(const char* name, size_t* len) {
   char path[4096];
   snprintf(path, sizeof path, "%s/%s", g_fixtures, name);
-  FILE* f = fopen(path, "rb");
-  if (!f) {
-    fprintf(stderr, "cannot open %s\n", path);
-    exit(2);
-  }
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  uint8_t* buf = (uint8_t*)malloc((size_t)n + 1);
-  if (fread(buf, 1, (size_t)n, f) != (size_t)n) exit(2);
-  fclose(f);
-  *len = (size_t)n;
-  return buf;
+  return api_read_file(path, len);
 }
 
 /* Decodes and instantiates {name} in {s} with no imports; NULL on failure

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "brisk/brisk.h"
+#include "read_file.h"
 
 static int api_failures = 0;
 #define CHECK(cond, ...)                                              \
@@ -18,21 +19,6 @@ static int api_failures = 0;
     }                                                                 \
   } while (0)
 
-static inline unsigned char* api_read_file(const char* path, size_t* len) {
-  FILE* f = fopen(path, "rb");
-  if (!f) {
-    fprintf(stderr, "cannot open %s\n", path);
-    exit(2);
-  }
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  unsigned char* buf = (unsigned char*)malloc((size_t)n);
-  if (fread(buf, 1, (size_t)n, f) != (size_t)n) exit(2);
-  fclose(f);
-  *len = (size_t)n;
-  return buf;
-}
 
 /* A store of {mode} with {module_path} instantiated (no imports). */
 typedef struct {
