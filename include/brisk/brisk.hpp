@@ -107,8 +107,14 @@ class [[nodiscard]] Result {
   T& operator*() & { return value(); }
   const Error& error() const { return std::get<1>(v_); }
   brisk_status_t status() const { return ok() ? BRISK_OK : error().status; }
+  T value_or(T fallback) const& { return ok() ? std::get<0>(v_) : std::move(fallback); }
   T value_or(T fallback) && { return ok() ? std::get<0>(std::move(v_)) : std::move(fallback); }
 #if __cpp_exceptions
+  // Copies from an lvalue; moves (e.g. a move-only handle) from an rvalue.
+  T value_or_throw() const& {
+    if (!ok()) throw Exception(error());
+    return std::get<0>(v_);
+  }
   T value_or_throw() && {
     if (!ok()) throw Exception(std::get<1>(std::move(v_)));
     return std::get<0>(std::move(v_));
@@ -130,8 +136,8 @@ class [[nodiscard]] Result<void> {
   const Error& error() const { return *error_; }
   brisk_status_t status() const { return ok() ? BRISK_OK : error_->status; }
 #if __cpp_exceptions
-  void value_or_throw() && {
-    if (error_) throw Exception(std::move(*error_));
+  void value_or_throw() const {
+    if (error_) throw Exception(*error_);
   }
 #endif
 
