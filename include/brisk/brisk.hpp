@@ -231,6 +231,21 @@ struct StoreState {
   std::function<bool(uint64_t&)> epoch_callback;
 };
 using Alive = std::weak_ptr<StoreState>;
+
+// Runs a store callback for brisk's C code: a C++ exception must not cross
+// it, so one counts as "no" (deny the grow, trap at the deadline).
+template <class F>
+int guarded(F&& f) {
+#if __cpp_exceptions
+  try {
+    return f() ? 1 : 0;
+  } catch (...) {
+    return 0;
+  }
+#else
+  return f() ? 1 : 0;
+#endif
+}
 }  // namespace detail
 
 // ---- configuration, engines, stores ----
@@ -289,7 +304,7 @@ class Store {
     brisk_store_set_limiter(
         s_,
         [](void* d, brisk_grow_kind_t k, uint64_t cur, uint64_t want, uint64_t max) -> int {
-          return static_cast<detail::StoreState*>(d)->limiter(k, cur, want, max) ? 1 : 0;
+          return detail::guarded([&] { return static_cast<detail::StoreState*>(d)->limiter(k, cur, want, max); });
         },
         state_.get());
   }
@@ -311,7 +326,7 @@ class Store {
     brisk_store_set_epoch_callback(
         s_,
         [](void* d, brisk_store_t*, uint64_t* delta) -> int {
-          return static_cast<detail::StoreState*>(d)->epoch_callback(*delta) ? 1 : 0;
+          return detail::guarded([&] { return static_cast<detail::StoreState*>(d)->epoch_callback(*delta); });
         },
         state_.get());
   }
@@ -344,10 +359,11 @@ struct NoDelete {  // the derived class deletes
 template <class H, class Deleter>
 class Owned {
  public:
-  Owned(H* h, Alive alive) : h_(h), alive_(std::move(alive)) {}
-  Owned(Owned&& o) noexcept : h_(std::exchange(o.h_, nullptr)), alive_(std::move(o.alive_)) {}
+  Owned(H* h, brisk_store_t* s, Alive alive) : h_(h), s_(s), alive_(std::move(alive)) {}
+  Owned(Owned&& o) noexcept : h_(std::exchange(o.h_, nullptr)), s_(o.s_), alive_(std::move(o.alive_)) {}
   Owned& operator=(Owned&& o) noexcept {
     std::swap(h_, o.h_);
+    std::swap(s_, o.s_);
     std::swap(alive_, o.alive_);
     return *this;
   }
@@ -358,6 +374,7 @@ class Owned {
 
  protected:
   H* h_;
+  brisk_store_t* s_;  // the store the handle belongs to
   Alive alive_;
 };
 }  // namespace detail
@@ -581,13 +598,17 @@ class Caller {
     exit_code_ = code;
   }
   // Traps the guest with BRISK_TRAP_HOST and {message} once the host function returns.
-  void trap(std::string message) { trap_ = std::move(message); }
+  void trap(std::string message) {
+    trap_requested_ = true;
+    trap_ = message.empty() ? "host function trapped" : std::move(message);
+  }
 
  private:
   template <class F, class R, bool WithCaller, class... Args>
   friend struct HostThunk;
   brisk_caller_t* c_;
   bool exit_requested_ = false;
+  bool trap_requested_ = false;
   int exit_code_ = 0;
   std::string trap_;
 };
@@ -634,7 +655,7 @@ struct HostThunk {
       return "host function threw a C++ exception";
     }
 #endif
-    if (!caller.trap_.empty()) {
+    if (caller.trap_requested_) {
       self->message = std::move(caller.trap_);
       return self->message.c_str();
     }
@@ -712,8 +733,7 @@ class HostFunc : public detail::Owned<brisk_func_t, detail::NoDelete> {
   Func func() const { return Func(s_, h_); }
 
  private:
-  HostFunc(brisk_store_t* store, brisk_func_t* f, detail::Alive alive) : Owned(f, std::move(alive)), s_(store) {}
-  brisk_store_t* s_;
+  HostFunc(brisk_store_t* store, brisk_func_t* f, detail::Alive alive) : Owned(f, store, std::move(alive)) {}
 };
 
 // ---- modules ----
@@ -734,7 +754,7 @@ class Module : public detail::Owned<brisk_module_t, detail::Delete<brisk_module_
     brisk_module_t* m = nullptr;
     brisk_result_t r = brisk_module_new(store.get(), bytes, len, &m);
     if (r.status != BRISK_OK) return Error::from(r);
-    return Module(m, store.alive());
+    return Module(m, store.get(), store.alive());
   }
   static Result<Module> compile(Store& store, const std::vector<uint8_t>& bytes) {
     return compile(store, bytes.data(), bytes.size());
@@ -804,8 +824,7 @@ class Instance : public detail::Owned<brisk_instance_t, detail::Delete<brisk_ins
  private:
   friend class Linker;
   friend class InstancePre;
-  Instance(brisk_instance_t* i, brisk_store_t* s, detail::Alive alive) : Owned(i, std::move(alive)), s_(s) {}
-  brisk_store_t* s_;
+  Instance(brisk_instance_t* i, brisk_store_t* s, detail::Alive alive) : Owned(i, s, std::move(alive)) {}
 };
 
 class InstancePre : public detail::Owned<brisk_instance_pre_t, detail::Delete<brisk_instance_pre_delete>> {
@@ -819,13 +838,12 @@ class InstancePre : public detail::Owned<brisk_instance_pre_t, detail::Delete<br
 
  private:
   friend class Linker;
-  InstancePre(brisk_instance_pre_t* p, brisk_store_t* s, detail::Alive alive) : Owned(p, std::move(alive)), s_(s) {}
-  brisk_store_t* s_;
+  InstancePre(brisk_instance_pre_t* p, brisk_store_t* s, detail::Alive alive) : Owned(p, s, std::move(alive)) {}
 };
 
 class Linker : public detail::Owned<brisk_linker_t, detail::Delete<brisk_linker_delete>> {
  public:
-  explicit Linker(Store& store) : Owned(brisk_linker_new(store.get()), store.alive()), s_(store.get()) {}
+  explicit Linker(Store& store) : Owned(brisk_linker_new(store.get()), store.get(), store.alive()) {}
 
   Result<void> define(const char* module, const char* name, const brisk_extern_t& item) {
     return detail::check(brisk_linker_define(h_, module, name, &item));
@@ -884,7 +902,6 @@ class Linker : public detail::Owned<brisk_linker_t, detail::Delete<brisk_linker_
     x.of.func = f;
     return x;
   }
-  brisk_store_t* s_;
 };
 
 }  // namespace hpp

@@ -149,6 +149,12 @@ static void host_functions(brisk::Store& store, brisk::Module& module) {
     if (mode == 1) throw std::runtime_error("thrown by host");
 #endif
     if (mode == 2) c.exit(7);
+    if (mode == 3) {  // call back into the caller through a typed view of its export
+      auto add = c.func<int32_t(int32_t, int32_t)>("add");
+      if (!add) return -1;
+      if (c.func<int32_t(int32_t)>("add").ok()) return -2;  // mismatch seen from the caller too
+      return (*add)(20, 3).value_or(-3);
+    }
     return 0;
   }));
   auto inst = linker.instantiate(module).value_or_throw();
@@ -164,6 +170,8 @@ static void host_functions(brisk::Store& store, brisk::Module& module) {
   mode = 2;
   r = say();
   CHECK(r.status() == BRISK_ERR_EXIT && r.error().exit_code == 7);
+  mode = 3;
+  CHECK(say().value_or(0) == 23);
 
   // A host function without caller parameter, owned by the embedder and
   // called directly through a typed view.
@@ -173,6 +181,19 @@ static void host_functions(brisk::Store& store, brisk::Module& module) {
   CHECK_OK(typed);
   CHECK((*typed)(21).value() == 42);
   CHECK(twice->func().typed<int32_t(int32_t)>().status() == BRISK_ERR_ARGUMENT);
+
+  // Move-assigning owning handles of two stores: each is deleted in its own
+  // store (the lambdas' finalizers run), whichever wrapper ends up holding it.
+  auto t1 = std::make_shared<int>(0), t2 = std::make_shared<int>(0);
+  {
+    brisk::Store other(g_config);
+    auto h1 = brisk::HostFunc::make(store, [t1](int32_t x) { return x + 1; }).value_or_throw();
+    auto h2 = brisk::HostFunc::make(other, [t2](int32_t x) { return x + 2; }).value_or_throw();
+    h1 = std::move(h2);
+    CHECK(h1.func().typed<int32_t(int32_t)>().value_or_throw()(1).value() == 3);
+    CHECK(h1.func().store() == other.get());
+  }
+  CHECK(t1.use_count() == 1 && t2.use_count() == 1);
 }
 
 static void limits_and_fuel(const std::vector<uint8_t>& bytes) {
@@ -203,7 +224,15 @@ static void limits_and_fuel(const std::vector<uint8_t>& bytes) {
     CHECK(memory.pages() == 3);
     CHECK(grow(1).value() == -1);  // 3 pages is the limit
     CHECK(asked >= 3);
+#if __cpp_exceptions
+    // A limiter that throws denies the grow (the exception stays on the C++ side).
+    store.set_limiter([](brisk_grow_kind_t, uint64_t, uint64_t, uint64_t) -> bool { throw std::runtime_error("no"); });
+    brisk_store_limits_t none{};
+    CHECK_OK(store.set_limits(none));
+    CHECK(grow(1).value() == -1);
+#endif
     store.set_limiter(nullptr);
+    CHECK(grow(1).value() == 3);  // no limit, no limiter: 3 -> 4 pages (the declared maximum)
   }
   // Fuel.
   {
@@ -294,7 +323,8 @@ static void moves_and_lifetimes(const std::vector<uint8_t>& bytes) {
     CHECK(instances[0].global("counter")->get<int64_t>().status() == BRISK_ERR_ARGUMENT);
     CHECK(instances[0].memory0().data != instances[1].memory0().data);
 
-    brisk::Instance kept = std::move(instances[2]);
+    brisk::Instance kept = pre.instantiate().value_or_throw();
+    kept = std::move(instances[2]);  // move-assignment: the replaced instance is deleted later, once
     auto add = kept.func<int32_t(int32_t, int32_t)>("add").value_or_throw();
     instances.clear();  // deletes two instances; the moved-from one deletes nothing
     CHECK(add(1, 2).value() == 3);
