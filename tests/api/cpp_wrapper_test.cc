@@ -143,7 +143,7 @@ static void host_functions(brisk::Store& store, brisk::Module& module) {
   // Traps and exits from a host lambda: Caller::trap, a C++ exception, Caller::exit.
   int mode = 0;
   brisk::Linker linker(store);
-  CHECK_OK(linker.define("env", "log", [&mode](brisk::Caller& c, int32_t, int32_t) -> int32_t {
+  auto host = [&mode](brisk::Caller& c, int32_t, int32_t) -> int32_t {
     if (mode == 0) c.trap("refused by host");
 #if __cpp_exceptions
     if (mode == 1) throw std::runtime_error("thrown by host");
@@ -156,7 +156,8 @@ static void host_functions(brisk::Store& store, brisk::Module& module) {
       return (*add)(20, 3).value_or(-3);
     }
     return 0;
-  }));
+  };
+  CHECK_OK(linker.define("env", "log", host));
   auto inst = linker.instantiate(module).value_or_throw();
   auto say = inst.func<int32_t()>("say").value_or_throw();
   auto r = say();
