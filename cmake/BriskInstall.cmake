@@ -9,7 +9,7 @@ set(BRISK_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/brisk)
 set(BRISK_PKGCONFIG_DIR ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
-        COMPONENT brisk_development FILES_MATCHING PATTERN "*.h")
+        COMPONENT brisk_development FILES_MATCHING PATTERN "*.h" PATTERN "*.hpp")
 
 install(TARGETS brisk_shared EXPORT brisk-shared-targets
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT brisk_runtime NAMELINK_COMPONENT brisk_development)

@@ -288,8 +288,9 @@ typedef void (*brisk_finalizer_t)(void* data);
 /* Creates a host function; the caller owns the handle (brisk_func_delete).
  * {finalizer}, if not NULL, is called with {data} exactly once, when the
  * function is freed: after brisk_func_delete and once no instance or linker
- * uses it any more, or when the store is deleted. A finalizer must not call
- * into the store. */
+ * uses it any more, or when the store is deleted. When brisk_func_new
+ * fails, it takes nothing: the finalizer is not called and {data} stays
+ * the caller's. A finalizer must not call into the store. */
 BRISK_API brisk_result_t brisk_func_new(brisk_store_t* store, const brisk_valtype_t* params, size_t num_params,
                               const brisk_valtype_t* results, size_t num_results, brisk_host_func_t fn,
                               void* data, brisk_finalizer_t finalizer, brisk_func_t** out);

@@ -114,7 +114,7 @@ set(prefix ${WORK}/prefix)
 run("cmake --install" COMMAND ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix} --config ${CONFIG})
 set(libdir ${prefix}/${LIBDIR})
 foreach(file
-    ${INCLUDEDIR}/brisk/brisk.h
+    ${INCLUDEDIR}/brisk/brisk.h ${INCLUDEDIR}/brisk/brisk.hpp
     ${LIBDIR}/libbrisk.so.${VERSION} ${LIBDIR}/libbrisk.so.${SOVERSION} ${LIBDIR}/libbrisk.so ${LIBDIR}/libbrisk.a
     ${LIBDIR}/cmake/brisk/brisk-config.cmake ${LIBDIR}/cmake/brisk/brisk-config-version.cmake
     ${LIBDIR}/pkgconfig/brisk.pc ${LIBDIR}/pkgconfig/brisk-static.pc
@@ -128,10 +128,10 @@ foreach(link libbrisk.so libbrisk.so.${SOVERSION})
     fail("${LIBDIR}/${link} is not a symbolic link")
   endif()
 endforeach()
-# Only public headers: brisk/*.h (and the standard wasm.h), never src/.
+# Only public headers: brisk/*.h, brisk/*.hpp (and the standard wasm.h), never src/.
 file(GLOB_RECURSE headers RELATIVE ${prefix}/${INCLUDEDIR} ${prefix}/${INCLUDEDIR}/*)
 foreach(h ${headers})
-  if(NOT h MATCHES "^(brisk/[A-Za-z0-9_]+\\.h|wasm\\.h)$")
+  if(NOT h MATCHES "^(brisk/[A-Za-z0-9_]+\\.h(pp)?|wasm\\.h)$")
     fail("unexpected file installed under ${INCLUDEDIR}: ${h}")
   endif()
 endforeach()
