@@ -4,6 +4,7 @@
  * extends the deadline N times and then traps; a timeout stops a call; an
  * interrupt issued before a call is not lost. */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <time.h>
 
 #include "cpu_test_util.h"
@@ -22,13 +23,13 @@ static double now_s(void) {
 typedef struct {
   brisk_engine_t* engine;
   brisk_store_t* store; /* interrupt instead of ticking when set */
-  volatile int stop;
+  atomic_int stop;
   pthread_t thread;
 } ticker;
 
 static void* tick(void* p) {
   ticker* t = (ticker*)p;
-  while (!t->stop) {
+  while (!atomic_load(&t->stop)) {
     sleep_ms(1);
     if (t->store)
       brisk_store_interrupt(t->store);
@@ -38,11 +39,11 @@ static void* tick(void* p) {
   return NULL;
 }
 static void start_ticker(ticker* t) {
-  t->stop = 0;
+  atomic_store(&t->stop, 0);
   pthread_create(&t->thread, NULL, tick, t);
 }
 static void stop_ticker(ticker* t) {
-  t->stop = 1;
+  atomic_store(&t->stop, 1);
   pthread_join(t->thread, NULL);
 }
 
