@@ -164,6 +164,11 @@ BRISK_API void brisk_store_delete(brisk_store_t* store);
  * call observes it by trapping, and the calls after that one run normally.
  * Safe from any thread (an editor's cancel button). */
 BRISK_API void brisk_store_interrupt(brisk_store_t* store);
+/* Withdraws a pending interrupt request that no call has observed yet (a
+ * cancel that arrived after the call it was meant for had already ended
+ * would otherwise stop the next call). Safe from any thread; racing with a
+ * call that is observing the request, either outcome may happen. */
+BRISK_API void brisk_store_clear_interrupt(brisk_store_t* store);
 /* The embedder's pointer for this store (NULL until set); host functions
  * reach it through brisk_caller_store_data. brisk never dereferences it. */
 BRISK_API void brisk_store_set_data(brisk_store_t* store, void* data);

@@ -66,6 +66,10 @@ void brisk_store_interrupt(brisk_store_t* store) {
   if (store) store->store.interrupt();
 }
 
+void brisk_store_clear_interrupt(brisk_store_t* store) {
+  if (store) store->store.clear_interrupt();
+}
+
 void brisk_store_set_data(brisk_store_t* store, void* data) {
   if (store) store->data = data;
 }
