@@ -15,6 +15,6 @@ for tool in aarch64-linux-gnu-g++ qemu-aarch64; do
   fi
 done
 cmake -S . -B build-aarch64 -G Ninja -DCMAKE_BUILD_TYPE=Release \
-  -DCMAKE_TOOLCHAIN_FILE=cmake/aarch64-linux-gnu.cmake -DBRISK_BENCH=OFF >/dev/null
+  -DCMAKE_TOOLCHAIN_FILE="$PWD/cmake/aarch64-linux-gnu.cmake" -DBRISK_BENCH=OFF >/dev/null
 ninja -C build-aarch64
 ctest --test-dir build-aarch64 --output-on-failure -j"$jobs"
