@@ -25,8 +25,9 @@
  * thread at a time; different stores may run on different threads fully in
  * parallel, there is no global lock):
  *   brisk_store_t       one thread at a time; may move between threads
- *                       between calls. brisk_store_interrupt() may be
- *                       called from any thread at any time.
+ *                       between calls. brisk_store_interrupt() and
+ *                       brisk_store_clear_interrupt() may be called from
+ *                       any thread at any time.
  *   brisk_module_t      immutable once created: any number of threads may
  *                       instantiate it (in their own stores) and introspect
  *                       it at once. Deleting it (or its creating store) must

@@ -293,6 +293,8 @@ class Store {
 
   // Any thread; sticky until a call observes it (see brisk.h).
   void interrupt() { brisk_store_interrupt(s_); }
+  // Any thread; withdraws a request no call has observed yet.
+  void clear_interrupt() { brisk_store_clear_interrupt(s_); }
   void set_data(void* data) { brisk_store_set_data(s_, data); }
   void* data() const { return brisk_store_get_data(s_); }
 

@@ -279,6 +279,10 @@ static void epochs_interrupts_timeouts(const std::vector<uint8_t>& bytes) {
   auto r = count(10);
   CHECK(r.status() == BRISK_ERR_TRAP && r.error().trap_code == BRISK_TRAP_INTERRUPTED);
   CHECK(count(10).value() == 10);
+  // A withdrawn request stops nothing.
+  store.interrupt();
+  store.clear_interrupt();
+  CHECK(count(10).value() == 10);
 
   // Epoch deadline reached at once; the callback extends it twice, then traps.
   int calls = 0;
