@@ -89,7 +89,7 @@ static inline void check_trap(wasm_trap_t* trap, const char* text) {
   CHECK(trap != NULL);
   wasm_message_t m;
   wasm_trap_message(trap, &m);
-  CHECK(m.size > 0 && m.data[m.size - 1] == '\0');
+  CHECK(m.size > 0 && m.data != NULL && m.data[m.size - 1] == '\0');
   if (!strstr(m.data, text)) {
     fprintf(stderr, "trap message \"%s\" lacks \"%s\"\n", m.data, text);
     exit(1);
