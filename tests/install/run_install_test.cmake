@@ -114,7 +114,7 @@ set(prefix ${WORK}/prefix)
 run("cmake --install" COMMAND ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix} --config ${CONFIG})
 set(libdir ${prefix}/${LIBDIR})
 foreach(file
-    ${INCLUDEDIR}/brisk/brisk.h ${INCLUDEDIR}/brisk/brisk.hpp
+    ${INCLUDEDIR}/brisk/brisk.h ${INCLUDEDIR}/brisk/brisk.hpp ${INCLUDEDIR}/wasm.h ${INCLUDEDIR}/wasm_brisk.h
     ${LIBDIR}/libbrisk.so.${VERSION} ${LIBDIR}/libbrisk.so.${SOVERSION} ${LIBDIR}/libbrisk.so ${LIBDIR}/libbrisk.a
     ${LIBDIR}/cmake/brisk/brisk-config.cmake ${LIBDIR}/cmake/brisk/brisk-config-version.cmake
     ${LIBDIR}/pkgconfig/brisk.pc ${LIBDIR}/pkgconfig/brisk-static.pc
@@ -163,7 +163,8 @@ if(leaked)
   list(JOIN some "\n  " some)
   fail("libbrisk.so exports ${n} non-API symbol(s), e.g.\n  ${some}")
 endif()
-foreach(api brisk_store_new brisk_module_new brisk_instantiate brisk_func_call brisk_store_delete)
+foreach(api brisk_store_new brisk_module_new brisk_instantiate brisk_func_call brisk_store_delete
+    wasm_engine_new wasm_module_new wasm_instance_new wasm_func_call wasm_store_delete)
   if(NOT api IN_LIST exported)
     fail("libbrisk.so does not export ${api}")
   endif()
