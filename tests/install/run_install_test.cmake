@@ -128,10 +128,10 @@ foreach(link libbrisk.so libbrisk.so.${SOVERSION})
     fail("${LIBDIR}/${link} is not a symbolic link")
   endif()
 endforeach()
-# Only public headers: brisk/*.h, brisk/*.hpp (and the standard wasm.h), never src/.
+# Only public headers: brisk/*.h, brisk/*.hpp (and the standard wasm.h with brisk's wasm_brisk.h), never src/.
 file(GLOB_RECURSE headers RELATIVE ${prefix}/${INCLUDEDIR} ${prefix}/${INCLUDEDIR}/*)
 foreach(h ${headers})
-  if(NOT h MATCHES "^(brisk/[A-Za-z0-9_]+\\.h(pp)?|wasm\\.h)$")
+  if(NOT h MATCHES "^(brisk/[A-Za-z0-9_]+\\.h(pp)?|wasm(_brisk)?\\.h)$")
     fail("unexpected file installed under ${INCLUDEDIR}: ${h}")
   endif()
 endforeach()
