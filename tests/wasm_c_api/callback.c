@@ -49,6 +49,13 @@ static wasm_trap_t* combine_callback(void* env, const wasm_val_vec_t* args, wasm
   return NULL;
 }
 
+/* Calls back into wasm: the instance's "square" export. */
+static const wasm_func_t* g_square = NULL;
+static wasm_trap_t* reenter_callback(const wasm_val_vec_t* args, wasm_val_vec_t* results) {
+  CHECK(g_square != NULL);
+  return wasm_func_call(g_square, args, results);
+}
+
 static void finalize_env(void* env) {
   CHECK(*(int*)env == 42);
   ++g_finalized;
@@ -82,7 +89,10 @@ int main(int argc, char** argv) {
   wasm_functype_t* combine_type = wasm_functype_new_3_1(wasm_valtype_new_i64(), wasm_valtype_new_f32(),
                                                         wasm_valtype_new_f64(), wasm_valtype_new_f64());
   wasm_func_t* combine_func = wasm_func_new_with_env(store, combine_type, combine_callback, &combine_env, NULL);
-  CHECK(print_func && closure_func && combine_func);
+  wasm_functype_t* reenter_type = wasm_functype_new_1_1(wasm_valtype_new_i32(), wasm_valtype_new_i32());
+  wasm_func_t* reenter_func = wasm_func_new(store, reenter_type, reenter_callback);
+  wasm_functype_delete(reenter_type);
+  CHECK(print_func && closure_func && combine_func && reenter_func);
 
   /* wasm_func_type describes the host function. */
   wasm_functype_t* got = wasm_func_type(combine_func);
@@ -93,7 +103,7 @@ int main(int argc, char** argv) {
   wasm_functype_delete(combine_type);
 
   wasm_extern_t* externs[] = {wasm_func_as_extern(print_func), wasm_func_as_extern(closure_func),
-                              wasm_func_as_extern(combine_func)};
+                              wasm_func_as_extern(combine_func), wasm_func_as_extern(reenter_func)};
   wasm_extern_vec_t imports = WASM_ARRAY_VEC(externs);
   wasm_trap_t* trap = NULL;
   wasm_instance_t* instance = wasm_instance_new(store, module, &imports, &trap);
@@ -102,10 +112,10 @@ int main(int argc, char** argv) {
   /* Fewer imports than the module needs: NULL and a trap saying why. */
   wasm_extern_vec_t too_few = {2, externs};
   CHECK(wasm_instance_new(store, module, &too_few, &trap) == NULL);
-  check_trap(trap, "3 imports, 2 given");
+  check_trap(trap, "4 imports, 2 given");
   /* A function of the wrong type: a link error. */
   wasm_extern_t* wrong[] = {wasm_func_as_extern(closure_func), wasm_func_as_extern(closure_func),
-                            wasm_func_as_extern(combine_func)};
+                            wasm_func_as_extern(combine_func), wasm_func_as_extern(reenter_func)};
   wasm_extern_vec_t wrong_imports = WASM_ARRAY_VEC(wrong);
   CHECK(wasm_instance_new(store, module, &wrong_imports, &trap) == NULL);
   CHECK(trap != NULL);
@@ -118,7 +128,7 @@ int main(int argc, char** argv) {
 
   wasm_extern_vec_t exports;
   wasm_instance_exports(instance, &exports);
-  CHECK(exports.size == 2);
+  CHECK(exports.size == 4);
   const wasm_func_t* run = wasm_extern_as_func(exports.data[0]);
   const wasm_func_t* mix = wasm_extern_as_func(exports.data[1]);
   CHECK(run && mix);
@@ -153,7 +163,13 @@ int main(int argc, char** argv) {
   CHECK(r == 6.0);
   CHECK(combine_env.calls == 4);
 
+  /* wasm -> host -> wasm. */
+  g_square = wasm_extern_as_func(exports.data[2]);
+  wasm_val_t sq = call1(wasm_extern_as_func(exports.data[3]), 1, (wasm_val_t)WASM_I32_VAL(9), (wasm_val_t)WASM_INIT_VAL);
+  CHECK(sq.kind == WASM_I32 && sq.of.i32 == 82);
+
   wasm_func_delete(combine_func);
+  wasm_func_delete(reenter_func);
   wasm_extern_vec_delete(&exports);
   wasm_instance_delete(instance);
   wasm_module_delete(module);
