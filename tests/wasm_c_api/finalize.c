@@ -16,6 +16,13 @@ static void finalize(void* data) {
   ++g_finalized;
 }
 
+/* A finalizer may drop handles it owns, also while its store is deleted. */
+static int g_dropped = 0;
+static void drop_foreign(void* data) {
+  wasm_foreign_delete((wasm_foreign_t*)data);
+  ++g_dropped;
+}
+
 static void run_in_store(wasm_store_t* store, int base) {
   wasm_module_t* module = load_module(store, "finalize");
   for (int i = 0; i < ITERATIONS; ++i) {
@@ -56,9 +63,18 @@ int main(int argc, char** argv) {
    * finalizer runs with the store. */
   wasm_foreign_t* foreign = wasm_foreign_new(store1);
   wasm_foreign_set_host_info_with_finalizer(foreign, (void*)(intptr_t)-2, finalize);
+  /* (First one whose host info is a handle its finalizer deletes, kept
+   * alive as an externref once, until the store goes.) */
+  wasm_foreign_t* owner = wasm_foreign_new(store1);
+  wasm_foreign_t* owned = wasm_foreign_new(store1);
+  wasm_foreign_set_host_info_with_finalizer(owner, owned, drop_foreign);
+  wasm_val_t ov = WASM_REF_VAL(wasm_foreign_as_ref(owner));
+  wasm_global_set(wasm_extern_as_global(exports.data[0]), &ov);
+  wasm_foreign_delete(owner);
   wasm_val_t v = WASM_REF_VAL(wasm_foreign_as_ref(foreign));
   wasm_global_set(wasm_extern_as_global(exports.data[0]), &v);
   wasm_foreign_delete(foreign);
+  CHECK(g_dropped == 0);
   CHECK(g_finalized == 2 * ITERATIONS);
   wasm_val_t got;
   wasm_global_get(wasm_extern_as_global(exports.data[0]), &got);
@@ -89,6 +105,7 @@ int main(int argc, char** argv) {
   CHECK(g_finalized == 2 * ITERATIONS + 2);
   wasm_store_delete(store1);
   CHECK(g_finalized == 2 * ITERATIONS + 3 && g_last == -2); /* the foreign object, with its store */
+  CHECK(g_dropped == 1);
   wasm_engine_delete(engine);
   printf("finalize: ok\n");
   return 0;

@@ -23,25 +23,24 @@ Object* find_object(wasm_store_t* store, const void* key) {
 
 void retain(Object* o) { ++o->refs; }
 
-// Frees what the Object holds. {store_dying}: brisk_store_delete follows and
-// frees all brisk objects at once, and the other Objects go too.
-static void destroy(Object* o, bool store_dying) {
+// Frees what the Object holds and the Object.
+static void destroy(Object* o) {
   if (o->host_finalizer) o->host_finalizer(o->host_info);
   for (wasm_frame_t* f : o->frames) delete f;
-  if (!store_dying) {
-    wasm_store_t* s = o->store;
-    s->objects.erase(o);
-    if (o->key) s->by_key.erase(o->key);
-    if (o->owns_func) brisk_func_delete(s->store, o->func);
-    if (o->kind == Kind::Instance && o->instance) brisk_instance_delete(o->instance);
-    if (o->owner) release(o->owner);
-  }
+  wasm_store_t* s = o->store;
+  s->objects.erase(o);
+  if (o->key) s->by_key.erase(o->key);
+  if (o->owns_func) brisk_func_delete(s->store, o->func);
+  if (o->kind == Kind::Instance && o->instance) brisk_instance_delete(o->instance);
+  if (o->owner) release(o->owner);
   delete o;
 }
 
+// While its store is being deleted, everything goes anyway: a handle a
+// host-info finalizer drops then changes nothing.
 void release(Object* o) {
-  if (!o || o->refs == 0) return;
-  if (--o->refs == 0 && !o->pinned) destroy(o, false);
+  if (!o || o->refs == 0 || o->store->dying) return;
+  if (--o->refs == 0 && !o->pinned) destroy(o);
 }
 
 wasm_ref_t* new_handle(Object* o) {
@@ -148,7 +147,16 @@ wasm_store_t* wasm_store_new(wasm_engine_t* e) {
 void wasm_store_delete(wasm_store_t* s) {
   if (!s) return;
   s->dying = true;
-  for (Object* o : s->objects) destroy(o, true);
+  // Finalizers first, while every Object is still there (one may drop
+  // handles of others), then the Objects; brisk_store_delete frees the brisk
+  // objects all at once.
+  std::vector<Object*> objects(s->objects.begin(), s->objects.end());
+  for (Object* o : objects)
+    if (o->host_finalizer) o->host_finalizer(o->host_info);
+  for (Object* o : objects) {
+    for (wasm_frame_t* f : o->frames) delete f;
+    delete o;
+  }
   s->objects.clear();
   s->by_key.clear();
   brisk_store_delete(s->store);

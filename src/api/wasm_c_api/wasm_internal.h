@@ -94,7 +94,7 @@ struct wasm_store_t {
   std::unordered_set<wasmc::Object*> objects;
   std::unordered_map<const void*, wasmc::Object*> by_key;
   std::string last_error;
-  bool dying = false;
+  bool dying = false;  // in wasm_store_delete: releases do nothing
 };
 
 // ---- types ----
