@@ -51,6 +51,32 @@ int main(int argc, char** argv) {
   wasm_extern_vec_delete(&exports);
   wasm_store_delete(store);
   wasm_engine_delete(engine);
+
+  /* The default engine (no config: tiered), with a bare wasm_config_t given
+   * and taken too. */
+  wasm_engine_t* defaults[2] = {wasm_engine_new(), wasm_engine_new_with_config(wasm_config_new())};
+  for (int e = 0; e < 2; ++e) {
+    CHECK(defaults[e] != NULL);
+    wasm_store_t* s = wasm_store_new(defaults[e]);
+    wasm_module_t* m = load_module(s, "hello");
+    wasm_functype_t* t = wasm_functype_new_0_0();
+    wasm_func_t* h = wasm_func_new(s, t, hello_callback);
+    wasm_functype_delete(t);
+    wasm_extern_t* imp[] = {wasm_func_as_extern(h)};
+    wasm_extern_vec_t iv = WASM_ARRAY_VEC(imp);
+    wasm_instance_t* inst = wasm_instance_new(s, m, &iv, NULL);
+    CHECK(inst != NULL);
+    wasm_extern_vec_t ev;
+    wasm_instance_exports(inst, &ev);
+    check_no_trap(wasm_func_call(wasm_extern_as_func(ev.data[0]), &args, &results), "run");
+    wasm_extern_vec_delete(&ev);
+    wasm_instance_delete(inst);
+    wasm_func_delete(h);
+    wasm_module_delete(m);
+    wasm_store_delete(s);
+    wasm_engine_delete(defaults[e]);
+  }
+  CHECK(g_calls == 5);
   printf("hello: ok\n");
   return 0;
 }
