@@ -114,7 +114,7 @@ set(prefix ${WORK}/prefix)
 run("cmake --install" COMMAND ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix} --config ${CONFIG})
 set(libdir ${prefix}/${LIBDIR})
 foreach(file
-    ${INCLUDEDIR}/brisk/brisk.h ${INCLUDEDIR}/brisk/brisk.hpp
+    ${INCLUDEDIR}/brisk/brisk.h ${INCLUDEDIR}/brisk/brisk.hpp ${INCLUDEDIR}/wasm.h ${INCLUDEDIR}/wasm_brisk.h
     ${LIBDIR}/libbrisk.so.${VERSION} ${LIBDIR}/libbrisk.so.${SOVERSION} ${LIBDIR}/libbrisk.so ${LIBDIR}/libbrisk.a
     ${LIBDIR}/cmake/brisk/brisk-config.cmake ${LIBDIR}/cmake/brisk/brisk-config-version.cmake
     ${LIBDIR}/pkgconfig/brisk.pc ${LIBDIR}/pkgconfig/brisk-static.pc
@@ -128,10 +128,10 @@ foreach(link libbrisk.so libbrisk.so.${SOVERSION})
     fail("${LIBDIR}/${link} is not a symbolic link")
   endif()
 endforeach()
-# Only public headers: brisk/*.h, brisk/*.hpp (and the standard wasm.h), never src/.
+# Only public headers: brisk/*.h, brisk/*.hpp (and the standard wasm.h with brisk's wasm_brisk.h), never src/.
 file(GLOB_RECURSE headers RELATIVE ${prefix}/${INCLUDEDIR} ${prefix}/${INCLUDEDIR}/*)
 foreach(h ${headers})
-  if(NOT h MATCHES "^(brisk/[A-Za-z0-9_]+\\.h(pp)?|wasm\\.h)$")
+  if(NOT h MATCHES "^(brisk/[A-Za-z0-9_]+\\.h(pp)?|wasm(_brisk)?\\.h)$")
     fail("unexpected file installed under ${INCLUDEDIR}: ${h}")
   endif()
 endforeach()
@@ -163,7 +163,8 @@ if(leaked)
   list(JOIN some "\n  " some)
   fail("libbrisk.so exports ${n} non-API symbol(s), e.g.\n  ${some}")
 endif()
-foreach(api brisk_store_new brisk_module_new brisk_instantiate brisk_func_call brisk_store_delete)
+foreach(api brisk_store_new brisk_module_new brisk_instantiate brisk_func_call brisk_store_delete
+    wasm_engine_new wasm_module_new wasm_instance_new wasm_func_call wasm_store_delete)
   if(NOT api IN_LIST exported)
     fail("libbrisk.so does not export ${api}")
   endif()

@@ -1,8 +1,10 @@
-/* A program that uses brisk the way an embedder does: only <brisk/brisk.h>,
- * linked against an installed (or add_subdirectory'd) libbrisk. It runs a
- * small module in every execution mode and bounds mode, through a host
- * function and into a trap, and exits nonzero on any wrong result. */
+/* A program that uses brisk the way an embedder does: only <brisk/brisk.h>
+ * and the standard <wasm.h>, linked against an installed (or
+ * add_subdirectory'd) libbrisk. It runs a small module in every execution
+ * mode and bounds mode, through a host function and into a trap, then once
+ * more through wasm.h, and exits nonzero on any wrong result. */
 #include <brisk/brisk.h>
+#include <wasm.h>
 
 #include <stdio.h>
 #include <string.h>
@@ -108,6 +110,49 @@ static void run(brisk_mode_t mode, int explicit_bounds, const char* where) {
   brisk_store_delete(store);
 }
 
+/* The same module through the standard C API. */
+static wasm_trap_t* wasm_add_one(const wasm_val_vec_t* args, wasm_val_vec_t* results) {
+  results->data[0].kind = WASM_I32;
+  results->data[0].of.i32 = args->data[0].of.i32 + 1;
+  return NULL;
+}
+
+static void run_wasm_h(void) {
+  const char* where = "wasm.h";
+  wasm_engine_t* engine = wasm_engine_new();
+  wasm_store_t* store = wasm_store_new(engine);
+  wasm_byte_vec_t binary;
+  wasm_byte_vec_new(&binary, sizeof kModule, (const wasm_byte_t*)kModule);
+  wasm_module_t* module = wasm_module_new(store, &binary);
+  wasm_byte_vec_delete(&binary);
+  expect(module != NULL, where, "wasm_module_new");
+  if (!module) return;
+  wasm_functype_t* type = wasm_functype_new_1_1(wasm_valtype_new_i32(), wasm_valtype_new_i32());
+  wasm_func_t* add_one_func = wasm_func_new(store, type, wasm_add_one);
+  wasm_functype_delete(type);
+  wasm_extern_t* externs[] = {wasm_func_as_extern(add_one_func)};
+  wasm_extern_vec_t imports = WASM_ARRAY_VEC(externs);
+  wasm_instance_t* instance = wasm_instance_new(store, module, &imports, NULL);
+  expect(instance != NULL, where, "wasm_instance_new");
+  if (instance) {
+    wasm_extern_vec_t exports;
+    wasm_instance_exports(instance, &exports);
+    expect(exports.size == 3, where, "three exports");
+    wasm_val_t as[1] = {WASM_I32_VAL(4)};
+    wasm_val_t rs[1] = {WASM_INIT_VAL};
+    wasm_val_vec_t args = WASM_ARRAY_VEC(as), results = WASM_ARRAY_VEC(rs);
+    wasm_trap_t* trap = exports.size == 3 ? wasm_func_call(wasm_extern_as_func(exports.data[2]), &args, &results) : NULL;
+    expect(!trap && rs[0].of.i32 == 9, where, "twice_plus_one(4) = 9");
+    if (trap) wasm_trap_delete(trap);
+    wasm_extern_vec_delete(&exports);
+    wasm_instance_delete(instance);
+  }
+  wasm_func_delete(add_one_func);
+  wasm_module_delete(module);
+  wasm_store_delete(store);
+  wasm_engine_delete(engine);
+}
+
 int main(void) {
   static const struct {
     brisk_mode_t mode;
@@ -120,6 +165,7 @@ int main(void) {
       run(modes[m].mode, explicit_bounds, where);
     }
   }
+  run_wasm_h();
   if (failures) {
     fprintf(stderr, "brisk consumer: %d check(s) failed\n", failures);
     return 1;

@@ -1,0 +1,10 @@
+(module
+  (import "env" "log" (func (param i32 i64)))
+  (import "env" "limit" (global i32))
+  (import "env" "mem" (memory 1 4))
+  (import "env" "tab" (table 1 funcref))
+  (func (export "func") (param i32 f64 f32) (result i32) (local.get 0))
+  (global (export "global") (mut f64) (f64.const 0))
+  (table (export "table") 0 50 externref)
+  (export "memory" (memory 0))
+  (global (export "funcref global") funcref (ref.null func)))
