@@ -276,7 +276,10 @@ Errno file_fd(Call& c, uint32_t fd, uint64_t rights, FdEntry** out) {
 }
 
 // Reads an iovec array into host iovecs, checking every buffer.
+// More than IOV_MAX is EINVAL, as readv/writev answer (and the host never
+// allocates a table for millions of them).
 Errno iovecs(Call& c, uint32_t iovs, uint32_t n, std::vector<iovec>* out) {
+  if (n > IOV_MAX) return kInval;
   if (!c.mem.ok(iovs, uint64_t(n) * 8)) return kFault;
   out->resize(n);
   for (uint32_t i = 0; i < n; ++i) {
@@ -460,14 +463,18 @@ Errno fd_filestat_set_times(Call& c, uint32_t fd, uint64_t atim, uint64_t mtim, 
 }
 
 // Reads or writes an embedder's stream; returns the bytes moved. One
-// fd_write reaches the sink as one call (iovecs gathered), so a line that
-// printf wrote in two pieces arrives whole.
+// fd_write reaches the sink as one call: a single buffer as it is, several
+// gathered (so a line printf wrote in two pieces arrives whole), at most
+// kMaxGather bytes of them (a short write, which callers retry: iovecs may
+// overlap, so their sum is no bound on what the guest can name).
+constexpr size_t kMaxGather = size_t(1) << 20;
+
 size_t stream_rw(HostStream& s, const std::vector<iovec>& v, bool write) {
   size_t total = 0;
   if (!write) {
     for (const iovec& io : v) {
       size_t k = std::min(io.iov_len, s.input.size() - s.pos);
-      std::memcpy(io.iov_base, s.input.data() + s.pos, k);
+      if (k) std::memcpy(io.iov_base, s.input.data() + s.pos, k);
       s.pos += k;
       total += k;
     }
@@ -475,26 +482,26 @@ size_t stream_rw(HostStream& s, const std::vector<iovec>& v, bool write) {
   }
   size_t nonempty = 0;
   const iovec* only = nullptr;
-  for (const iovec& io : v) {
-    total += io.iov_len;
+  for (const iovec& io : v)
     if (io.iov_len) {
       ++nonempty;
       only = &io;
     }
-  }
-  if (!s.sink || !s.sink->write || total == 0) return total;
+  if (nonempty == 0) return 0;
+  const bool discard = !s.sink || !s.sink->write;
   if (nonempty == 1) {
-    s.sink->write(s.sink->user, static_cast<const uint8_t*>(only->iov_base), only->iov_len);
-    return total;
+    if (!discard) s.sink->write(s.sink->user, static_cast<const uint8_t*>(only->iov_base), only->iov_len);
+    return only->iov_len;
   }
   std::vector<uint8_t> joined;
-  joined.reserve(total);
   for (const iovec& io : v) {
+    const size_t k = std::min(io.iov_len, kMaxGather - joined.size());
     const uint8_t* p = static_cast<const uint8_t*>(io.iov_base);
-    joined.insert(joined.end(), p, p + io.iov_len);
+    joined.insert(joined.end(), p, p + k);
+    if (joined.size() == kMaxGather) break;
   }
-  s.sink->write(s.sink->user, joined.data(), joined.size());
-  return total;
+  if (!discard) s.sink->write(s.sink->user, joined.data(), joined.size());
+  return joined.size();
 }
 
 Errno fd_rw(Call& c, uint32_t fd, uint32_t iovs, uint32_t n, uint32_t out, bool write, bool positioned,

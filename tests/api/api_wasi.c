@@ -379,6 +379,24 @@ static void test_isolation(void) {
   brisk_store_delete(s2);
   CHECK(strcmp(out_a.data, "out a+a2") == 0 && strcmp(out_b.data, "out b") == 0);
 
+  /* A hostile write to a captured stream: overlapping iovecs naming far
+   * more bytes than memory holds are gathered only up to a bound (a short
+   * write, which callers retry); more iovecs than IOV_MAX are EINVAL. */
+  out_b.len = 0;
+  out_b.calls = 0;
+  brisk_func_t* many = brisk_instance_func(b, "write_many");
+  brisk_val_t args[3] = {val_i32(1), val_i32(1024), val_i32(4096)}, res;
+  CHECK_OK(brisk_func_call(s, many, args, 3, &res, 1));
+  CHECK(res.of.i32 == 0);
+  size_t size;
+  uint8_t* mem = brisk_instance_memory(b, &size);
+  uint32_t written;
+  memcpy(&written, mem + 0x10, 4);
+  CHECK(written == (1u << 20) && out_b.calls == 1);
+  args[1] = val_i32(1025);
+  CHECK_OK(brisk_func_call(s, many, args, 3, &res, 1));
+  CHECK(res.of.i32 == 28 /* EINVAL */ && out_b.calls == 1);
+
   /* Lifetime: context B lives while its linker or an instance does. */
   brisk_linker_delete(lb);
   CHECK(out_b.finalized == 0);

@@ -27,6 +27,19 @@
     (i32.store (i32.const 4) (local.get $len))
     (call $fd_write (local.get $fd) (i32.const 0) (i32.const 1) (i32.const 0x10)))
 
+  ;; fd_write of {n} iovecs (built at 0x1000) that all name the same {len}
+  ;; bytes at 0x100, overlapping: the errno; the count written is at 0x10.
+  (func (export "write_many") (param $fd i32) (param $n i32) (param $len i32) (result i32)
+    (local $i i32)
+    (block $done
+      (loop $fill
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (i32.store (i32.add (i32.const 0x1000) (i32.shl (local.get $i) (i32.const 3))) (i32.const 0x100))
+        (i32.store (i32.add (i32.const 0x1004) (i32.shl (local.get $i) (i32.const 3))) (local.get $len))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $fill)))
+    (call $fd_write (local.get $fd) (i32.const 0x1000) (local.get $n) (i32.const 0x10)))
+
   ;; The name of preopen {fd} into memory[0x200..]: its length, or -errno.
   (func (export "prestat_name") (param $fd i32) (result i32)
     (local $e i32)
