@@ -546,10 +546,10 @@ BRISK_API void brisk_store_set_call_timeout(brisk_store_t* store, uint64_t timeo
  * brisk_linker_define_wasi() creates one WASI context (fd table, preopened
  * directories, stdio streams, args, env) from a snapshot of the config and
  * defines the wasi_snapshot_preview1 functions bound to it. The context is
- * owned by those functions: it lives as long as the linker or any instance
- * created from it (the functions are held like any host function; see
- * "Ownership" above), and is freed with the last of them, or with the
- * store. Consequently:
+ * owned by those functions, which are held like any host function (see
+ * "Ownership" above): it lives while the linker, or any instance or
+ * instance_pre that imported one of them, does, and is freed (its fds
+ * closed) with the last of these, or with the store. Consequently:
  *   - every instance the same linker creates shares that one context (one
  *     fd table, one stdout, files opened by one are seen by the next);
  *     give each guest its own linker (or call brisk_linker_define_wasi
