@@ -14,12 +14,16 @@
 #include <string>
 #include <vector>
 
+#include <fcntl.h>
+#include <memory>
+
+#include "api/handles.h"
+#include "brisk/brisk.h"
 #include "core/module_decoder.h"
 #include "jit/jit_runtime.h"
 #include "jit/tuning.h"
 #include "runtime/objects.h"
 #include "runtime/store.h"
-#include "wasi/wasi.h"
 
 using namespace brisk;
 
@@ -78,10 +82,14 @@ void print_run_help() {
       unsigned(tuning::kDefaultTierUpThreshold));
 }
 
+struct Dir {
+  std::string host_path, guest_path;
+};
+
 struct RunOptions {
   ExecMode mode = ExecMode::Tiered;
   BoundsMode bounds = BoundsMode::Guard;
-  std::vector<wasi::Preopen> dirs;
+  std::vector<Dir> dirs;
   std::vector<std::string> env;
   std::string invoke;
   bool has_invoke = false;
@@ -210,7 +218,7 @@ int parse_run_options(int argc, char** argv, RunOptions* o) {
       else return usage_error("unknown bounds mode '" + v + "' (expected guard or explicit)");
     } else if (take_option(argc, argv, &i, "--dir", &v)) {
       size_t sep = v.find("::");
-      wasi::Preopen p;
+      Dir p;
       p.host_path = sep == std::string::npos ? v : v.substr(0, sep);
       p.guest_path = sep == std::string::npos ? v : v.substr(sep + 2);
       if (p.host_path.empty() || p.guest_path.empty()) return usage_error("bad --dir '" + v + "'");
@@ -337,6 +345,31 @@ int cmd_validate(int argc, char** argv) {
   return 0;
 }
 
+// WASI through the public API: argv (the file, then the guest's arguments
+// unless --invoke takes them), --env, --dir and the CLI's own stdio (a
+// closed one stays closed to the guest: stdin at EOF, output discarded).
+int define_wasi(const RunOptions& o, brisk_linker_t* linker) {
+  std::unique_ptr<brisk_wasi_config_t, void (*)(brisk_wasi_config_t*)> wc(brisk_wasi_config_new(),
+                                                                          brisk_wasi_config_delete);
+  brisk_wasi_config_push_arg(wc.get(), o.file.c_str());
+  if (!o.has_invoke)
+    for (const std::string& a : o.args) brisk_wasi_config_push_arg(wc.get(), a.c_str());
+  for (const std::string& v : o.env) {
+    size_t eq = v.find('=');
+    brisk_wasi_config_set_env(wc.get(), v.substr(0, eq).c_str(), v.c_str() + eq + 1);
+  }
+  for (const Dir& d : o.dirs) brisk_wasi_config_preopen_dir(wc.get(), d.host_path.c_str(), d.guest_path.c_str(), 0);
+  if (fcntl(0, F_GETFD) >= 0) brisk_wasi_config_set_stdin_fd(wc.get(), 0);
+  if (fcntl(1, F_GETFD) >= 0) brisk_wasi_config_set_stdout_fd(wc.get(), 1);
+  if (fcntl(2, F_GETFD) >= 0) brisk_wasi_config_set_stderr_fd(wc.get(), 2);
+  brisk_result_t r = brisk_linker_define_wasi(linker, wc.get());
+  if (r.status != BRISK_OK) {
+    std::fprintf(stderr, "error: %s\n", r.message);
+    return kExitUsage;
+  }
+  return 0;
+}
+
 int cmd_run(int argc, char** argv) {
   RunOptions o;
   int pr = parse_run_options(argc, argv, &o);
@@ -370,20 +403,14 @@ int cmd_run(int argc, char** argv) {
   cfg.jit_filter = o.jit_filter;
   cfg.jit_filter_lo = o.jit_filter_lo;
   cfg.jit_filter_hi = o.jit_filter_hi;
-  Store store(cfg);
-  Linker linker;
-
-  wasi::WasiConfig wc;
-  wc.args.push_back(o.file);
-  if (!o.has_invoke) wc.args.insert(wc.args.end(), o.args.begin(), o.args.end());
-  wc.env = o.env;
-  wc.preopens = o.dirs;
-  auto ctx = wasi::create_context(wc);
-  if (!ctx.ok()) {
-    std::fprintf(stderr, "error: %s\n", ctx.error().message.c_str());
-    return kExitUsage;
-  }
-  wasi::define_imports(**ctx, store, linker);
+  // The store and linker are the C API's (brisk.h), so that WASI is set up
+  // exactly as an embedder does it; the rest of the CLI uses the runtime
+  // behind them directly (the JIT filter, statistics, trap printing).
+  std::unique_ptr<brisk_store_t, void (*)(brisk_store_t*)> api_store(new brisk_store(cfg), brisk_store_delete);
+  Store& store = api_store->store;
+  brisk_linker_t* api_linker = brisk_linker_new(api_store.get());
+  Linker& linker = api_linker->linker;
+  if (int rc = define_wasi(o, api_linker)) return rc;
 
   InstantiateResult ir = store.instantiate(mod.value(), linker);
   if (ir.link_error) {

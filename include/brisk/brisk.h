@@ -537,6 +537,107 @@ BRISK_API void brisk_store_set_epoch_callback(brisk_store_t* store, brisk_epoch_
  * thread (started on first use). The call traps "call timed out". */
 BRISK_API void brisk_store_set_call_timeout(brisk_store_t* store, uint64_t timeout_ns);
 
+/* ---- WASI ----
+ *
+ * WASI preview1 ("wasi_snapshot_preview1") for a guest: its arguments,
+ * environment, preopened directories and stdio, described by a
+ * configuration and added to a linker.
+ *
+ * brisk_linker_define_wasi() creates one WASI context (fd table, preopened
+ * directories, stdio streams, args, env) from a snapshot of the config and
+ * defines the wasi_snapshot_preview1 functions bound to it. The context is
+ * owned by those functions, which are held like any host function (see
+ * "Ownership" above): it lives while the linker, or any instance or
+ * instance_pre that imported one of them, does, and is freed (its fds
+ * closed) with the last of these, or with the store. Consequently:
+ *   - every instance the same linker creates shares that one context (one
+ *     fd table, one stdout, files opened by one are seen by the next);
+ *     give each guest its own linker (or call brisk_linker_define_wasi
+ *     again before instantiating: it replaces the definitions for later
+ *     instantiations, earlier instances keep the context they imported);
+ *   - the config is copied: changing or deleting it afterwards changes
+ *     nothing, and one config may set up any number of linkers (each gets
+ *     its own, isolated context);
+ *   - contexts are fully separate: two guests never share an fd table,
+ *     stdin bytes, captured output or preopens.
+ *
+ * Defaults (a new config): no arguments, an empty environment, no
+ * directories, stdin at end of file, stdout and stderr discarded.
+ * Nothing of the host is visible unless granted.
+ *
+ * The setters take copies of their arguments, accept a NULL config (doing
+ * nothing), and return 1, or 0 (leaving the config unchanged) for invalid
+ * arguments. Host paths and fds are checked when the config is used:
+ * brisk_linker_define_wasi fails with BRISK_ERR_ARGUMENT and a message
+ * naming the directory or fd. */
+typedef struct brisk_wasi_config brisk_wasi_config_t;
+
+/* Receives what the guest writes to stdout or stderr: one call per
+ * fd_write, on the thread running the guest, with {len} > 0 bytes that
+ * are valid only during the call. It must not call into the store. */
+typedef void (*brisk_wasi_output_fn)(void* user, const uint8_t* data, size_t len);
+
+BRISK_API brisk_wasi_config_t* brisk_wasi_config_new(void);
+BRISK_API void brisk_wasi_config_delete(brisk_wasi_config_t* config);
+
+/* argv, program name first (argv[0]); replaces earlier arguments. {argv}
+ * may be NULL when argc is 0; a NULL entry is invalid. */
+BRISK_API int brisk_wasi_config_set_args(brisk_wasi_config_t* config, size_t argc, const char* const* argv);
+/* Appends one argument. */
+BRISK_API int brisk_wasi_config_push_arg(brisk_wasi_config_t* config, const char* arg);
+/* Sets variable {name} to {value} (replacing an earlier value), or with
+ * {value} NULL removes it (also from the inherited environment). A name
+ * that is empty or contains '=' is invalid. */
+BRISK_API int brisk_wasi_config_set_env(brisk_wasi_config_t* config, const char* name, const char* value);
+/* {inherit} nonzero: the guest also sees the host's environment, read
+ * when brisk_linker_define_wasi runs; variables set with
+ * brisk_wasi_config_set_env take precedence. */
+BRISK_API int brisk_wasi_config_inherit_env(brisk_wasi_config_t* config, int inherit);
+
+/* Preopens host directory {host_path} as {guest_path} (NULL: the same
+ * path), e.g. "/data". The directory is opened by brisk_linker_define_wasi;
+ * the guest reaches nothing outside it (no "..", absolute or symlinked way
+ * out). With BRISK_WASI_DIR_READ_ONLY the guest can read and list files
+ * below it but not write, create, rename, link, unlink, truncate or set
+ * times: fds opened under it carry no write rights, and such an attempt is
+ * EROFS ("read-only file system"). */
+#define BRISK_WASI_DIR_READ_ONLY 1u
+BRISK_API int brisk_wasi_config_preopen_dir(brisk_wasi_config_t* config, const char* host_path, const char* guest_path,
+                                            uint32_t flags);
+
+/* stdin: the guest reads {len} bytes (copied) and then end of file. */
+BRISK_API int brisk_wasi_config_set_stdin_bytes(brisk_wasi_config_t* config, const uint8_t* data, size_t len);
+/* stdin, stdout, stderr from/to a host fd. brisk_linker_define_wasi
+ * duplicates it (the context closes its duplicate when freed), so the
+ * caller may close {fd} afterwards; before, it must be open. */
+BRISK_API int brisk_wasi_config_set_stdin_fd(brisk_wasi_config_t* config, int fd);
+BRISK_API int brisk_wasi_config_set_stdout_fd(brisk_wasi_config_t* config, int fd);
+BRISK_API int brisk_wasi_config_set_stderr_fd(brisk_wasi_config_t* config, int fd);
+/* stdout, stderr to {fn} (NULL: discard). {finalizer}, if not NULL, is
+ * called with {user} once nothing uses it any more: the config replaced
+ * or deleted it and every context made from the config is freed. */
+BRISK_API int brisk_wasi_config_set_stdout_callback(brisk_wasi_config_t* config, brisk_wasi_output_fn fn, void* user,
+                                                    brisk_finalizer_t finalizer);
+BRISK_API int brisk_wasi_config_set_stderr_callback(brisk_wasi_config_t* config, brisk_wasi_output_fn fn, void* user,
+                                                    brisk_finalizer_t finalizer);
+/* The host's own fds 0, 1 and 2 for stdin, stdout and stderr (what the
+ * brisk CLI does). */
+BRISK_API int brisk_wasi_config_inherit_stdio(brisk_wasi_config_t* config);
+
+/* Creates a WASI context from {config} (NULL: the defaults) and defines
+ * every wasi_snapshot_preview1 function in {linker}, bound to it (see the
+ * lifetime rules above). BRISK_ERR_ARGUMENT, defining nothing, when a
+ * preopened directory cannot be opened or a stdio fd is not open (the
+ * message names the path or fd). In the guest, proc_exit(n) ends the
+ * outermost call with BRISK_ERR_EXIT and exit_code n. */
+BRISK_API brisk_result_t brisk_linker_define_wasi(brisk_linker_t* linker, const brisk_wasi_config_t* config);
+
+/* Runs a WASI command: calls the instance's export "_start" (type
+ * () -> ()). BRISK_OK when it returns, BRISK_ERR_EXIT with exit_code when
+ * the guest calls proc_exit (0 included), BRISK_ERR_TRAP when it traps,
+ * BRISK_ERR_ARGUMENT when there is no such export. */
+BRISK_API brisk_result_t brisk_wasi_run(brisk_store_t* store, brisk_instance_t* instance);
+
 #ifdef __cplusplus
 }
 #endif

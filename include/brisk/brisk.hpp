@@ -22,6 +22,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -789,6 +790,91 @@ class Module : public detail::Owned<brisk_module_t, detail::Delete<brisk_module_
   using Owned::Owned;
 };
 
+// ---- WASI ----
+
+// A WASI configuration (brisk.h, block "WASI": what the guest sees, the
+// defaults, and how long a context lives). Setters chain; an invalid one
+// changes nothing and is remembered, so Linker::define_wasi reports the
+// first as its error. Output callbacks are copied into brisk, which frees
+// them when neither the config nor a context made from it uses them; an
+// exception thrown by one is swallowed (it must not cross brisk's C code).
+class WasiConfig {
+ public:
+  using Output = std::function<void(std::string_view)>;
+
+  WasiConfig() : c_(brisk_wasi_config_new()) {}
+  WasiConfig(WasiConfig&& o) noexcept : c_(std::exchange(o.c_, nullptr)), error_(std::move(o.error_)) {}
+  WasiConfig& operator=(WasiConfig&& o) noexcept {
+    std::swap(c_, o.c_);
+    std::swap(error_, o.error_);
+    return *this;
+  }
+  ~WasiConfig() { brisk_wasi_config_delete(c_); }
+
+  // argv, program name first.
+  WasiConfig& args(const std::vector<std::string>& argv) {
+    std::vector<const char*> p;
+    for (const std::string& a : argv) p.push_back(a.c_str());
+    return note(brisk_wasi_config_set_args(c_, p.size(), p.data()), "args");
+  }
+  WasiConfig& arg(const std::string& a) { return note(brisk_wasi_config_push_arg(c_, a.c_str()), "arg"); }
+  WasiConfig& env(const std::string& name, const std::string& value) {
+    return note(brisk_wasi_config_set_env(c_, name.c_str(), value.c_str()), "env: invalid name '" + name + "'");
+  }
+  WasiConfig& unset_env(const std::string& name) {
+    return note(brisk_wasi_config_set_env(c_, name.c_str(), nullptr), "unset_env: invalid name '" + name + "'");
+  }
+  WasiConfig& inherit_env(bool inherit = true) { return note(brisk_wasi_config_inherit_env(c_, inherit), "inherit_env"); }
+  // {guest} empty: the same path as {host}.
+  WasiConfig& preopen_dir(const std::string& host, const std::string& guest = "", bool read_only = false) {
+    return note(brisk_wasi_config_preopen_dir(c_, host.c_str(), guest.empty() ? nullptr : guest.c_str(),
+                                              read_only ? BRISK_WASI_DIR_READ_ONLY : 0u),
+                "preopen_dir: invalid directory '" + host + "'");
+  }
+  WasiConfig& stdin_bytes(std::string_view bytes) {
+    return note(brisk_wasi_config_set_stdin_bytes(c_, reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()),
+                "stdin_bytes");
+  }
+  WasiConfig& stdin_fd(int fd) { return note(brisk_wasi_config_set_stdin_fd(c_, fd), "stdin_fd: invalid fd"); }
+  WasiConfig& stdout_fd(int fd) { return note(brisk_wasi_config_set_stdout_fd(c_, fd), "stdout_fd: invalid fd"); }
+  WasiConfig& stderr_fd(int fd) { return note(brisk_wasi_config_set_stderr_fd(c_, fd), "stderr_fd: invalid fd"); }
+  // An empty function discards the output.
+  WasiConfig& stdout_callback(Output fn) { return output(brisk_wasi_config_set_stdout_callback, std::move(fn), "stdout"); }
+  WasiConfig& stderr_callback(Output fn) { return output(brisk_wasi_config_set_stderr_callback, std::move(fn), "stderr"); }
+  // The host's fds 0, 1, 2.
+  WasiConfig& inherit_stdio() { return note(brisk_wasi_config_inherit_stdio(c_), "inherit_stdio"); }
+
+  // The first setting that was refused ("" if none).
+  const std::string& error() const { return error_; }
+  brisk_wasi_config_t* get() const { return c_; }
+
+ private:
+  WasiConfig& note(int ok, const std::string& what) {
+    if (!ok && error_.empty()) error_ = c_ ? "brisk::WasiConfig::" + what : "brisk::WasiConfig: out of memory";
+    return *this;
+  }
+  using SetOutput = int (*)(brisk_wasi_config_t*, brisk_wasi_output_fn, void*, brisk_finalizer_t);
+  WasiConfig& output(SetOutput set, Output fn, const char* which) {
+    if (!fn) return note(set(c_, nullptr, nullptr, nullptr), which);
+    auto* held = new Output(std::move(fn));
+    auto write = [](void* user, const uint8_t* data, size_t len) {
+      detail::guarded([&] {
+        (*static_cast<Output*>(user))(std::string_view(reinterpret_cast<const char*>(data), len));
+        return true;
+      });
+    };
+    auto finalize = [](void* user) { delete static_cast<Output*>(user); };
+    if (!set(c_, write, held, finalize)) {
+      delete held;
+      return note(0, which);
+    }
+    return *this;
+  }
+
+  brisk_wasi_config_t* c_;
+  std::string error_;
+};
+
 // ---- instances ----
 
 class Instance : public detail::Owned<brisk_instance_t, detail::Delete<brisk_instance_delete>> {
@@ -815,6 +901,9 @@ class Instance : public detail::Owned<brisk_instance_t, detail::Delete<brisk_ins
     return Error::argument(std::string("no global export named '") + name + "'");
   }
   size_t export_count() const { return brisk_instance_export_count(h_); }
+  // Runs a WASI command's _start (brisk_wasi_run): ok when it returns; an
+  // Error with status BRISK_ERR_EXIT and exit_code after proc_exit.
+  Result<void> run_wasi() { return detail::check(brisk_wasi_run(s_, h_), s_); }
   // Memory 0 (exported or not): {nullptr, 0} if none; valid until the next call into wasm.
   Caller::Bytes memory0() const {
     Caller::Bytes b{nullptr, 0};
@@ -879,6 +968,12 @@ class Linker : public detail::Owned<brisk_linker_t, detail::Delete<brisk_linker_
     auto f = HostFunc::make(s_, alive_, std::move(fn));
     if (!f) return f.error();
     return define(module, name, *f);  // f's handle is dropped here; the linker holds the function
+  }
+  // Defines wasi_snapshot_preview1 with a new WASI context made from
+  // {config} (copied: the config may go away at once).
+  Result<void> define_wasi(const WasiConfig& config) {
+    if (!config.error().empty()) return Error::argument(config.error());
+    return detail::check(brisk_linker_define_wasi(h_, config.get()));
   }
   Result<void> define_instance(const char* name, Instance& instance) {
     return detail::check(brisk_linker_define_instance(h_, name, instance.get()));

@@ -41,8 +41,6 @@ uint32_t WasiContext::insert(FdEntry e) {
   return uint32_t(fds.size() - 1);
 }
 
-void destroy_context(WasiContext* ctx) { delete ctx; }
-
 namespace {
 
 uint8_t filetype_of(mode_t m) {
@@ -75,13 +73,35 @@ void set_kind_rights(FdEntry& e, uint64_t base, uint64_t inheriting) {
   e.rights_inheriting = inheriting & kRightsFile;
 }
 
-FdEntry stdio_entry(int host_fd) {
+// A stdio entry for an embedder's host fd: a duplicate (at 3 or above, so
+// that the context owns and closes it) of {host_fd}.
+Result<FdEntry> stdio_fd_entry(int host_fd, const char* which) {
+  int fd = fcntl(host_fd, F_DUPFD_CLOEXEC, 3);
+  if (fd < 0)
+    return Error{Error::kNoOffset,
+                 std::string(which) + ": cannot use host fd " + std::to_string(host_fd) + ": " + std::strerror(errno)};
   FdEntry e;
-  e.host_fd = host_fd;
-  e.owned = false;
+  e.host_fd = fd;
   struct stat st;
-  if (fstat(host_fd, &st) == 0) e.filetype = filetype_of(st.st_mode);
+  if (fstat(fd, &st) == 0) e.filetype = filetype_of(st.st_mode);
   set_kind_rights(e, kRightsAll, 0);
+  return e;
+}
+
+// A stdio entry without a host fd: stdin's bytes, or an output sink. The
+// rights are a pipe's (no seek, tell, sync or resize).
+FdEntry stdio_stream_entry(const StdioConfig& c, bool input) {
+  FdEntry e;
+  e.owned = false;
+  e.seekable = false;
+  e.stream = std::make_shared<HostStream>();
+  e.stream->is_input = input;
+  if (input)
+    e.stream->input = c.bytes;
+  else
+    e.stream->sink = c.sink;
+  e.rights_base = (input ? kRightFdRead : kRightFdWrite) | kRightPollFdReadwrite | kRightFdFilestatGet;
+  e.rights_inheriting = 0;
   return e;
 }
 
@@ -170,23 +190,34 @@ Errno errno_from_host(int e) {
   }
 }
 
-Result<std::unique_ptr<WasiContext>> create_context(const WasiConfig& config) {
+Result<std::shared_ptr<WasiContext>> create_context(const WasiConfig& config) {
   // Testing aid: exercise the portable resolver where openat2 exists.
   if (std::getenv("BRISK_WASI_PORTABLE_SANDBOX")) sandbox_force_fallback(true);
-  auto ctx = std::unique_ptr<WasiContext>(new WasiContext());
+  auto ctx = std::make_shared<WasiContext>();
   ctx->args = config.args;
   ctx->env = config.env;
-  ctx->fds.push_back(stdio_entry(config.stdin_fd));
-  ctx->fds.push_back(stdio_entry(config.stdout_fd));
-  ctx->fds.push_back(stdio_entry(config.stderr_fd));
+  static const char* const kNames[3] = {"stdin", "stdout", "stderr"};
+  for (int i = 0; i < 3; ++i) {
+    const StdioConfig& sc = config.stdio[i];
+    if (sc.kind == StdioConfig::Kind::Fd) {
+      auto e = stdio_fd_entry(sc.fd, kNames[i]);
+      if (!e.ok()) return e.error();
+      ctx->fds.push_back(std::move(e.value()));
+    } else {
+      ctx->fds.push_back(stdio_stream_entry(sc, i == 0));
+    }
+  }
   for (const Preopen& p : config.preopens) {
     int fd = open(p.host_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
-      return Error{Error::kNoOffset, "cannot open directory '" + p.host_path + "': " + std::strerror(errno)};
+      return Error{Error::kNoOffset, "cannot open directory '" + p.host_path + "' (to preopen as '" + p.guest_path +
+                                         "'): " + std::strerror(errno)};
     FdEntry e;
     e.host_fd = fd;
     e.filetype = kFiletypeDirectory;
-    set_kind_rights(e, kRightsAll, kRightsAll);
+    const uint64_t allowed = p.read_only ? ~kRightsMutating : kRightsAll;
+    set_kind_rights(e, kRightsAll & allowed, kRightsAll & allowed);
+    e.read_only = p.read_only;
     e.preopen_name = p.guest_path;
     ctx->fds.push_back(std::move(e));
   }
@@ -213,6 +244,13 @@ Errno host_err() { return errno_from_host(errno); }
 // ENOTCAPABLE: the guest lacks no right, the path is simply not allowed.
 Errno sandbox_err(int r) { return r == kEscape ? kPerm : errno_from_host(-r); }
 
+// The answer to a missing right: under a read-only preopen, a right it
+// withholds is EROFS (what a write to a read-only mount says), any other
+// ENOTCAPABLE.
+Errno missing_rights(const FdEntry& e, uint64_t missing) {
+  return e.read_only && !(missing & ~kRightsMutating) ? kRofs : kNotcapable;
+}
+
 // Looks up {fd} and checks it has {rights}; a missing right is ENOTCAPABLE
 // (witx: "capabilities insufficient"). Rights are enforced as witx defines
 // them and as wasmtime did while it implemented them (wasi-common); today's
@@ -222,7 +260,7 @@ Errno sandbox_err(int r) { return r == kEscape ? kPerm : errno_from_host(-r); }
 Errno lookup(Call& c, uint32_t fd, uint64_t rights, FdEntry** out) {
   FdEntry* e = c.ctx.get(fd);
   if (!e) return kBadf;
-  if ((e->rights_base & rights) != rights) return kNotcapable;
+  if ((e->rights_base & rights) != rights) return missing_rights(*e, rights & ~e->rights_base);
   *out = e;
   return kSuccess;
 }
@@ -238,7 +276,10 @@ Errno file_fd(Call& c, uint32_t fd, uint64_t rights, FdEntry** out) {
 }
 
 // Reads an iovec array into host iovecs, checking every buffer.
+// More than IOV_MAX is EINVAL, as readv/writev answer (and the host never
+// allocates a table for millions of them).
 Errno iovecs(Call& c, uint32_t iovs, uint32_t n, std::vector<iovec>* out) {
+  if (n > IOV_MAX) return kInval;
   if (!c.mem.ok(iovs, uint64_t(n) * 8)) return kFault;
   out->resize(n);
   for (uint32_t i = 0; i < n; ++i) {
@@ -395,6 +436,11 @@ Errno fd_filestat_get(Call& c, uint32_t fd, uint32_t out) {
   FdEntry* e;
   if (Errno r = lookup(c, fd, kRightFdFilestatGet, &e)) return r;
   if (!c.mem.ok(out, kFilestatSize)) return kFault;
+  if (e->stream) {  // no inode: all zero but the type
+    std::memset(c.mem.at(out), 0, kFilestatSize);
+    c.mem.put_u8(out + 16, e->filetype);
+    return kSuccess;
+  }
   struct stat st;
   if (fstat(e->host_fd, &st) != 0) return host_err();
   write_filestat(c, out, st);
@@ -416,6 +462,48 @@ Errno fd_filestat_set_times(Call& c, uint32_t fd, uint64_t atim, uint64_t mtim, 
   return futimens(e->host_fd, ts) == 0 ? kSuccess : host_err();
 }
 
+// Reads or writes an embedder's stream; returns the bytes moved. One
+// fd_write reaches the sink as one call: a single buffer as it is, several
+// gathered (so a line printf wrote in two pieces arrives whole), at most
+// kMaxGather bytes of them (a short write, which callers retry: iovecs may
+// overlap, so their sum is no bound on what the guest can name).
+constexpr size_t kMaxGather = size_t(1) << 20;
+
+size_t stream_rw(HostStream& s, const std::vector<iovec>& v, bool write) {
+  size_t total = 0;
+  if (!write) {
+    for (const iovec& io : v) {
+      size_t k = std::min(io.iov_len, s.input.size() - s.pos);
+      if (k) std::memcpy(io.iov_base, s.input.data() + s.pos, k);
+      s.pos += k;
+      total += k;
+    }
+    return total;
+  }
+  size_t nonempty = 0;
+  const iovec* only = nullptr;
+  for (const iovec& io : v)
+    if (io.iov_len) {
+      ++nonempty;
+      only = &io;
+    }
+  if (nonempty == 0) return 0;
+  const bool discard = !s.sink || !s.sink->write;
+  if (nonempty == 1) {
+    if (!discard) s.sink->write(s.sink->user, static_cast<const uint8_t*>(only->iov_base), only->iov_len);
+    return only->iov_len;
+  }
+  std::vector<uint8_t> joined;
+  for (const iovec& io : v) {
+    const size_t k = std::min(io.iov_len, kMaxGather - joined.size());
+    const uint8_t* p = static_cast<const uint8_t*>(io.iov_base);
+    joined.insert(joined.end(), p, p + k);
+    if (joined.size() == kMaxGather) break;
+  }
+  if (!discard) s.sink->write(s.sink->user, joined.data(), joined.size());
+  return joined.size();
+}
+
 Errno fd_rw(Call& c, uint32_t fd, uint32_t iovs, uint32_t n, uint32_t out, bool write, bool positioned,
             uint64_t offset) {
   FdEntry* e;
@@ -430,13 +518,18 @@ Errno fd_rw(Call& c, uint32_t fd, uint32_t iovs, uint32_t n, uint32_t out, bool 
   // An fd without fd_read/fd_write is one "not open for reading/writing":
   // EBADF, as POSIX and wasmtime answer (its path_open_read_write test
   // accepts EBADF or EPERM), rather than the ENOTCAPABLE of other rights.
+  // Under a read-only preopen a write is EROFS, as on a read-only mount.
   FdEntry* f = c.ctx.get(fd);
   if (f && f->filetype != kFiletypeDirectory && !(f->rights_base & (write ? kRightFdWrite : kRightFdRead)))
-    return kBadf;
+    return write && f->read_only ? kRofs : kBadf;
   if (Errno r = file_fd(c, fd, right, &e)) return r;
   std::vector<iovec> v;
   if (Errno r = iovecs(c, iovs, n, &v)) return r;
   if (!c.mem.ok(out, 4)) return kFault;
+  if (e->stream) {
+    c.mem.put_u32(out, uint32_t(stream_rw(*e->stream, v, write)));
+    return kSuccess;
+  }
   if (positioned && offset > uint64_t(INT64_MAX)) return kInval;
   ssize_t k;
   if (positioned)
@@ -623,11 +716,15 @@ Errno path_open(Call& c, uint32_t dirfd, uint32_t dirflags, uint32_t path_ptr, u
   // Creating a directory is path_create_directory's job; Linux itself has
   // answered O_CREAT|O_DIRECTORY differently across versions.
   if ((oflags & kOflagCreat) && (oflags & kOflagDirectory)) return kInval;
-  if ((oflags & kOflagCreat) && !(d->rights_base & kRightPathCreateFile)) return kNotcapable;
-  if ((oflags & kOflagTrunc) && !(d->rights_base & kRightPathFilestatSetSize)) return kNotcapable;
+  if ((oflags & kOflagCreat) && !(d->rights_base & kRightPathCreateFile)) return missing_rights(*d, kRightPathCreateFile);
+  if ((oflags & kOflagTrunc) && !(d->rights_base & kRightPathFilestatSetSize))
+    return missing_rights(*d, kRightPathFilestatSetSize);
   base &= kRightsAll;  // bits witx does not define mean nothing
   inh &= kRightsAll;
-  if ((base & ~d->rights_inheriting) || (inh & ~d->rights_inheriting)) return kNotcapable;
+  // Under a read-only preopen, asking for write rights for the new fd is
+  // EROFS; a right that the preopen never had is ENOTCAPABLE.
+  if ((base & ~d->rights_inheriting) || (inh & ~d->rights_inheriting))
+    return missing_rights(*d, (base | inh) & ~d->rights_inheriting);
   // Only fd_write makes a directory refuse to open (EISDIR), as in wasmtime;
   // a file asked for with set_size/allocate rights is opened writable too.
   const bool want_write = base & kRightFdWrite;
@@ -679,6 +776,7 @@ Errno path_open(Call& c, uint32_t dirfd, uint32_t dirflags, uint32_t path_ptr, u
   e.host_fd = fd;
   e.filetype = filetype_of(st.st_mode);
   set_kind_rights(e, base, inh);
+  e.read_only = d->read_only;
   e.fdflags = uint16_t(fdflags & (kFdflagDsync | kFdflagRsync | kFdflagSync));
   c.mem.put_u32(out, c.ctx.insert(std::move(e)));
   return kSuccess;
@@ -923,6 +1021,12 @@ Errno poll_oneoff(Call& c, uint32_t in, uint32_t out, uint32_t nsubs, uint32_t n
         emit(s, kNotcapable, 0);
         continue;
       }
+      if (e->stream) {  // an embedder's stream never blocks
+        const HostStream& hs = *e->stream;
+        const bool eof = hs.is_input && hs.pos == hs.input.size();
+        emit(s, kSuccess, hs.is_input ? hs.input.size() - hs.pos : 0, eof ? kEventFdReadwriteHangup : 0);
+        continue;
+      }
       if (e->filetype == kFiletypeRegularFile) {  // files are always ready
         uint64_t avail = 0;
         if (s.tag == kEventFdRead) {
@@ -995,19 +1099,21 @@ Errno random_get(Call& c, uint32_t buf, uint32_t len) {
 
 }  // namespace
 
-void define_imports(WasiContext& ctx, Store& store, Linker& linker) {
+std::vector<Function*> define_imports(const std::shared_ptr<WasiContext>& ctx, Store& store, Linker& linker) {
   constexpr ValType I = ValType::I32, L = ValType::I64;
+  std::vector<Function*> made;
   auto def = [&](const char* name, std::vector<ValType> params, auto fn) {
     FuncType ft{std::move(params), {ValType::I32}};
     Function* f = store.create_host_function(
         ft,
-        [&ctx, fn](HostCall& hc, const uint64_t* a, uint64_t* r) {
-          Call c(ctx, hc);
+        [ctx, fn](HostCall& hc, const uint64_t* a, uint64_t* r) {
+          Call c(*ctx, hc);
           r[0] = uint32_t(fn(c, a));
           return TrapKind::None;
         },
         std::string("wasi:") + name);
     linker.define("wasi_snapshot_preview1", name, Extern{ExternKind::Func, f});
+    made.push_back(f);
   };
   def("args_get", {I, I}, [](Call& c, Args a) { return strings_get(c, c.ctx.args, a32(a, 0), a32(a, 1)); });
   def("args_sizes_get", {I, I}, [](Call& c, Args a) { return strings_sizes(c, c.ctx.args, a32(a, 0), a32(a, 1)); });
@@ -1087,6 +1193,8 @@ void define_imports(WasiContext& ctx, Store& store, Linker& linker) {
       FuncType{{ValType::I32}, {}}, [](HostCall& hc, const uint64_t* a, uint64_t*) { return hc.exit(int(uint32_t(a[0]))); },
       "wasi:proc_exit");
   linker.define("wasi_snapshot_preview1", "proc_exit", Extern{ExternKind::Func, exit_fn});
+  made.push_back(exit_fn);
+  return made;
 }
 
 }  // namespace brisk::wasi

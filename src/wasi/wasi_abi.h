@@ -57,6 +57,18 @@ constexpr uint64_t kRightsFile = kRightFdDatasync | kRightFdRead | kRightFdSeek 
                                  kRightFdAllocate | kRightFdFilestatGet | kRightFdFilestatSetSize |
                                  kRightFdFilestatSetTimes | kRightPollFdReadwrite;
 
+// The rights a read-only preopen withholds from itself and from every fd
+// opened under it: everything that writes, creates, renames, links,
+// unlinks, truncates or sets times. (Linking and renaming *from* a
+// read-only tree are withheld too: a hard link or a moved file would give
+// a writable tree a name for the same data.) fd_sync/fd_datasync and
+// fd_fdstat_set_flags stay: they change no content.
+constexpr uint64_t kRightsMutating =
+    kRightFdWrite | kRightFdAllocate | kRightFdFilestatSetSize | kRightFdFilestatSetTimes |
+    kRightPathCreateDirectory | kRightPathCreateFile | kRightPathLinkSource | kRightPathLinkTarget |
+    kRightPathRenameSource | kRightPathRenameTarget | kRightPathFilestatSetSize | kRightPathFilestatSetTimes |
+    kRightPathSymlink | kRightPathRemoveDirectory | kRightPathUnlinkFile;
+
 // oflags, fdflags, lookupflags, fstflags, whence.
 enum : uint16_t { kOflagCreat = 1, kOflagDirectory = 2, kOflagExcl = 4, kOflagTrunc = 8 };
 enum : uint16_t { kFdflagAppend = 1, kFdflagDsync = 2, kFdflagNonblock = 4, kFdflagRsync = 8, kFdflagSync = 16 };

@@ -4,6 +4,7 @@
 #pragma once
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,8 +15,18 @@
 
 namespace brisk::wasi {
 
+// A stdio stream without a host fd: bytes the guest reads (stdin), or the
+// embedder's output sink (stdout, stderr). It is never seekable and is
+// always ready for poll_oneoff.
+struct HostStream {
+  std::vector<uint8_t> input;  // what is left to read is input[pos..]
+  size_t pos = 0;
+  std::shared_ptr<OutputSink> sink;  // output; null: discarded
+  bool is_input = false;
+};
+
 struct FdEntry {
-  int host_fd = -1;
+  int host_fd = -1;  // -1 when {stream} is set
   uint8_t filetype = kFiletypeUnknown;
   uint64_t rights_base = kRightsAll;
   uint64_t rights_inheriting = kRightsAll;
@@ -23,6 +34,8 @@ struct FdEntry {
   bool seekable = true;       // false for pipes, terminals, sockets: fd_seek is ESPIPE
   std::string preopen_name;  // non-empty for preopened directories
   bool owned = true;         // close the host fd with the entry
+  bool read_only = false;    // under a read-only preopen: kRightsMutating are withheld, asking is EROFS
+  std::shared_ptr<HostStream> stream;  // set for an embedder's stdio stream
 };
 
 class WasiContext {
