@@ -123,10 +123,16 @@ TrapKind run(ExecContext* ctx, Function* entry, uint64_t* entry_fp, void** expor
   export_table[handler_id(Op::name, Variant::BrIf)] = &&BT_##name;            \
   export_table[handler_id(Op::name, Variant::BrIfImm)] = &&BTI_##name;        \
   export_table[handler_id(Op::name, Variant::BrUnless)] = &&BF_##name;        \
-  export_table[handler_id(Op::name, Variant::BrUnlessImm)] = &&BFI_##name;
+  export_table[handler_id(Op::name, Variant::BrUnlessImm)] = &&BFI_##name;    \
+  export_table[handler_id(Op::name, Variant::FuelBrIf)] = &&FBT_##name;       \
+  export_table[handler_id(Op::name, Variant::FuelBrIfImm)] = &&FBTI_##name;   \
+  export_table[handler_id(Op::name, Variant::FuelBrUnless)] = &&FBF_##name;   \
+  export_table[handler_id(Op::name, Variant::FuelBrUnlessImm)] = &&FBFI_##name;
 #define EQZ(name, IN)                                                         \
   export_table[handler_id(Op::name, Variant::BrIf)] = &&BT_##name;            \
-  export_table[handler_id(Op::name, Variant::BrUnless)] = &&BF_##name;
+  export_table[handler_id(Op::name, Variant::BrUnless)] = &&BF_##name;        \
+  export_table[handler_id(Op::name, Variant::FuelBrIf)] = &&FBT_##name;       \
+  export_table[handler_id(Op::name, Variant::FuelBrUnless)] = &&FBF_##name;
 #include "interp/compare_ops.inc"
 #undef CMP
 #undef EQZ
@@ -157,6 +163,14 @@ TrapKind run(ExecContext* ctx, Function* entry, uint64_t* entry_fp, void** expor
   do {                          \
     trap = TrapKind::kind;      \
     goto L_trap;                \
+  } while (0)
+// The fused-fuel handlers: charge the block's fuel (operand 0), step over
+// it and continue as the plain instruction (whose offsets start there).
+#define CHARGE_FUEL()                              \
+  do {                                             \
+    ctx->fuel -= int64_t(O(0));                    \
+    if (ctx->fuel < 0) TRAP(OutOfFuel);            \
+    pc += 4;                                       \
   } while (0)
 #define RELOAD_MEM()                                    \
   do {                                                  \
@@ -302,7 +316,11 @@ TrapKind run(ExecContext* ctx, Function* entry, uint64_t* entry_fp, void** expor
     if (!(expr)) TAKE_BRANCH(O(1));                          \
     pc += 24;                                                \
     DISPATCH();                                              \
-  }
+  }                                                          \
+  FBT_##name : CHARGE_FUEL(); goto BT_##name;                \
+  FBTI_##name : CHARGE_FUEL(); goto BTI_##name;              \
+  FBF_##name : CHARGE_FUEL(); goto BF_##name;                \
+  FBFI_##name : CHARGE_FUEL(); goto BFI_##name;
   // Fused eqz-and-branch: a, rel32.
 #define EQZ(name, IN)                                        \
   BT_##name : {                                              \
@@ -314,7 +332,9 @@ TrapKind run(ExecContext* ctx, Function* entry, uint64_t* entry_fp, void** expor
     if (get_##IN(SLOT(O(0))) != 0) TAKE_BRANCH(O(1));        \
     pc += 16;                                                \
     DISPATCH();                                              \
-  }
+  }                                                          \
+  FBT_##name : CHARGE_FUEL(); goto BT_##name;                \
+  FBF_##name : CHARGE_FUEL(); goto BF_##name;
 #include "interp/compare_ops.inc"
 #undef CMP
 #undef EQZ
@@ -429,6 +449,13 @@ X_fuel : {
   pc += 12;
   DISPATCH();
 }
+X_fuel_br : CHARGE_FUEL(); goto X_br;
+X_fuel_br_loop : CHARGE_FUEL(); goto X_br_loop;
+X_fuel_br_if : CHARGE_FUEL(); goto X_br_if;
+X_fuel_br_unless : CHARGE_FUEL(); goto X_br_unless;
+X_fuel_call : CHARGE_FUEL(); goto X_call;
+X_fuel_call_indirect : CHARGE_FUEL(); goto X_call_indirect;
+X_fuel_ret : CHARGE_FUEL(); goto X_ret;
 X_misc : {
   // Operands: op, a, b, c, dst, imm0, imm1 (see runtime_ops.h).
   MiscArgs args{Op(O(0)), *SLOT(O(1)), *SLOT(O(2)), *SLOT(O(3)), O(5), O(6)};
@@ -544,6 +571,7 @@ L_trap : {
 #undef SLOT
 #undef DISPATCH
 #undef TRAP
+#undef CHARGE_FUEL
 #undef RELOAD_MEM
 }
 
