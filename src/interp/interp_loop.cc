@@ -399,8 +399,13 @@ X_ret : {
   if (!fr.ret_pc) return TrapKind::None;
   pc = fr.ret_pc;
   fp = fr.fp;
-  inst = func->instance;
-  RELOAD_MEM();
+  // mem/memsize are kept current for inst by every handler that can change
+  // them (memory.grow, misc ops, calls out), so only a return into another
+  // instance reloads.
+  if (func->instance != inst) {
+    inst = func->instance;
+    RELOAD_MEM();
+  }
   DISPATCH();
 }
 X_unreachable : {
@@ -503,7 +508,8 @@ L_do_call : {
   InterpCode* code = callee->interp ? callee->interp : interp_prepare(callee);
   if (newfp + code->frame_slots > ctx->stack_end) TRAP(StackExhausted);
   ctx->frames[ctx->depth++] = CallFrame{ret_pc, fp, func};
-  std::memset(newfp + code->num_params, 0, size_t(code->num_locals - code->num_params) * 8);
+  if (code->num_locals != code->num_params)
+    std::memset(newfp + code->num_params, 0, size_t(code->num_locals - code->num_params) * 8);
   fp = newfp;
   func = callee;
   ctx->cur_func = callee;
@@ -649,7 +655,7 @@ uint32_t host_entry(ExecContext* ctx, uint64_t* fp, Function* callee) {
   return uint32_t(k);
 }
 
-TrapKind exec_call(ExecContext& ctx, Function* f, uint64_t* fp, Trap* trap) {
+TrapKind exec_call(ExecContext& ctx, Function* f, uint64_t* fp, std::optional<Trap>* trap) {
   ExecContext* const prev_ctx = t_current_ctx;
   sigjmp_buf* const prev_jmp = ctx.fault_jmp;
   const uint32_t entry_depth = ctx.depth;
@@ -676,13 +682,17 @@ TrapKind exec_call(ExecContext& ctx, Function* f, uint64_t* fp, Trap* trap) {
   ctx.fault_jmp = prev_jmp;
   t_current_ctx = prev_ctx;
   if (k != TrapKind::None && trap) {
-    trap->kind = k;
-    trap->message = k == TrapKind::Host ? ctx.trap_message : trap_message(k);
-    trap->exit_code = ctx.exit_code;
-    trap->frames = std::move(ctx.last_trap_frames);
+    Trap& t = trap->emplace();
+    t.kind = k;
+    t.message = k == TrapKind::Host ? ctx.trap_message : trap_message(k);
+    t.exit_code = ctx.exit_code;
+    t.frames = std::move(ctx.last_trap_frames);
   }
-  ctx.last_trap_frames.clear();
-  ctx.trap_recorded = false;
+  // Frames are only ever recorded with trap_recorded set (record_trap_frames).
+  if (ctx.trap_recorded) {
+    ctx.last_trap_frames.clear();
+    ctx.trap_recorded = false;
+  }
   return k;
 }
 
