@@ -144,6 +144,21 @@ inline bool slot_to_number(ValType t, uint64_t b, brisk_val_t* v) {
   v->type = brisk_valtype_t(t);
   return true;
 }
+
+// The messages of a rejected call, kept out of the call path (their strings
+// would otherwise give every call a large frame).
+[[gnu::cold, gnu::noinline]] brisk_result_t bad_call_shape(brisk_store* s, const FuncType& ft, size_t num_args,
+                                                          size_t num_results) {
+  return bad_arg(s, "expected " + std::to_string(ft.params.size()) + " argument(s) and " +
+                        std::to_string(ft.results.size()) + " result(s) for " + ft.to_string() + ", got " +
+                        std::to_string(num_args) + " and " + std::to_string(num_results));
+}
+[[gnu::cold, gnu::noinline]] brisk_result_t bad_func_handle(brisk_store* s) {
+  return bad_arg(s, "not a live function of this store");
+}
+[[gnu::cold, gnu::noinline]] brisk_result_t bad_call_argument(brisk_store* s, size_t i, const char* why, ValType t) {
+  return bad_arg(s, "argument " + std::to_string(i) + " " + why + " (expected " + valtype_name(t) + ")");
+}
 }  // namespace
 
 bool val_to_slot(brisk_store* s, const brisk_val_t& v, ValType t, uint64_t* slot, const char** why) {
@@ -212,13 +227,12 @@ extern "C" {
 brisk_result_t brisk_func_call(brisk_store_t* s, brisk_func_t* func, const brisk_val_t* args, size_t num_args,
                                brisk_val_t* results, size_t num_results) {
   if (!s || !func || (num_args && !args) || (num_results && !results)) return null_arg();
-  if (!check_func(s, func)) return bad_arg(s, "not a live function of this store");
+  // The handle checked last needs no lookup (check_func's cache), inline.
+  if ((func != s->last_checked_func || !func->alive()) && !check_func(s, func)) return bad_func_handle(s);
   Function* f = func->func;
   const FuncType& ft = *f->type;
   if (num_args != ft.params.size() || num_results != ft.results.size())
-    return bad_arg(s, "expected " + std::to_string(ft.params.size()) + " argument(s) and " +
-                          std::to_string(ft.results.size()) + " result(s) for " + ft.to_string() + ", got " +
-                          std::to_string(num_args) + " and " + std::to_string(num_results));
+    return bad_call_shape(s, ft, num_args, num_results);
   // Slots on the C stack for ordinary signatures: no allocation per call.
   constexpr size_t kInline = 16;
   uint64_t abuf[kInline], rbuf[kInline];
@@ -235,8 +249,7 @@ brisk_result_t brisk_func_call(brisk_store_t* s, brisk_func_t* func, const brisk
     const ValType t = ft.params[i];
     if (raw_enum(args[i].type) == int(t) && number_to_slot(args[i], t, &a[i])) continue;
     const char* why = nullptr;
-    if (!val_to_slot(s, args[i], t, &a[i], &why))
-      return bad_arg(s, "argument " + std::to_string(i) + " " + why + " (expected " + valtype_name(t) + ")");
+    if (!val_to_slot(s, args[i], t, &a[i], &why)) return bad_call_argument(s, i, why, t);
   }
   CallResult cr = s->store.call(f, a, r);
   if (cr.trap) return from_trap(s, *cr.trap);

@@ -408,6 +408,10 @@ X_ret : {
   }
   DISPATCH();
 }
+X_ret_copy : {
+  *fp = *SLOT(O(0));
+  goto X_ret;
+}
 X_unreachable : {
   TRAP(Unreachable);
 }
@@ -461,6 +465,7 @@ X_fuel_br_unless : CHARGE_FUEL(); goto X_br_unless;
 X_fuel_call : CHARGE_FUEL(); goto X_call;
 X_fuel_call_indirect : CHARGE_FUEL(); goto X_call_indirect;
 X_fuel_ret : CHARGE_FUEL(); goto X_ret;
+X_fuel_ret_copy : CHARGE_FUEL(); goto X_ret_copy;
 X_misc : {
   // Operands: op, a, b, c, dst, imm0, imm1 (see runtime_ops.h).
   MiscArgs args{Op(O(0)), *SLOT(O(1)), *SLOT(O(2)), *SLOT(O(3)), O(5), O(6)};

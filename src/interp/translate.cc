@@ -317,6 +317,60 @@ class Translator : public NullVisitor {
     pending_fuel_ = n;
   }
 
+  // Jump threading, once every branch is patched: a br whose target is a
+  // return becomes that return (a copy of it, charging both runs' fuel at
+  // once: only a label lies between them, nothing observable), which saves
+  // a dispatch at the end of most if/else and block bodies.
+  void thread_jumps_to_returns() {
+    void* const h_br = handlers_[handler_id(XOp::br)];
+    void* const h_fuel_br = handlers_[handler_id(XOp::fuel_br)];
+    void* const h_ret = handlers_[handler_id(XOp::ret)];
+    void* const h_ret_copy = handlers_[handler_id(XOp::ret_copy)];
+    void* const h_fuel_ret = handlers_[handler_id(XOp::fuel_ret)];
+    void* const h_fuel_ret_copy = handlers_[handler_id(XOp::fuel_ret_copy)];
+    for (uint32_t at : jumps_) {
+      void* h = rdptr<void>(&code_[at]);
+      const bool fused = h == h_fuel_br;
+      if (!fused && h != h_br) continue;
+      const uint32_t n = fused ? rd32(&code_[at + 8]) : 0;
+      const uint32_t base = fused ? at + 4 : at;
+      const size_t target = size_t(int64_t(base) + int32_t(rd32(&code_[base + 8])));
+      if (target + 8 > code_.size()) continue;
+      void* t = rdptr<void>(&code_[target]);
+      // What the target is: fuel it charges, whether it copies a result (src).
+      uint32_t tn = 0, src = 0;
+      bool copies = false;
+      if (t == h_ret) {
+      } else if (t == h_ret_copy) {
+        copies = true;
+        src = rd32(&code_[target + 8]);
+      } else if (t == h_fuel_ret) {
+        tn = rd32(&code_[target + 8]);
+      } else if (t == h_fuel_ret_copy) {
+        tn = rd32(&code_[target + 8]);
+        copies = true;
+        src = rd32(&code_[target + 12]);
+      } else {
+        continue;
+      }
+      const uint64_t charge = uint64_t(n) + tn;
+      if (charge > UINT32_MAX) continue;
+      // The replacement must fit in the br: 12 bytes plain, 16 with fuel.
+      const size_t need = 8 + (charge ? 4 : 0) + (copies ? 4 : 0);
+      if (need > (fused ? 16u : 12u)) continue;
+      size_t p = at;
+      void* nh = charge ? (copies ? h_fuel_ret_copy : h_fuel_ret) : (copies ? h_ret_copy : h_ret);
+      std::memcpy(&code_[p], &nh, 8);
+      p += 8;
+      if (charge) {
+        const uint32_t c = uint32_t(charge);
+        std::memcpy(&code_[p], &c, 4);
+        p += 4;
+      }
+      if (copies) std::memcpy(&code_[p], &src, 4);
+    }
+  }
+
   // True when the translator broke one of its own invariants; the function
   // must then not run (interp_prepare makes it trap).
   bool failed() const { return translation_bug_ || pending_fuel_ != 0; }
@@ -534,6 +588,27 @@ class Translator : public NullVisitor {
   // virtual stack: on a conditional path, the fallthrough still needs it.
   void emit_return() {
     size_t base = vs_.size() - num_results_;
+    // A single result just computed by the previous instruction: that
+    // instruction writes the result slot itself (handlers read their
+    // operands before they write). The previous instruction is only still
+    // "fresh" when the return is unconditional, so nothing after it reads
+    // the old slot.
+    if (num_results_ == 1 && last_dst_ != kNone && vs_[base] == own(uint32_t(base)) &&
+        rd32(&code_[size_t(last_dst_)]) == vs_[base]) {
+      const uint32_t result_slot = 0;
+      std::memcpy(&code_[size_t(last_dst_)], &result_slot, 4);
+      emit_boundary(XOp::ret, XOp::fuel_ret);
+      last_dst_ = kNone;
+      return;
+    }
+    // One result elsewhere: the return copies it (one dispatch, not two).
+    if (num_results_ == 1 && vs_[base] != kConstSrc && vs_[base] != 0) {
+      const uint32_t src = vs_[base];
+      emit_boundary(XOp::ret_copy, XOp::fuel_ret_copy);
+      emit_u32(src);
+      last_dst_ = kNone;
+      return;
+    }
     std::vector<uint32_t> src(num_results_);
     for (uint32_t j = 0; j < num_results_; ++j) {
       src[j] = vs_[base + j];
@@ -594,7 +669,9 @@ class Translator : public NullVisitor {
   }
   // {op} is br, the only jump emitted this way: a run-ending instruction.
   void emit_jump_fixup(XOp op, std::vector<Fixup>* fixups) {
+    const bool fused = pending_fuel_ != 0;
     uint32_t at = emit_boundary(op, XOp::fuel_br);
+    jumps_.push_back(fused ? at - 4 : at);
     fixups->push_back(Fixup{at, uint32_t(code_.size())});
     emit_u32(0);
   }
@@ -659,6 +736,7 @@ class Translator : public NullVisitor {
   int32_t last_dst_ = kNone;
   bool pending_producer_ = false;
   uint32_t pending_fuel_ = 0;  // charge of the run the current boundary ends
+  std::vector<uint32_t> jumps_;  // start of every br (thread_jumps_to_returns)
   bool translation_bug_ = false;
 };
 
@@ -678,6 +756,7 @@ InterpCode* interp_prepare(Function* f) {
   CodeWalker<Translator> w(env, f->index, m.bytes.data() + body.code_offset, m.bytes.data() + body.code_end,
                            body.code_offset, t);
   Result<void> r = w.walk(body.locals);
+  if (r.ok() && !t.failed()) t.thread_jumps_to_returns();
   if (!r.ok() || t.failed()) {
     // Validated code cannot fail to walk; make any such bug a clean trap.
     code->code.clear();

@@ -593,8 +593,9 @@ void Store::flush_pending() {
 CallResult Store::call(Function* f, const uint64_t* args, uint64_t* results) {
   CallResult res;
   const FuncType& ft = *f->type;
-  ExecContext& ctx = internals_->ctx;
-  CpuControl& cpu = internals_->cpu;
+  Internals& in = *internals_;
+  ExecContext& ctx = in.ctx;
+  CpuControl& cpu = in.cpu;
   if (cpu.in_callback()) {
     res.trap = Trap{TrapKind::Host, "a CPU-control callback may not call into wasm", 0, {}};
     return res;
@@ -627,7 +628,7 @@ CallResult Store::call(Function* f, const uint64_t* args, uint64_t* results) {
   for (size_t i = 0; i < nparams; ++i) fp[i] = args[i];
   if (ctx.depth == 0)
     ctx.native_stack_limit = native_stack_limit(reinterpret_cast<uintptr_t>(__builtin_frame_address(0)),
-                                                StackRange{internals_->stack_lo, internals_->stack_hi});
+                                                StackRange{in.stack_lo, in.stack_hi});
   // wasm -> host -> wasm recursion nests on the native stack: trap before it
   // overflows (JIT prologues check the same limit).
   if (reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) < ctx.native_stack_limit) {
@@ -642,8 +643,7 @@ CallResult Store::call(Function* f, const uint64_t* args, uint64_t* results) {
       results[i] = v;
     }
   }
-  if (ctx.depth == 0 && (!internals_->pending_instances.empty() || !internals_->pending_hosts.empty()))
-    flush_pending();
+  if (ctx.depth == 0 && (!in.pending_instances.empty() || !in.pending_hosts.empty())) flush_pending();
   return res;
 }
 
