@@ -513,8 +513,17 @@ L_do_call : {
   InterpCode* code = callee->interp ? callee->interp : interp_prepare(callee);
   if (newfp + code->frame_slots > ctx->stack_end) TRAP(StackExhausted);
   ctx->frames[ctx->depth++] = CallFrame{ret_pc, fp, func};
-  if (code->num_locals != code->num_params)
-    std::memset(newfp + code->num_params, 0, size_t(code->num_locals - code->num_params) * 8);
+  if (const uint32_t nzero = code->num_locals - code->num_params) {
+    uint64_t* const locals = newfp + code->num_params;
+    if (nzero <= 4) {
+      // Up to 4 declared locals: zero 4 slots without a call. The extra
+      // ones are operand-stack slots of the new frame (frame_slots >=
+      // num_locals + 3), dead until written.
+      locals[0] = locals[1] = locals[2] = locals[3] = 0;
+    } else {
+      std::memset(locals, 0, size_t(nzero) * 8);
+    }
+  }
   fp = newfp;
   func = callee;
   ctx->cur_func = callee;
