@@ -243,6 +243,47 @@ BENCHMARK(BM_CpuControl)
     ->ArgsProduct({{0, 1}, {0, 1}, {0, 1, 2, 3}})
     ->Unit(benchmark::kMillisecond);
 
+// Interpreter wasm->wasm call cost: a loop making two calls per iteration,
+// to a two-int leaf and to an if/else function (results through a label,
+// so the return path's br threading and ret_copy are measured too).
+// (func $leaf (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+// (func $pick (param $x i32) (result i32)
+//   (if (result i32) (i32.and (local.get $x) (i32.const 1))
+//     (then (i32.mul (local.get $x) (i32.const 3))) (else (i32.shr_u (local.get $x) (i32.const 1)))))
+// (func (export "calls") (param $n i32) (result i32) (local $i i32) (local $acc i32)
+//   (loop $l (local.set $acc (call $leaf (local.get $acc) (call $pick (local.get $i))))
+//     (local.set $i (i32.add (local.get $i) (i32.const 1)))
+//     (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+//   (local.get $acc))
+const std::vector<uint8_t> kCallKernels = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x0c, 0x02, 0x60, 0x02, 0x7f, 0x7f, 0x01, 0x7f, 0x60,
+    0x01, 0x7f, 0x01, 0x7f, 0x03, 0x04, 0x03, 0x00, 0x01, 0x01, 0x07, 0x09, 0x01, 0x05, 0x63, 0x61, 0x6c, 0x6c,
+    0x73, 0x00, 0x02, 0x0a, 0x41, 0x03, 0x07, 0x00, 0x20, 0x00, 0x20, 0x01, 0x6a, 0x0b, 0x15, 0x00, 0x20, 0x00,
+    0x41, 0x01, 0x71, 0x04, 0x7f, 0x20, 0x00, 0x41, 0x03, 0x6c, 0x05, 0x20, 0x00, 0x41, 0x01, 0x76, 0x0b, 0x0b,
+    0x21, 0x01, 0x02, 0x7f, 0x03, 0x40, 0x20, 0x02, 0x20, 0x01, 0x10, 0x01, 0x10, 0x00, 0x21, 0x02, 0x20, 0x01,
+    0x41, 0x01, 0x6a, 0x21, 0x01, 0x20, 0x01, 0x20, 0x00, 0x49, 0x0d, 0x00, 0x0b, 0x20, 0x02, 0x0b};
+
+// range(0): 0 fuel off, 1 fuel on. Items: wasm->wasm calls.
+void BM_InterpCalls(benchmark::State& state) {
+  constexpr uint64_t kIterations = 100000;
+  EngineConfig cfg;
+  cfg.mode = ExecMode::Interp;
+  cfg.consume_fuel = state.range(0) == 1;
+  Store store(cfg);
+  Linker linker;
+  auto r = store.instantiate(decode_module(kCallKernels).value(), linker);
+  Function* f = r.instance->get_func("calls");
+  uint64_t arg = kIterations, res = 0;
+  for (auto _ : state) {
+    store.set_fuel(UINT64_MAX);
+    CallResult cr = store.call(f, &arg, &res);
+    if (!cr.ok()) state.SkipWithError(cr.trap->message.c_str());
+    benchmark::DoNotOptimize(res);
+  }
+  state.SetItemsProcessed(int64_t(state.iterations()) * int64_t(2 * kIterations));
+}
+BENCHMARK(BM_InterpCalls)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
+
 }  // namespace
 
 BENCHMARK_MAIN();

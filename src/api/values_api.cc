@@ -4,6 +4,7 @@
 // made-up or stale reference is BRISK_ERR_ARGUMENT, never a jump to a raw
 // pointer.
 #include <cstring>
+#include <memory>
 
 #include "api/handles.h"
 
@@ -111,6 +112,55 @@ bool extern_id_valid(const brisk_store* s, uint64_t id) {
          s->externs[index].generation == gen;
 }
 
+namespace {
+// The number cases of val_to_slot and slot_to_val, inlined into the call
+// path; false for references (which need the store's checks).
+inline bool number_to_slot(const brisk_val_t& v, ValType t, uint64_t* slot) {
+  switch (t) {
+    case ValType::I32: *slot = uint32_t(v.of.i32); return true;
+    case ValType::I64: *slot = uint64_t(v.of.i64); return true;
+    case ValType::F32: {
+      uint32_t b;
+      std::memcpy(&b, &v.of.f32, 4);
+      *slot = b;
+      return true;
+    }
+    case ValType::F64: std::memcpy(slot, &v.of.f64, 8); return true;
+    default: return false;
+  }
+}
+inline bool slot_to_number(ValType t, uint64_t b, brisk_val_t* v) {
+  switch (t) {
+    case ValType::I32: v->of.i32 = int32_t(uint32_t(b)); break;
+    case ValType::I64: v->of.i64 = int64_t(b); break;
+    case ValType::F32: {
+      uint32_t x = uint32_t(b);
+      std::memcpy(&v->of.f32, &x, 4);
+      break;
+    }
+    case ValType::F64: std::memcpy(&v->of.f64, &b, 8); break;
+    default: return false;
+  }
+  v->type = brisk_valtype_t(t);
+  return true;
+}
+
+// The messages of a rejected call, kept out of the call path (their strings
+// would otherwise give every call a large frame).
+[[gnu::cold, gnu::noinline]] brisk_result_t bad_call_shape(brisk_store* s, const FuncType& ft, size_t num_args,
+                                                          size_t num_results) {
+  return bad_arg(s, "expected " + std::to_string(ft.params.size()) + " argument(s) and " +
+                        std::to_string(ft.results.size()) + " result(s) for " + ft.to_string() + ", got " +
+                        std::to_string(num_args) + " and " + std::to_string(num_results));
+}
+[[gnu::cold, gnu::noinline]] brisk_result_t bad_func_handle(brisk_store* s) {
+  return bad_arg(s, "not a live function of this store");
+}
+[[gnu::cold, gnu::noinline]] brisk_result_t bad_call_argument(brisk_store* s, size_t i, const char* why, ValType t) {
+  return bad_arg(s, "argument " + std::to_string(i) + " " + why + " (expected " + valtype_name(t) + ")");
+}
+}  // namespace
+
 bool val_to_slot(brisk_store* s, const brisk_val_t& v, ValType t, uint64_t* slot, const char** why) {
   if (raw_enum(v.type) != int(t)) {
     *why = "has the wrong type";
@@ -177,31 +227,37 @@ extern "C" {
 brisk_result_t brisk_func_call(brisk_store_t* s, brisk_func_t* func, const brisk_val_t* args, size_t num_args,
                                brisk_val_t* results, size_t num_results) {
   if (!s || !func || (num_args && !args) || (num_results && !results)) return null_arg();
-  if (!check_func(s, func)) return bad_arg(s, "not a live function of this store");
+  // The handle checked last needs no lookup (check_func's cache), inline.
+  if ((func != s->last_checked_func || !func->alive()) && !check_func(s, func)) return bad_func_handle(s);
   Function* f = func->func;
   const FuncType& ft = *f->type;
   if (num_args != ft.params.size() || num_results != ft.results.size())
-    return bad_arg(s, "expected " + std::to_string(ft.params.size()) + " argument(s) and " +
-                          std::to_string(ft.results.size()) + " result(s) for " + ft.to_string() + ", got " +
-                          std::to_string(num_args) + " and " + std::to_string(num_results));
+    return bad_call_shape(s, ft, num_args, num_results);
   // Slots on the C stack for ordinary signatures: no allocation per call.
   constexpr size_t kInline = 16;
   uint64_t abuf[kInline], rbuf[kInline];
-  std::vector<uint64_t> abig, rbig;
+  std::unique_ptr<uint64_t[]> big;
   uint64_t* a = abuf;
   uint64_t* r = rbuf;
-  if (num_args > kInline) a = (abig.resize(num_args), abig.data());
-  if (num_results > kInline) r = (rbig.resize(num_results), rbig.data());
+  if (num_args > kInline || num_results > kInline) {
+    big.reset(new uint64_t[num_args + num_results]);
+    a = big.get();
+    r = big.get() + num_args;
+  }
   for (size_t i = 0; i < num_args; ++i) {
+    // Numbers inline (the common case); references and mistakes below.
+    const ValType t = ft.params[i];
+    if (raw_enum(args[i].type) == int(t) && number_to_slot(args[i], t, &a[i])) continue;
     const char* why = nullptr;
-    if (!val_to_slot(s, args[i], ft.params[i], &a[i], &why))
-      return bad_arg(s, "argument " + std::to_string(i) + " " + why + " (expected " +
-                            valtype_name(ft.params[i]) + ")");
+    if (!val_to_slot(s, args[i], t, &a[i], &why)) return bad_call_argument(s, i, why, t);
   }
   CallResult cr = s->store.call(f, a, r);
   if (cr.trap) return from_trap(s, *cr.trap);
   if (!s->trap_frames.empty()) s->trap_frames.clear();
-  for (size_t i = 0; i < num_results; ++i) results[i] = slot_to_val(s, ft.results[i], r[i]);
+  for (size_t i = 0; i < num_results; ++i) {
+    const ValType t = ft.results[i];
+    if (!slot_to_number(t, r[i], &results[i])) results[i] = slot_to_val(s, t, r[i]);
+  }
   return ok();
 }
 

@@ -10,6 +10,7 @@
 //   [num_locals, frame_slots)  operand stack
 #pragma once
 #include <atomic>
+#include <optional>
 #include <string>
 #include <csetjmp>
 #include <cstdint>
@@ -90,8 +91,8 @@ InterpCode* interp_prepare(Function* f);
 
 // Calls {f} through its entry with arguments already in {fp}[0..params);
 // results are left in {fp}[0..results). Turns guard-page faults into
-// traps and fills {trap}. Returns TrapKind::None on success.
-TrapKind exec_call(ExecContext& ctx, Function* f, uint64_t* fp, Trap* trap);
+// traps and, on a trap, sets {trap}. Returns TrapKind::None on success.
+TrapKind exec_call(ExecContext& ctx, Function* f, uint64_t* fp, std::optional<Trap>* trap);
 
 // Entry thunks (EntryFn) for interpreted and host functions.
 uint32_t interp_entry(ExecContext* ctx, uint64_t* fp, Function* self);

@@ -123,10 +123,16 @@ TrapKind run(ExecContext* ctx, Function* entry, uint64_t* entry_fp, void** expor
   export_table[handler_id(Op::name, Variant::BrIf)] = &&BT_##name;            \
   export_table[handler_id(Op::name, Variant::BrIfImm)] = &&BTI_##name;        \
   export_table[handler_id(Op::name, Variant::BrUnless)] = &&BF_##name;        \
-  export_table[handler_id(Op::name, Variant::BrUnlessImm)] = &&BFI_##name;
+  export_table[handler_id(Op::name, Variant::BrUnlessImm)] = &&BFI_##name;    \
+  export_table[handler_id(Op::name, Variant::FuelBrIf)] = &&FBT_##name;       \
+  export_table[handler_id(Op::name, Variant::FuelBrIfImm)] = &&FBTI_##name;   \
+  export_table[handler_id(Op::name, Variant::FuelBrUnless)] = &&FBF_##name;   \
+  export_table[handler_id(Op::name, Variant::FuelBrUnlessImm)] = &&FBFI_##name;
 #define EQZ(name, IN)                                                         \
   export_table[handler_id(Op::name, Variant::BrIf)] = &&BT_##name;            \
-  export_table[handler_id(Op::name, Variant::BrUnless)] = &&BF_##name;
+  export_table[handler_id(Op::name, Variant::BrUnless)] = &&BF_##name;        \
+  export_table[handler_id(Op::name, Variant::FuelBrIf)] = &&FBT_##name;       \
+  export_table[handler_id(Op::name, Variant::FuelBrUnless)] = &&FBF_##name;
 #include "interp/compare_ops.inc"
 #undef CMP
 #undef EQZ
@@ -157,6 +163,14 @@ TrapKind run(ExecContext* ctx, Function* entry, uint64_t* entry_fp, void** expor
   do {                          \
     trap = TrapKind::kind;      \
     goto L_trap;                \
+  } while (0)
+// The fused-fuel handlers: charge the block's fuel (operand 0), step over
+// it and continue as the plain instruction (whose offsets start there).
+#define CHARGE_FUEL()                              \
+  do {                                             \
+    ctx->fuel -= int64_t(O(0));                    \
+    if (ctx->fuel < 0) TRAP(OutOfFuel);            \
+    pc += 4;                                       \
   } while (0)
 #define RELOAD_MEM()                                    \
   do {                                                  \
@@ -302,7 +316,11 @@ TrapKind run(ExecContext* ctx, Function* entry, uint64_t* entry_fp, void** expor
     if (!(expr)) TAKE_BRANCH(O(1));                          \
     pc += 24;                                                \
     DISPATCH();                                              \
-  }
+  }                                                          \
+  FBT_##name : CHARGE_FUEL(); goto BT_##name;                \
+  FBTI_##name : CHARGE_FUEL(); goto BTI_##name;              \
+  FBF_##name : CHARGE_FUEL(); goto BF_##name;                \
+  FBFI_##name : CHARGE_FUEL(); goto BFI_##name;
   // Fused eqz-and-branch: a, rel32.
 #define EQZ(name, IN)                                        \
   BT_##name : {                                              \
@@ -314,7 +332,9 @@ TrapKind run(ExecContext* ctx, Function* entry, uint64_t* entry_fp, void** expor
     if (get_##IN(SLOT(O(0))) != 0) TAKE_BRANCH(O(1));        \
     pc += 16;                                                \
     DISPATCH();                                              \
-  }
+  }                                                          \
+  FBT_##name : CHARGE_FUEL(); goto BT_##name;                \
+  FBF_##name : CHARGE_FUEL(); goto BF_##name;
 #include "interp/compare_ops.inc"
 #undef CMP
 #undef EQZ
@@ -379,9 +399,18 @@ X_ret : {
   if (!fr.ret_pc) return TrapKind::None;
   pc = fr.ret_pc;
   fp = fr.fp;
-  inst = func->instance;
-  RELOAD_MEM();
+  // mem/memsize are kept current for inst by every handler that can change
+  // them (memory.grow, misc ops, calls out), so only a return into another
+  // instance reloads.
+  if (func->instance != inst) {
+    inst = func->instance;
+    RELOAD_MEM();
+  }
   DISPATCH();
+}
+X_ret_copy : {
+  *fp = *SLOT(O(0));
+  goto X_ret;
 }
 X_unreachable : {
   TRAP(Unreachable);
@@ -429,6 +458,14 @@ X_fuel : {
   pc += 12;
   DISPATCH();
 }
+X_fuel_br : CHARGE_FUEL(); goto X_br;
+X_fuel_br_loop : CHARGE_FUEL(); goto X_br_loop;
+X_fuel_br_if : CHARGE_FUEL(); goto X_br_if;
+X_fuel_br_unless : CHARGE_FUEL(); goto X_br_unless;
+X_fuel_call : CHARGE_FUEL(); goto X_call;
+X_fuel_call_indirect : CHARGE_FUEL(); goto X_call_indirect;
+X_fuel_ret : CHARGE_FUEL(); goto X_ret;
+X_fuel_ret_copy : CHARGE_FUEL(); goto X_ret_copy;
 X_misc : {
   // Operands: op, a, b, c, dst, imm0, imm1 (see runtime_ops.h).
   MiscArgs args{Op(O(0)), *SLOT(O(1)), *SLOT(O(2)), *SLOT(O(3)), O(5), O(6)};
@@ -476,7 +513,17 @@ L_do_call : {
   InterpCode* code = callee->interp ? callee->interp : interp_prepare(callee);
   if (newfp + code->frame_slots > ctx->stack_end) TRAP(StackExhausted);
   ctx->frames[ctx->depth++] = CallFrame{ret_pc, fp, func};
-  std::memset(newfp + code->num_params, 0, size_t(code->num_locals - code->num_params) * 8);
+  if (const uint32_t nzero = code->num_locals - code->num_params) {
+    uint64_t* const locals = newfp + code->num_params;
+    if (nzero <= 4) {
+      // Up to 4 declared locals: zero 4 slots without a call. The extra
+      // ones are operand-stack slots of the new frame (frame_slots >=
+      // num_locals + 3), dead until written.
+      locals[0] = locals[1] = locals[2] = locals[3] = 0;
+    } else {
+      std::memset(locals, 0, size_t(nzero) * 8);
+    }
+  }
   fp = newfp;
   func = callee;
   ctx->cur_func = callee;
@@ -544,6 +591,7 @@ L_trap : {
 #undef SLOT
 #undef DISPATCH
 #undef TRAP
+#undef CHARGE_FUEL
 #undef RELOAD_MEM
 }
 
@@ -621,7 +669,7 @@ uint32_t host_entry(ExecContext* ctx, uint64_t* fp, Function* callee) {
   return uint32_t(k);
 }
 
-TrapKind exec_call(ExecContext& ctx, Function* f, uint64_t* fp, Trap* trap) {
+TrapKind exec_call(ExecContext& ctx, Function* f, uint64_t* fp, std::optional<Trap>* trap) {
   ExecContext* const prev_ctx = t_current_ctx;
   sigjmp_buf* const prev_jmp = ctx.fault_jmp;
   const uint32_t entry_depth = ctx.depth;
@@ -648,13 +696,17 @@ TrapKind exec_call(ExecContext& ctx, Function* f, uint64_t* fp, Trap* trap) {
   ctx.fault_jmp = prev_jmp;
   t_current_ctx = prev_ctx;
   if (k != TrapKind::None && trap) {
-    trap->kind = k;
-    trap->message = k == TrapKind::Host ? ctx.trap_message : trap_message(k);
-    trap->exit_code = ctx.exit_code;
-    trap->frames = std::move(ctx.last_trap_frames);
+    Trap& t = trap->emplace();
+    t.kind = k;
+    t.message = k == TrapKind::Host ? ctx.trap_message : trap_message(k);
+    t.exit_code = ctx.exit_code;
+    t.frames = std::move(ctx.last_trap_frames);
   }
-  ctx.last_trap_frames.clear();
-  ctx.trap_recorded = false;
+  // Frames are only ever recorded with trap_recorded set (record_trap_frames).
+  if (ctx.trap_recorded) {
+    ctx.last_trap_frames.clear();
+    ctx.trap_recorded = false;
+  }
   return k;
 }
 

@@ -23,8 +23,14 @@ enum class XOp : uint16_t {
 //   imm         binary ops whose second operand is an immediate
 //   brif/brifi  compare fused with "branch if true" (reg / imm operand)
 //   brun/bruni  compare fused with "branch if false" (reg / imm operand)
+//   fuel*       the four above with a fuel charge folded in (see XOp::fuel_br)
 // followed by the internal ops (XOp).
-enum class Variant : unsigned { Plain, Checked, Imm, BrIf, BrIfImm, BrUnless, BrUnlessImm, kCount };
+enum class Variant : unsigned {
+  Plain, Checked, Imm, BrIf, BrIfImm, BrUnless, BrUnlessImm,
+  FuelBrIf, FuelBrIfImm, FuelBrUnless, FuelBrUnlessImm, kCount
+};
+// The variant of a compare-and-branch that charges fuel first.
+constexpr Variant with_fuel(Variant v) { return Variant(unsigned(v) + (unsigned(Variant::FuelBrIf) - unsigned(Variant::BrIf))); }
 constexpr unsigned kInternalBase = unsigned(Variant::kCount) * kOpCount;
 constexpr unsigned kHandlerCount = kInternalBase + unsigned(XOp::kCount);
 

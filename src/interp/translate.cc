@@ -183,7 +183,10 @@ class Translator : public NullVisitor {
     emit_u32(dst);
     emit_ptr(inst_->funcs[fi]);
   }
-  void on_unreachable() { emit(XOp::unreachable); }
+  void on_unreachable() {
+    flush_fuel();
+    emit(XOp::unreachable);
+  }
 
   void on_table_op(Op op, uint32_t a, uint32_t b) { emit_misc(op, a, b); }
   void on_memory_op(Op op, uint32_t a) { emit_misc(op, a, 0); }
@@ -191,7 +194,7 @@ class Translator : public NullVisitor {
   void on_call(uint32_t fi) {
     Function* callee = inst_->funcs[fi];
     uint32_t argbase = prepare_call(*callee->type);
-    emit(XOp::call);
+    emit_boundary(XOp::call, XOp::fuel_call);
     emit_u32(argbase);
     emit_ptr(callee);
   }
@@ -199,7 +202,7 @@ class Translator : public NullVisitor {
     uint32_t idx = pop_slot();
     const FuncType& ft = m_.types[ti];
     uint32_t argbase = prepare_call(ft);
-    emit(XOp::call_indirect);
+    emit_boundary(XOp::call_indirect, XOp::fuel_call_indirect);
     emit_u32(argbase);
     emit_u32(idx);
     emit_u32(inst_->store->intern_sig(ft));
@@ -215,6 +218,7 @@ class Translator : public NullVisitor {
     if (kind == Op::if_) c.else_fixup = emit_cond_branch(/*when=*/false);
     c.height = uint32_t(vs_.size()) - sig.num_params;
     if (kind == Op::loop) {
+      flush_fuel();  // the run before the loop: not charged on its back-edges
       at_label();
       c.loop_start = uint32_t(code_.size());
       out_->loop_headers.push_back(c.loop_start);
@@ -245,6 +249,7 @@ class Translator : public NullVisitor {
     Ctl c = std::move(ctl_.back());
     ctl_.pop_back();
     if (reachable) materialize_all();
+    flush_fuel();  // only the fallthrough into the label pays for its run
     uint32_t here = uint32_t(code_.size());
     for (const Fixup& f : c.fixups) patch(f, here);
     if (c.else_fixup.field) patch(c.else_fixup, here);
@@ -273,6 +278,7 @@ class Translator : public NullVisitor {
 
   void on_br_table(const std::vector<uint32_t>& depths) {
     uint32_t idx = pop_slot();
+    flush_fuel();
     uint32_t at = uint32_t(code_.size());
     emit(XOp::br_table);
     emit_u32(idx);
@@ -298,31 +304,101 @@ class Translator : public NullVisitor {
 
   void on_return() { emit_return(); }
 
+  // The charge of the run that the instruction being visited ends. It is
+  // folded into that instruction (emit_boundary) when it has a fuel variant:
+  // a call, branch or return, so charging costs no dispatch of its own. Only
+  // copies and constants (materialized operands: pure, cannot trap) may be
+  // emitted in between, which makes the later charge unobservable. A run
+  // ending at a label (loop, end) or before br_table/unreachable gets a
+  // separate fuel op (flush_fuel). The amount and the order relative to
+  // anything observable are exactly what the walker defines for every tier.
   void on_fuel(uint32_t n) {
-    if (last_cmp_.op == Op::nop) {
-      emit_fuel(n);
-      return;
-    }
-    // A compare that the next branch may fuse must stay the last
-    // instruction: charge before it (it cannot trap, so the order is
-    // unobservable).
-    LastCompare c = last_cmp_;
-    const int32_t dst = last_dst_;
-    std::vector<uint8_t> cmp(code_.begin() + c.start, code_.end());
-    code_.resize(c.start);
-    emit_fuel(n);
-    const size_t shift = code_.size() - c.start;
-    code_.insert(code_.end(), cmp.begin(), cmp.end());
-    c.start += shift;
-    last_cmp_ = c;
-    last_dst_ = dst == kNone ? kNone : int32_t(dst + shift);
+    if (pending_fuel_) translation_bug_ = true;  // a boundary did not take its charge
+    pending_fuel_ = n;
   }
 
+  // Jump threading, once every branch is patched: a br whose target is a
+  // return becomes that return (a copy of it, charging both runs' fuel at
+  // once: only a label lies between them, nothing observable), which saves
+  // a dispatch at the end of most if/else and block bodies.
+  void thread_jumps_to_returns() {
+    void* const h_br = handlers_[handler_id(XOp::br)];
+    void* const h_fuel_br = handlers_[handler_id(XOp::fuel_br)];
+    void* const h_ret = handlers_[handler_id(XOp::ret)];
+    void* const h_ret_copy = handlers_[handler_id(XOp::ret_copy)];
+    void* const h_fuel_ret = handlers_[handler_id(XOp::fuel_ret)];
+    void* const h_fuel_ret_copy = handlers_[handler_id(XOp::fuel_ret_copy)];
+    for (uint32_t at : jumps_) {
+      void* h = rdptr<void>(&code_[at]);
+      const bool fused = h == h_fuel_br;
+      if (!fused && h != h_br) continue;
+      const uint32_t n = fused ? rd32(&code_[at + 8]) : 0;
+      const uint32_t base = fused ? at + 4 : at;
+      const size_t target = size_t(int64_t(base) + int32_t(rd32(&code_[base + 8])));
+      if (target + 8 > code_.size()) continue;
+      void* t = rdptr<void>(&code_[target]);
+      // What the target is: fuel it charges, whether it copies a result (src).
+      uint32_t tn = 0, src = 0;
+      bool copies = false;
+      if (t == h_ret) {
+      } else if (t == h_ret_copy) {
+        copies = true;
+        src = rd32(&code_[target + 8]);
+      } else if (t == h_fuel_ret) {
+        tn = rd32(&code_[target + 8]);
+      } else if (t == h_fuel_ret_copy) {
+        tn = rd32(&code_[target + 8]);
+        copies = true;
+        src = rd32(&code_[target + 12]);
+      } else {
+        continue;
+      }
+      const uint64_t charge = uint64_t(n) + tn;
+      if (charge > UINT32_MAX) continue;
+      // The replacement must fit in the br: 12 bytes plain, 16 with fuel.
+      const size_t need = 8 + (charge ? 4 : 0) + (copies ? 4 : 0);
+      if (need > (fused ? 16u : 12u)) continue;
+      size_t p = at;
+      void* nh = charge ? (copies ? h_fuel_ret_copy : h_fuel_ret) : (copies ? h_ret_copy : h_ret);
+      std::memcpy(&code_[p], &nh, 8);
+      p += 8;
+      if (charge) {
+        const uint32_t c = uint32_t(charge);
+        std::memcpy(&code_[p], &c, 4);
+        p += 4;
+      }
+      if (copies) std::memcpy(&code_[p], &src, 4);
+    }
+  }
+
+  // True when the translator broke one of its own invariants; the function
+  // must then not run (interp_prepare makes it trap).
+  bool failed() const { return translation_bug_ || pending_fuel_ != 0; }
+
  private:
-  void emit_fuel(uint32_t n) {
+  void flush_fuel() {
+    if (!pending_fuel_) return;
+    const uint32_t n = pending_fuel_;
+    pending_fuel_ = 0;
     emit(XOp::fuel);
     emit_u32(n);
   }
+  // Emits the handler of a run-ending instruction, as its fuel variant with
+  // the pending charge when there is one. Returns the position its branch
+  // offsets count from (the fuel variant's operands start 4 bytes later).
+  uint32_t emit_boundary(unsigned plain, unsigned fused) {
+    const uint32_t at = uint32_t(code_.size());
+    if (!pending_fuel_) {
+      emit(plain);
+      return at;
+    }
+    const uint32_t n = pending_fuel_;
+    pending_fuel_ = 0;
+    emit(fused);
+    emit_u32(n);
+    return at + 4;
+  }
+  uint32_t emit_boundary(XOp plain, XOp fused) { return emit_boundary(handler_id(plain), handler_id(fused)); }
 
   struct Fixup {
     uint32_t instr = 0;  // start of the branching instruction
@@ -405,8 +481,7 @@ class Translator : public NullVisitor {
     const bool fuse = last_cmp_.op != Op::nop && vs_[k] == last_cmp_.dst;
     if (!fuse) {
       uint32_t cond = pop_slot();
-      uint32_t at = uint32_t(code_.size());
-      emit(when ? XOp::br_if : XOp::br_unless);
+      uint32_t at = when ? emit_boundary(XOp::br_if, XOp::fuel_br_if) : emit_boundary(XOp::br_unless, XOp::fuel_br_unless);
       emit_u32(cond);
       Fixup f{at, uint32_t(code_.size())};
       emit_u32(0);
@@ -415,21 +490,21 @@ class Translator : public NullVisitor {
     LastCompare c = last_cmp_;
     pop();
     code_.resize(c.start);  // drop the compare: the branch evaluates it
-    uint32_t at = uint32_t(code_.size());
+    auto emit_fused = [&](Variant v) { return emit_boundary(handler_id(c.op, v), handler_id(c.op, with_fuel(v))); };
     Fixup f;
     if (c.op == Op::i32_eqz || c.op == Op::i64_eqz) {
-      emit(handler_id(c.op, when ? Variant::BrIf : Variant::BrUnless));
+      uint32_t at = emit_fused(when ? Variant::BrIf : Variant::BrUnless);
       emit_u32(c.a);
       f = Fixup{at, uint32_t(code_.size())};
       emit_u32(0);
     } else if (c.has_imm) {
-      emit(handler_id(c.op, when ? Variant::BrIfImm : Variant::BrUnlessImm));
+      uint32_t at = emit_fused(when ? Variant::BrIfImm : Variant::BrUnlessImm);
       emit_u32(c.a);
       f = Fixup{at, uint32_t(code_.size())};
       emit_u32(0);
       emit_u64(c.imm);
     } else {
-      emit(handler_id(c.op, when ? Variant::BrIf : Variant::BrUnless));
+      uint32_t at = emit_fused(when ? Variant::BrIf : Variant::BrUnless);
       emit_u32(c.a);
       emit_u32(c.b);
       f = Fixup{at, uint32_t(code_.size())};
@@ -500,9 +575,8 @@ class Translator : public NullVisitor {
         emit_u32(vs_[base + j]);
       }
     }
-    uint32_t at = uint32_t(code_.size());
     if (t.kind == Op::loop) {
-      emit(XOp::br_loop);
+      uint32_t at = emit_boundary(XOp::br_loop, XOp::fuel_br_loop);
       emit_u32(uint32_t(int32_t(t.loop_start) - int32_t(at)));
     } else {
       emit_jump_fixup(XOp::br, &t.fixups);
@@ -514,6 +588,27 @@ class Translator : public NullVisitor {
   // virtual stack: on a conditional path, the fallthrough still needs it.
   void emit_return() {
     size_t base = vs_.size() - num_results_;
+    // A single result just computed by the previous instruction: that
+    // instruction writes the result slot itself (handlers read their
+    // operands before they write). The previous instruction is only still
+    // "fresh" when the return is unconditional, so nothing after it reads
+    // the old slot.
+    if (num_results_ == 1 && last_dst_ != kNone && vs_[base] == own(uint32_t(base)) &&
+        rd32(&code_[size_t(last_dst_)]) == vs_[base]) {
+      const uint32_t result_slot = 0;
+      std::memcpy(&code_[size_t(last_dst_)], &result_slot, 4);
+      emit_boundary(XOp::ret, XOp::fuel_ret);
+      last_dst_ = kNone;
+      return;
+    }
+    // One result elsewhere: the return copies it (one dispatch, not two).
+    if (num_results_ == 1 && vs_[base] != kConstSrc && vs_[base] != 0) {
+      const uint32_t src = vs_[base];
+      emit_boundary(XOp::ret_copy, XOp::fuel_ret_copy);
+      emit_u32(src);
+      last_dst_ = kNone;
+      return;
+    }
     std::vector<uint32_t> src(num_results_);
     for (uint32_t j = 0; j < num_results_; ++j) {
       src[j] = vs_[base + j];
@@ -535,7 +630,7 @@ class Translator : public NullVisitor {
         emit_u32(src[j]);
       }
     }
-    emit(XOp::ret);
+    emit_boundary(XOp::ret, XOp::fuel_ret);
     last_dst_ = kNone;
   }
 
@@ -572,9 +667,11 @@ class Translator : public NullVisitor {
     emit_u32(dst);
     emit_u64(bits);
   }
+  // {op} is br, the only jump emitted this way: a run-ending instruction.
   void emit_jump_fixup(XOp op, std::vector<Fixup>* fixups) {
-    uint32_t at = uint32_t(code_.size());
-    emit(op);
+    const bool fused = pending_fuel_ != 0;
+    uint32_t at = emit_boundary(op, XOp::fuel_br);
+    jumps_.push_back(fused ? at - 4 : at);
     fixups->push_back(Fixup{at, uint32_t(code_.size())});
     emit_u32(0);
   }
@@ -595,6 +692,9 @@ class Translator : public NullVisitor {
   // instruction (used by store_local to redirect it).
   void mark_producer() { pending_producer_ = true; }
   void emit(unsigned id) {
+    // Nothing but a materialized operand may come between a run's end and
+    // the instruction that charges it.
+    if (pending_fuel_ && id != handler_id(XOp::copy) && id != handler_id(XOp::const64)) translation_bug_ = true;
     last_dst_ = kNone;
     last_cmp_.op = Op::nop;
     pending_producer_ = false;
@@ -635,6 +735,9 @@ class Translator : public NullVisitor {
   std::vector<Ctl> ctl_;
   int32_t last_dst_ = kNone;
   bool pending_producer_ = false;
+  uint32_t pending_fuel_ = 0;  // charge of the run the current boundary ends
+  std::vector<uint32_t> jumps_;  // start of every br (thread_jumps_to_returns)
+  bool translation_bug_ = false;
 };
 
 }  // namespace
@@ -653,7 +756,8 @@ InterpCode* interp_prepare(Function* f) {
   CodeWalker<Translator> w(env, f->index, m.bytes.data() + body.code_offset, m.bytes.data() + body.code_end,
                            body.code_offset, t);
   Result<void> r = w.walk(body.locals);
-  if (!r.ok()) {
+  if (r.ok() && !t.failed()) t.thread_jumps_to_returns();
+  if (!r.ok() || t.failed()) {
     // Validated code cannot fail to walk; make any such bug a clean trap.
     code->code.clear();
     void* h = interp::invalid_handler();

@@ -96,7 +96,8 @@ void Engine::detach(CpuControl* c) {
 
 // ---------------------------------------------------------------- CpuControl
 
-CpuControl::CpuControl(ExecContext* ctx, std::shared_ptr<Engine> engine) : ctx_(ctx), engine_(std::move(engine)) {
+CpuControl::CpuControl(ExecContext* ctx, std::shared_ptr<Engine> engine)
+    : ctx_(ctx), reasons_(&ctx->attention_reasons), engine_(std::move(engine)) {
   engine_->attach(this);
 }
 
@@ -126,7 +127,7 @@ void CpuControl::set_epoch_deadline(uint64_t delta) {
   if (engine_->epoch() >= deadline_.load()) notify(kAttentionEpoch);
 }
 
-void CpuControl::call_started() {
+void CpuControl::call_started_slow() {
   // A timeout that fired for an earlier call is stale.
   ctx_->attention_reasons.fetch_and(~kAttentionTimeout);
   if (!timeout_ns_) return;
@@ -135,8 +136,7 @@ void CpuControl::call_started() {
   timer_armed_ = true;
 }
 
-void CpuControl::call_finished() {
-  if (!timer_armed_) return;
+void CpuControl::call_finished_slow() {
   timer().disarm(this);
   timer_armed_ = false;
 }

@@ -75,9 +75,18 @@ class CpuControl {
   void set_call_timeout(uint64_t ns) { timeout_ns_ = ns; }
   uint64_t call_timeout() const { return timeout_ns_; }
 
-  // Around an outermost call: arm and disarm the timeout.
-  void call_started();
-  void call_finished();
+  // Around an outermost call: arm and disarm the timeout. Inline and
+  // nearly free when the store uses no timeout (the host->guest call path).
+  void call_started() {
+    // A timeout bit can only be set while a timer is armed and a disarmed
+    // timer never sets it again (disarm() synchronizes with the timer
+    // thread), so a relaxed look suffices to skip the clearing RMW.
+    if (timeout_ns_ || (reasons_->load(std::memory_order_relaxed) & kAttentionTimeout))
+      call_started_slow();
+  }
+  void call_finished() {
+    if (timer_armed_) call_finished_slow();
+  }
 
   // The slow path behind the attention flag: TrapKind::None to continue.
   TrapKind check();
@@ -85,7 +94,11 @@ class CpuControl {
   bool in_callback() const { return in_callback_; }
 
  private:
+  void call_started_slow();
+  void call_finished_slow();
+
   ExecContext* ctx_;
+  std::atomic<uint32_t>* reasons_;  // &ctx_->attention_reasons (ExecContext is incomplete here)
   std::shared_ptr<Engine> engine_;
   std::atomic<uint64_t> deadline_{UINT64_MAX};
   EpochCallback on_deadline_;

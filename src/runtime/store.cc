@@ -593,8 +593,9 @@ void Store::flush_pending() {
 CallResult Store::call(Function* f, const uint64_t* args, uint64_t* results) {
   CallResult res;
   const FuncType& ft = *f->type;
-  ExecContext& ctx = internals_->ctx;
-  CpuControl& cpu = internals_->cpu;
+  Internals& in = *internals_;
+  ExecContext& ctx = in.ctx;
+  CpuControl& cpu = in.cpu;
   if (cpu.in_callback()) {
     res.trap = Trap{TrapKind::Host, "a CPU-control callback may not call into wasm", 0, {}};
     return res;
@@ -619,34 +620,30 @@ CallResult Store::call(Function* f, const uint64_t* args, uint64_t* results) {
     }
   } finish{ctx, cpu};
   uint64_t* fp = ctx.top;
-  const size_t slots = std::max(ft.params.size(), ft.results.size());
-  if (fp + slots + 1 > ctx.stack_end) {
+  const size_t nparams = ft.params.size(), nresults = ft.results.size();
+  if (fp + std::max(nparams, nresults) + 1 > ctx.stack_end) {
     res.trap = Trap{TrapKind::StackExhausted, trap_message(TrapKind::StackExhausted), 0, {}};
     return res;
   }
-  for (size_t i = 0; i < ft.params.size(); ++i) fp[i] = args[i];
-  Trap trap;
+  for (size_t i = 0; i < nparams; ++i) fp[i] = args[i];
   if (ctx.depth == 0)
     ctx.native_stack_limit = native_stack_limit(reinterpret_cast<uintptr_t>(__builtin_frame_address(0)),
-                                                StackRange{internals_->stack_lo, internals_->stack_hi});
+                                                StackRange{in.stack_lo, in.stack_hi});
   // wasm -> host -> wasm recursion nests on the native stack: trap before it
   // overflows (JIT prologues check the same limit).
   if (reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) < ctx.native_stack_limit) {
     res.trap = Trap{TrapKind::StackExhausted, trap_message(TrapKind::StackExhausted), 0, {}};
     return res;
   }
-  TrapKind k = exec_call(ctx, f, fp, &trap);
-  if (k != TrapKind::None) {
-    res.trap = std::move(trap);
-  } else {
-    for (size_t i = 0; i < ft.results.size(); ++i) {
+  // The trap, if any, is built in place: a call that returns builds nothing.
+  if (exec_call(ctx, f, fp, &res.trap) == TrapKind::None) {
+    for (size_t i = 0; i < nresults; ++i) {
       uint64_t v = fp[i];
       if (ft.results[i] == ValType::I32 || ft.results[i] == ValType::F32) v = uint32_t(v);
       results[i] = v;
     }
   }
-  if (ctx.depth == 0 && (!internals_->pending_instances.empty() || !internals_->pending_hosts.empty()))
-    flush_pending();
+  if (ctx.depth == 0 && (!in.pending_instances.empty() || !in.pending_hosts.empty())) flush_pending();
   return res;
 }
 

@@ -123,6 +123,28 @@ static void test_deterministic(void) {
   }
 }
 
+/* Every budget from 0 to what work(n) needs: each mode stops at the same
+ * iteration (the counter is a side effect a late or early charge would
+ * move) or completes with the same fuel left. Catches a charge placed at a
+ * different instruction by any tier, whichever boundary it is (a call, a
+ * fused compare-and-branch, br_table, br, a loop or block label, return). */
+static void test_every_budget(void) {
+  const int32_t n = 12;
+  uint64_t left[NUM_MODES];
+  int32_t iters[NUM_MODES], result[NUM_MODES];
+  run_work(0, 1000000, n, &left[0], &iters[0], &result[0]);
+  CHECK(left[0] != UINT64_MAX, "work(%d) completes", n);
+  const uint64_t used = 1000000 - left[0];
+  for (uint64_t b = 0; b <= used + 1; ++b) {
+    for (int m = 0; m < NUM_MODES; ++m) run_work(m, b, n, &left[m], &iters[m], &result[m]);
+    for (int m = 1; m < NUM_MODES; ++m)
+      CHECK(left[m] == left[0] && iters[m] == iters[0], "[%s] fuel %llu: left %lld after %d iterations (interp %lld after %d)",
+            kModeNames[m], (unsigned long long)b, (long long)left[m], iters[m], (long long)left[0], iters[0]);
+    CHECK((b < used) == (left[0] == UINT64_MAX), "fuel %llu of %llu: traps exactly when short", (unsigned long long)b,
+          (unsigned long long)used);
+  }
+}
+
 static void test_recursion(int m) {
   brisk_store_t* s = fuel_store(m);
   brisk_store_set_fuel(s, 50);
@@ -141,5 +163,6 @@ int main(int argc, char** argv) {
     test_recursion(m);
   }
   test_deterministic();
+  test_every_budget();
   return finish("fuel");
 }
