@@ -1125,6 +1125,15 @@ uint64_t jit_compile_failures() { return g_compile_failures.load(std::memory_ord
 
 bool compile_function(Function* f) {
   if (f->jit_code) return true;
+  CompiledCode code;
+  if (!compile_code(f, &code)) return false;
+  install_code(f, std::move(code));
+  return true;
+}
+
+// Reads only what does not change while the store runs (see
+// compile_queue.h), so that it may run on a compile thread.
+bool compile_code(Function* f, CompiledCode* out) {
   if (!jit_available() || f->host || !f->instance) return false;
   const EngineConfig& cfg = f->instance->store->config();
   if (cfg.jit_filter && (f->index < cfg.jit_filter_lo || f->index > cfg.jit_filter_hi)) return false;
@@ -1132,7 +1141,7 @@ bool compile_function(Function* f) {
   Instance* inst = f->instance;
   const Module& mod = *inst->module;
   const FuncBody& body = mod.body(f->index);
-  Masm masm(inst->store->config().bounds);
+  Masm masm(cfg.bounds);
   Compiler c(f, masm);
   c.begin();
   WalkerEnv env{&mod, nullptr};
@@ -1141,7 +1150,7 @@ bool compile_function(Function* f) {
                          body.code_offset, c);
   CodeArena& arena = inst->store->code_arena();
   auto fail = [&] {
-    arena.stats.failures++;
+    arena.add_stats([](JitStats& s) { s.failures++; });
     g_compile_failures.fetch_add(1, std::memory_order_relaxed);
     return false;
   };
@@ -1154,17 +1163,24 @@ bool compile_function(Function* f) {
   bool ok = masm.emit_to(block.exec, block.write, size);
   arena.end_write(block, size);
   if (!ok) return fail();
-  uint8_t* p = block.exec;
-  f->osr_entries.clear();
-  for (Label l : c.osr_labels()) f->osr_entries.push_back(p + masm.label_offset(l));
-  f->jit_code = p;
-  f->entry = reinterpret_cast<EntryFn>(p);
-  JitStats& st = arena.stats;
-  st.functions++;
-  st.wasm_bytes += body.code_end - body.code_offset;
-  st.code_bytes += size;
-  st.compile_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  out->code = block.exec;
+  out->osr_offsets.clear();
+  for (Label l : c.osr_labels()) out->osr_offsets.push_back(uint32_t(masm.label_offset(l)));
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  arena.add_stats([&](JitStats& st) {
+    st.functions++;
+    st.wasm_bytes += body.code_end - body.code_offset;
+    st.code_bytes += size;
+    st.compile_seconds += seconds;
+  });
   return true;
+}
+
+void install_code(Function* f, CompiledCode&& code) {
+  f->osr_entries.clear();
+  for (uint32_t off : code.osr_offsets) f->osr_entries.push_back(code.code + off);
+  f->jit_code = code.code;
+  f->entry = reinterpret_cast<EntryFn>(code.code);
 }
 
 }  // namespace brisk::jit
