@@ -12,6 +12,7 @@
 #include <cstring>
 #include <sys/stat.h>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <fcntl.h>
@@ -63,6 +64,10 @@ void print_run_help() {
       "  --tier-up-threshold=N      tiered mode: calls and loop iterations before a\n"
       "                             function is compiled (default %u; 1 = at once,\n"
       "                             with OSR)\n"
+      "  --compile-threads=N        tiered mode: threads compiling hot functions in the\n"
+      "                             background while the interpreter runs on (default:\n"
+      "                             from the core count, here %u; 0 = compile on the\n"
+      "                             calling thread)\n"
       "  --jit-filter=N[-M]         compile only functions N..M (by index); the others\n"
       "                             stay interpreted: bisects a miscompiled function\n"
       "  --bounds=guard|explicit    memory bounds checks: guard pages and a fault\n"
@@ -79,7 +84,8 @@ void print_run_help() {
       "\n"
       "Exit status: the guest's exit code (proc_exit, or 0 when _start returns);\n"
       "1 for usage errors and invalid modules; 134 when the guest traps.\n",
-      unsigned(tuning::kDefaultTierUpThreshold));
+      unsigned(tuning::kDefaultTierUpThreshold),
+      tuning::default_compile_threads(std::thread::hardware_concurrency()));
 }
 
 struct Dir {
@@ -95,6 +101,7 @@ struct RunOptions {
   bool has_invoke = false;
   bool stats = false;
   uint32_t tier_up_threshold = 0;
+  uint32_t compile_threads = EngineConfig::kCompileThreadsAuto;
   bool jit_filter = false;
   uint32_t jit_filter_lo = 0, jit_filter_hi = 0;
   std::string file;
@@ -235,6 +242,12 @@ int parse_run_options(int argc, char** argv, RunOptions* o) {
       if (r.ec != std::errc() || r.ptr != v.data() + v.size() || n == 0)
         return usage_error("bad --tier-up-threshold '" + v + "' (expected a positive integer)");
       o->tier_up_threshold = n;
+    } else if (take_option(argc, argv, &i, "--compile-threads", &v)) {
+      uint32_t n = 0;
+      auto r = std::from_chars(v.data(), v.data() + v.size(), n);
+      if (r.ec != std::errc() || r.ptr != v.data() + v.size() || n > 64)
+        return usage_error("bad --compile-threads '" + v + "' (expected a number of threads, 0 to 64)");
+      o->compile_threads = n;
     } else if (take_option(argc, argv, &i, "--jit-filter", &v)) {
       // N or N-M: function indices to compile; others stay interpreted.
       unsigned lo = 0, hi = 0;
@@ -400,6 +413,7 @@ int cmd_run(int argc, char** argv) {
   cfg.mode = o.mode;
   cfg.bounds = o.bounds;
   if (o.tier_up_threshold) cfg.tier_up_threshold = o.tier_up_threshold;
+  cfg.compile_threads = o.compile_threads;
   cfg.jit_filter = o.jit_filter;
   cfg.jit_filter_lo = o.jit_filter_lo;
   cfg.jit_filter_hi = o.jit_filter_hi;
@@ -427,7 +441,7 @@ int cmd_run(int argc, char** argv) {
       auto ms = [](auto d) { return std::chrono::duration<double, std::milli>(d).count(); };
       std::fprintf(stderr, "stats: module %zu bytes, decode+validate %.3f ms, total %.3f ms\n", wasm_size,
                    ms(t_decoded - t0), ms(t1 - t0));
-      const jit::JitStats& js = store.code_arena().stats;
+      const jit::JitStats js = store.code_arena().snapshot();  // compile threads may still run
       if (js.functions) {
         double mbps = js.compile_seconds > 0 ? js.wasm_bytes / js.compile_seconds / 1e6 : 0;
         std::fprintf(stderr,

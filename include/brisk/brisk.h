@@ -108,7 +108,16 @@ typedef struct {
   uint32_t max_call_depth;    /* 0: default */
   uint32_t tier_up_threshold; /* 0: default */
   int consume_fuel;           /* 1: charge fuel per instruction block (see brisk_store_set_fuel) */
+  /* Tiered mode: threads that compile hot functions in the background while
+   * the interpreter runs on; a finished compile is installed at the
+   * function's next call or loop check on the thread running the store.
+   * 0: default (from the core count); BRISK_COMPILE_ON_CALLING_THREAD: no
+   * threads, tier-up compiles where it happens; N > 0: N threads (at most 64).
+   * Started on the store's first tier-up; deleting an instance or the store
+   * waits for compiles of its functions that are under way. */
+  int32_t compile_threads;
 } brisk_config_t;
+#define BRISK_COMPILE_ON_CALLING_THREAD (-1)
 
 /* Outcome of an operation. On failure, message is a NUL-terminated
  * description owned by the store (valid until the next call on it). */

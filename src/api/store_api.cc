@@ -1,5 +1,6 @@
 // Stores: configuration, creation and deletion, interruption, the
 // embedder's data pointer.
+#include <algorithm>
 #include <new>
 
 #include "api/handles.h"
@@ -45,6 +46,7 @@ void brisk_config_default(brisk_config_t* c) {
   c->max_call_depth = 0;
   c->tier_up_threshold = 0;
   c->consume_fuel = 0;
+  c->compile_threads = 0;
 }
 
 brisk_store_t* brisk_store_new(const brisk_config_t* config) {
@@ -56,6 +58,10 @@ brisk_store_t* brisk_store_new(const brisk_config_t* config) {
     if (config->max_call_depth) cfg.max_call_depth = config->max_call_depth;
     if (config->tier_up_threshold) cfg.tier_up_threshold = config->tier_up_threshold;
     cfg.consume_fuel = config->consume_fuel != 0;
+    if (config->compile_threads < 0)
+      cfg.compile_threads = 0;
+    else if (config->compile_threads > 0)
+      cfg.compile_threads = uint32_t(std::min<int32_t>(config->compile_threads, 64));
   }
   return new (std::nothrow) brisk_store(cfg);
 }

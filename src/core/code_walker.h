@@ -93,12 +93,39 @@ struct WalkerEnv {
   bool count_fuel = false;
 };
 
+// The walker's working vectors, kept by a caller that walks many bodies
+// (the JIT) so that each walk reuses their capacity instead of allocating.
+struct WalkerBuffers {
+  std::vector<ValType> locals, stack;
+  std::vector<ControlFrame> ctl;
+  std::vector<uint32_t> br_targets;
+};
+
 template <typename Visitor>
 class CodeWalker {
  public:
   CodeWalker(const WalkerEnv& env, uint32_t func_index, const uint8_t* code, const uint8_t* end,
-             uint64_t base_offset, Visitor& v)
-      : env_(env), m_(*env.module), func_index_(func_index), r_(code, end, base_offset), v_(v) {}
+             uint64_t base_offset, Visitor& v, WalkerBuffers* reuse = nullptr)
+      : env_(env), m_(*env.module), func_index_(func_index), r_(code, end, base_offset), v_(v), reuse_(reuse) {
+    if (reuse_) {
+      locals_ = std::move(reuse_->locals);
+      stack_ = std::move(reuse_->stack);
+      ctl_ = std::move(reuse_->ctl);
+      br_targets_ = std::move(reuse_->br_targets);
+      locals_.clear();
+      stack_.clear();
+      ctl_.clear();
+    }
+  }
+  ~CodeWalker() {
+    if (!reuse_) return;
+    reuse_->locals = std::move(locals_);
+    reuse_->stack = std::move(stack_);
+    reuse_->ctl = std::move(ctl_);
+    reuse_->br_targets = std::move(br_targets_);
+  }
+  CodeWalker(const CodeWalker&) = delete;
+  CodeWalker& operator=(const CodeWalker&) = delete;
 
   // Walks the whole body; returns the first error. Sets max_stack on success.
   Result<void> walk(const std::vector<ValType>& declared_locals);
@@ -217,6 +244,7 @@ class CodeWalker {
   std::vector<ValType> stack_;
   std::vector<ControlFrame> ctl_;
   std::vector<uint32_t> br_targets_;
+  WalkerBuffers* reuse_ = nullptr;
   uint32_t max_stack_ = 0;
   uint32_t fuel_run_ = 0;  // instructions since the last fuel charge
 };

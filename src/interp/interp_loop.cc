@@ -502,12 +502,11 @@ L_do_call : {
       trap = check_attention(ctx);
       if (trap != TrapKind::None) goto L_trap;
     }
-    const bool tiered = ctx->store->config().mode == ExecMode::Tiered;
-    if (tiered && jit::compile_function(callee)) {
-      ctx->store->code_arena().stats.tier_ups++;
+    if (ctx->store->config().mode != ExecMode::Tiered) {
+      callee->budget = tuning::kBackedgeCheckPeriod;
+    } else if (jit::tier_up(ctx->store, callee)) {
       goto L_do_call;  // now takes the JIT path above
-    }
-    callee->budget = tiered ? INT32_MAX : tuning::kBackedgeCheckPeriod;
+    }  // else tier_up set the budget: a background compile is pending, or never
   }
   if (ctx->depth >= ctx->max_frames) TRAP(StackExhausted);
   InterpCode* code = callee->interp ? callee->interp : interp_prepare(callee);
@@ -549,6 +548,9 @@ L_backedge : {
     func->budget = tuning::kBackedgeCheckPeriod;
     DISPATCH();
   }
+  // Not compiled yet: ask for it (tier_up sets the budget to the next
+  // look when a background compile is pending) and keep interpreting.
+  if (!jit::tier_up(ctx->store, func)) DISPATCH();
   const InterpCode* code = func->interp;
   const uint32_t off = uint32_t(pc - code->code.data());
   uint32_t loop = 0;

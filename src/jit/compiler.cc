@@ -60,8 +60,12 @@ const std::array<ScanAction, 256>& scan_actions() {
   return table;
 }
 
-std::vector<uint64_t> weighted_local_uses(const uint8_t* p, const uint8_t* end, uint32_t num_locals) {
-  std::vector<uint64_t> uses(num_locals, 0);
+// Fills {uses} (one count per local); {is_loop} is scratch. Both are the
+// caller's so that their capacity is reused across functions.
+void weighted_local_uses(const uint8_t* p, const uint8_t* end, uint32_t num_locals, std::vector<uint64_t>& uses,
+                         std::vector<uint8_t>& is_loop) {
+  uses.assign(num_locals, 0);
+  is_loop.clear();
   auto leb = [&]() -> uint64_t {
     if (p < end && *p < 0x80) return *p++;
     uint64_t v = 0;
@@ -74,8 +78,7 @@ std::vector<uint64_t> weighted_local_uses(const uint8_t* p, const uint8_t* end, 
   };
   auto skip = [&](size_t n) { p = size_t(end - p) < n ? end : p + n; };
   const auto& actions = scan_actions();
-  std::vector<uint8_t> is_loop;  // per open block: is it a loop
-  unsigned loops = 0;
+  unsigned loops = 0;  // is_loop: per open block, is it a loop
   while (p < end) {
     const ScanAction act = actions[*p++];
     if (act == ScanAction::None) continue;  // most numeric instructions
@@ -110,7 +113,7 @@ std::vector<uint64_t> weighted_local_uses(const uint8_t* p, const uint8_t* end, 
       case ScanAction::Skip8: skip(8); break;
       case ScanAction::Prefix: {  // 0xFC: bulk memory, table ops, trunc_sat
         uint64_t sub = leb();
-        if (sub >= kFcOpCount || kFcOps[sub] == kInvalidOp) return uses;
+        if (sub >= kFcOpCount || kFcOps[sub] == kInvalidOp) return;
         switch (op_info(Op(kFcOps[sub])).imm) {
           case ImmKind::MemCopy: skip(2); break;
           case ImmKind::MemInit:
@@ -123,12 +126,15 @@ std::vector<uint64_t> weighted_local_uses(const uint8_t* p, const uint8_t* end, 
       }
     }
   }
-  return uses;
 }
 
 class Compiler : public NullVisitor {
  public:
-  Compiler(Function* f, Masm& m) : f_(f), inst_(f->instance), mod_(*inst_->module), m_(m) {
+  struct Buffers;
+  // {reuse}: working vectors kept across compilations (see Buffers).
+  Compiler(Function* f, Masm& m, Buffers* reuse = nullptr)
+      : f_(f), inst_(f->instance), mod_(*inst_->module), m_(m), reuse_(reuse) {
+    if (reuse_) take_buffers();
     const FuncType& ft = mod_.func_type(f->index);
     const FuncBody& body = mod_.body(f->index);
     num_params_ = uint32_t(ft.params.size());
@@ -467,17 +473,24 @@ class Compiler : public NullVisitor {
     spill_all_except(ki);
     Reg idx = to_reg(ki);
     pop_keep_reg();
-    std::vector<Label> targets;
-    std::unordered_map<uint32_t, Label> stubs;
+    // One stub per distinct target depth, emitted in order of first use.
+    std::vector<Label>& targets = br_targets_;
+    std::vector<Label>& stub_of_depth = br_stub_of_depth_;
+    std::vector<uint32_t>& stub_depths = br_stub_depths_;
+    targets.clear();
+    stub_depths.clear();
+    stub_of_depth.assign(ctl_.size(), Label{});
     for (uint32_t d : depths) {
-      auto it = stubs.find(d);
-      if (it == stubs.end()) it = stubs.emplace(d, m_.new_label()).first;
-      targets.push_back(it->second);
+      if (!stub_of_depth[d].valid()) {
+        stub_of_depth[d] = m_.new_label();
+        stub_depths.push_back(d);
+      }
+      targets.push_back(stub_of_depth[d]);
     }
     m_.br_table(idx, targets);
     release(idx);
-    for (auto& [d, l] : stubs) {
-      m_.bind(l);
+    for (uint32_t d : stub_depths) {
+      m_.bind(stub_of_depth[d]);
       emit_branch(d);
     }
   }
@@ -739,8 +752,9 @@ class Compiler : public NullVisitor {
     const auto& fp_homes = Masm::regs().fp_homes;
     if (gp_homes.empty() && fp_homes.empty()) return;
     if (num_locals_ == 0) return;
-    std::vector<uint64_t> uses = weighted_local_uses(mod_.bytes.data() + body.code_offset,
-                                                     mod_.bytes.data() + body.code_end, num_locals_);
+    std::vector<uint64_t>& uses = local_uses_;
+    weighted_local_uses(mod_.bytes.data() + body.code_offset, mod_.bytes.data() + body.code_end, num_locals_, uses,
+                        is_loop_);
     size_t ngp = 0, nfp = 0;
     // Repeatedly take the most used remaining local (few homes: O(homes * n)).
     for (;;) {
@@ -1113,6 +1127,55 @@ class Compiler : public NullVisitor {
   std::vector<Reg> home_;          // per local: its register, or kNoReg
   std::vector<uint32_t> homed_;    // locals with a home
   std::vector<Reg> gp_pool_, fp_pool_;  // allocatable registers minus homes
+  // Scratch of choose_homes and on_br_table.
+  std::vector<uint64_t> local_uses_;
+  std::vector<uint8_t> is_loop_;
+  std::vector<Label> br_targets_, br_stub_of_depth_;
+  std::vector<uint32_t> br_stub_depths_;
+
+ public:
+  // Every vector member, kept by the compile driver between compilations
+  // on one thread: their capacity is reused, so compiling a function
+  // allocates (almost) nothing on the heap. Moved in by the constructor
+  // (and cleared), moved back by the destructor.
+  struct Buffers {
+    std::vector<ValType> local_types, results;
+    std::vector<Val> vs;
+    std::vector<Ctl> ctl;
+    std::vector<Label> osr_labels;
+    std::vector<std::pair<Label, Label>> osr_stubs;
+    std::vector<AttentionStub> attention_stubs;
+    std::vector<Reg> home, gp_pool, fp_pool;
+    std::vector<uint32_t> homed;
+    std::vector<uint64_t> local_uses;
+    std::vector<uint8_t> is_loop;
+    std::vector<Label> br_targets, br_stub_of_depth;
+    std::vector<uint32_t> br_stub_depths;
+  };
+  ~Compiler() {
+    if (reuse_) give_buffers();
+  }
+  Compiler(const Compiler&) = delete;
+  Compiler& operator=(const Compiler&) = delete;
+
+ private:
+  Buffers* reuse_ = nullptr;
+#define BRISK_COMPILER_BUFFERS(X)                                                                         \
+  X(local_types) X(results) X(vs) X(ctl) X(osr_labels) X(osr_stubs) X(attention_stubs) X(home) X(gp_pool) \
+  X(fp_pool) X(homed) X(local_uses) X(is_loop) X(br_targets) X(br_stub_of_depth) X(br_stub_depths)
+  void take_buffers() {
+#define X(name)                           \
+  name##_ = std::move(reuse_->name); \
+  name##_.clear();
+    BRISK_COMPILER_BUFFERS(X)
+#undef X
+  }
+  void give_buffers() {
+#define X(name) reuse_->name = std::move(name##_);
+    BRISK_COMPILER_BUFFERS(X)
+#undef X
+  }
+#undef BRISK_COMPILER_BUFFERS
 };
 
 }  // namespace
@@ -1125,6 +1188,15 @@ uint64_t jit_compile_failures() { return g_compile_failures.load(std::memory_ord
 
 bool compile_function(Function* f) {
   if (f->jit_code) return true;
+  CompiledCode code;
+  if (!compile_code(f, &code)) return false;
+  install_code(f, std::move(code));
+  return true;
+}
+
+// Reads only what does not change while the store runs (see
+// compile_queue.h), so that it may run on a compile thread.
+bool compile_code(Function* f, CompiledCode* out) {
   if (!jit_available() || f->host || !f->instance) return false;
   const EngineConfig& cfg = f->instance->store->config();
   if (cfg.jit_filter && (f->index < cfg.jit_filter_lo || f->index > cfg.jit_filter_hi)) return false;
@@ -1132,16 +1204,19 @@ bool compile_function(Function* f) {
   Instance* inst = f->instance;
   const Module& mod = *inst->module;
   const FuncBody& body = mod.body(f->index);
-  Masm masm(inst->store->config().bounds);
-  Compiler c(f, masm);
+  // Working vectors reused by every compilation on this thread.
+  thread_local Compiler::Buffers t_compiler_buffers;
+  thread_local WalkerBuffers t_walker_buffers;
+  Masm masm(cfg.bounds);
+  Compiler c(f, masm, &t_compiler_buffers);
   c.begin();
   WalkerEnv env{&mod, nullptr};
   env.count_fuel = cfg.consume_fuel;
   CodeWalker<Compiler> w(env, f->index, mod.bytes.data() + body.code_offset, mod.bytes.data() + body.code_end,
-                         body.code_offset, c);
+                         body.code_offset, c, &t_walker_buffers);
   CodeArena& arena = inst->store->code_arena();
   auto fail = [&] {
-    arena.stats.failures++;
+    arena.add_stats([](JitStats& s) { s.failures++; });
     g_compile_failures.fetch_add(1, std::memory_order_relaxed);
     return false;
   };
@@ -1154,17 +1229,30 @@ bool compile_function(Function* f) {
   bool ok = masm.emit_to(block.exec, block.write, size);
   arena.end_write(block, size);
   if (!ok) return fail();
-  uint8_t* p = block.exec;
-  f->osr_entries.clear();
-  for (Label l : c.osr_labels()) f->osr_entries.push_back(p + masm.label_offset(l));
-  f->jit_code = p;
-  f->entry = reinterpret_cast<EntryFn>(p);
-  JitStats& st = arena.stats;
-  st.functions++;
-  st.wasm_bytes += body.code_end - body.code_offset;
-  st.code_bytes += size;
-  st.compile_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  out->code = block.exec;
+  out->osr_offsets.clear();
+  for (Label l : c.osr_labels()) out->osr_offsets.push_back(uint32_t(masm.label_offset(l)));
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  arena.add_stats([&](JitStats& st) {
+    st.functions++;
+    st.wasm_bytes += body.code_end - body.code_offset;
+    st.code_bytes += size;
+    st.compile_seconds += seconds;
+  });
   return true;
+}
+
+void install_code(Function* f, CompiledCode&& code) {
+#if defined(__aarch64__)
+  // The code may come from a compile thread, which cleaned the caches
+  // (CodeArena::end_write); this core still needs a context
+  // synchronization before it may execute it.
+  asm volatile("isb" ::: "memory");
+#endif
+  f->osr_entries.clear();
+  for (uint32_t off : code.osr_offsets) f->osr_entries.push_back(code.code + off);
+  f->jit_code = code.code;
+  f->entry = reinterpret_cast<EntryFn>(code.code);
 }
 
 }  // namespace brisk::jit

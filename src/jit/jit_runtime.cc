@@ -6,6 +6,8 @@
 #include <chrono>
 
 #include "base/host_page.h"
+#include "jit/compile_queue.h"
+#include "jit/tuning.h"
 #include "runtime/cpu_control.h"
 #include "runtime/runtime_ops.h"
 
@@ -39,7 +41,23 @@ CodeArena::~CodeArena() {
   }
 }
 
+bool concurrent_code_writes_supported() {
+  static const bool ok = [] {
+    int fd = memfd_create("brisk-jit-probe", MFD_CLOEXEC);
+    if (fd < 0) return false;
+    close(fd);
+    return true;
+  }();
+  return ok;
+}
+
+JitStats CodeArena::snapshot() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return stats;
+}
+
 CodeArena::Block CodeArena::allocate(size_t size) {
+  std::lock_guard<std::mutex> lock(mu_);
   size = (size + 15) & ~size_t(15);
   if (chunks_.empty() || chunks_.back().size - chunks_.back().used < size) {
     const size_t page = host_page_size();
@@ -92,23 +110,55 @@ uint32_t jit_lazy_entry(ExecContext* ctx, uint64_t* fp, Function* self) {
 }
 
 uint32_t tiered_entry(ExecContext* ctx, uint64_t* fp, Function* self) {
-  if (self->budget <= 0) {
-    if (compile_function(self)) {
-      ctx->store->code_arena().stats.tier_ups++;
-      return self->entry(ctx, fp, self);
-    }
-    self->entry = interp_entry;  // cannot compile: stay interpreted
-  }
+  if (self->budget <= 0 && tier_up(ctx->store, self)) return self->entry(ctx, fp, self);
   return interp_entry(ctx, fp, self);  // the interpreter charges the call
 }
 
+bool tier_up(Store* store, Function* f) {
+  if (f->jit_code) return true;
+  CodeArena& arena = store->code_arena();
+  CompileQueue* queue = store->compile_queue();
+  if (!queue) {  // compile here, now
+    if (compile_function(f)) {
+      arena.add_stats([](JitStats& s) { s.tier_ups++; });
+      return true;
+    }
+    f->entry = interp_entry;
+    f->budget = INT32_MAX;  // cannot compile: never ask again
+    return false;
+  }
+  CompiledCode code;
+  switch (queue->take(f, &code)) {
+    case CompileQueue::State::Ready:
+      install_code(f, std::move(code));
+      arena.add_stats([](JitStats& s) { s.tier_ups++; });
+      return true;
+    case CompileQueue::State::Failed:
+      // Stays interpreted; the budget still paces the interrupt checks.
+      f->budget = tuning::kBackedgeCheckPeriod;
+      return false;
+    case CompileQueue::State::None:
+      queue->request(f);
+      if (queue->take(f, &code) == CompileQueue::State::Ready) {  // finished already (a test hook)
+        install_code(f, std::move(code));
+        arena.add_stats([](JitStats& s) { s.tier_ups++; });
+        return true;
+      }
+      break;
+    case CompileQueue::State::Pending: break;
+  }
+  f->budget = tuning::kTierUpPollPeriod;
+  return false;
+}
+
 EntryFn osr_entry_for(Function* f, uint32_t loop_index) {
+  CodeArena& arena = f->instance->store->code_arena();
   if (!f->jit_code) {
     if (!compile_function(f)) return nullptr;
-    f->instance->store->code_arena().stats.tier_ups++;
+    arena.add_stats([](JitStats& s) { s.tier_ups++; });
   }
   if (loop_index >= f->osr_entries.size()) return nullptr;
-  f->instance->store->code_arena().stats.osr_entries++;
+  arena.add_stats([](JitStats& s) { s.osr_entries++; });
   return reinterpret_cast<EntryFn>(f->osr_entries[loop_index]);
 }
 

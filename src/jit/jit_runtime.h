@@ -4,6 +4,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 #include <vector>
 
 #include "interp/interp.h"
@@ -28,7 +29,8 @@ struct JitStats {
 // Append-only executable memory, W^X by dual mapping: each chunk is mapped
 // twice, writable and executable, so no page is ever both and installing a
 // function needs no mprotect. Falls back to mprotect toggling when shared
-// anonymous memory is unavailable.
+// anonymous memory is unavailable. Allocation and the statistics are
+// locked: background compile threads write code while the store runs.
 class CodeArena {
  public:
   CodeArena() = default;
@@ -45,7 +47,16 @@ class CodeArena {
   void begin_write(const Block& b, size_t size);
   void end_write(const Block& b, size_t size);
 
+  // Written under the lock (add_stats); read directly only when no
+  // background compile can run (after CompileQueue::drain, or in a store
+  // without compile threads); otherwise through snapshot().
   JitStats stats;
+  JitStats snapshot();
+  template <typename F>
+  void add_stats(F&& update) {
+    std::lock_guard<std::mutex> lock(mu_);
+    update(stats);
+  }
 
  private:
   struct Chunk {
@@ -55,11 +66,35 @@ class CodeArena {
     size_t used;
   };
   std::vector<Chunk> chunks_;
+  std::mutex mu_;
 };
+
+// True when code memory can be written while other code of the same arena
+// runs (the dual mapping works here): a precondition of compile threads,
+// since the mprotect fallback briefly makes pages non-executable.
+bool concurrent_code_writes_supported();
 
 // Compiles {f} (a wasm function) and switches its entry to the code.
 // Returns false if the function cannot be compiled (it stays interpreted).
 bool compile_function(Function* f);
+
+// The two halves of compile_function. compile_code writes {f}'s machine
+// code into the store's arena and touches nothing of {f} or its store but
+// the (locked) arena, so it may run on a compile thread; install_code, on
+// the thread running the store, switches {f}'s entry to the code.
+struct CompiledCode {
+  uint8_t* code = nullptr;
+  std::vector<uint32_t> osr_offsets;  // per loop, from code
+};
+bool compile_code(Function* f, CompiledCode* out);
+void install_code(Function* f, CompiledCode&& code);
+
+// Tiered mode: {f} used up its budget (a call or a loop back-edge in the
+// interpreter). Returns true when f runs JIT code from now on (compiled
+// here, or a background compile finished and was installed here); false
+// while a background compile is pending or when f cannot be compiled, with
+// f's budget set to when to ask again.
+bool tier_up(Store* store, Function* f);
 // Functions that failed to compile in this process (any store): code too
 // large for the architecture's branch ranges, code memory exhausted.
 uint64_t jit_compile_failures();

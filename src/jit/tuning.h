@@ -14,5 +14,14 @@ constexpr uint32_t kDefaultTierUpThreshold = 300;
 // Interpreter back-edges between two checks of the interrupt flag (and,
 // in tiered mode, of the tier-up budget) when no tier-up is pending.
 constexpr int32_t kBackedgeCheckPeriod = 1000;
+// Tiered mode with compile threads: calls and back-edges between two looks
+// at a pending background compile (a locked map lookup, ~50 ns): a
+// finished compile is installed within this many interpreted events.
+constexpr int32_t kTierUpPollPeriod = 200;
+// Compile threads per tiered store when not configured (--compile-threads):
+// one per core beyond the first, at most 2 (a tier-up compile is short;
+// more threads mostly help a large module's start-up burst). One core:
+// none, compile on the calling thread.
+inline unsigned default_compile_threads(unsigned cores) { return cores <= 1 ? 0 : cores - 1 < 2 ? cores - 1 : 2; }
 
 }  // namespace brisk::tuning

@@ -7,9 +7,11 @@
 #include <pthread.h>
 
 #include <algorithm>
+#include <thread>
 #include <unordered_set>
 
 #include "interp/interp.h"
+#include "jit/compile_queue.h"
 #include "jit/jit_runtime.h"
 #include "jit/tuning.h"
 #include "runtime/cpu_control.h"
@@ -41,9 +43,28 @@ struct Store::Internals {
   CpuControl cpu;
   jit::CodeArena arena;
   uintptr_t stack_lo = 0, stack_hi = 0;  // set_native_stack; empty: automatic
+  // Last, so destroyed first: its workers read instances and the arena.
+  std::unique_ptr<jit::CompileQueue> compiles;
+  bool compiles_decided = false;
 };
 
 jit::CodeArena& Store::code_arena() { return internals_->arena; }
+
+jit::CompileQueue* Store::compile_queue() {
+  Internals& in = *internals_;
+  if (!in.compiles_decided) {
+    in.compiles_decided = true;
+    uint32_t n = config_.compile_threads;
+    if (n == EngineConfig::kCompileThreadsAuto) n = tuning::default_compile_threads(std::thread::hardware_concurrency());
+    if (config_.mode == ExecMode::Tiered && n > 0 && jit::concurrent_code_writes_supported())
+      in.compiles = std::make_unique<jit::CompileQueue>(n, config_.wait_for_background_compiles);
+  }
+  return in.compiles.get();
+}
+
+void Store::wait_for_compiles() {
+  if (internals_->compiles) internals_->compiles->drain();
+}
 
 std::string Function::display_name() const {
   if (host) return host->name;
@@ -83,6 +104,7 @@ Store::Store(EngineConfig config, std::shared_ptr<Engine> engine)
 Store::~Store() = default;
 
 uint32_t Store::intern_sig(const FuncType& t) {
+  std::lock_guard<std::mutex> lock(sig_mu_);
   std::string key;
   key.reserve(t.params.size() + t.results.size() + 1);
   for (ValType v : t.params) key.push_back(char(v));
@@ -334,6 +356,9 @@ InstantiateResult Store::instantiate(std::shared_ptr<const Module> module, const
     return res;
   }
 
+  // Every type now, so that compile threads interning a call_indirect
+  // signature never add one (see sig_mu_).
+  for (const FuncType& t : m.types) intern_sig(t);
   // Defined functions, tables, memories, globals.
   for (uint32_t i = m.num_imported_funcs; i < m.num_funcs(); ++i) {
     auto f = std::make_unique<Function>();
@@ -500,6 +525,7 @@ void Store::release(Instance* inst) {
   std::unique_ptr<Instance> owned = std::move(*it);
   *it = std::move(all.back());
   all.pop_back();
+  if (internals_->compiles) internals_->compiles->cancel(inst);
   for (auto& f : inst->own_funcs) {
     make_shell(f.get());
     internals_->shells.push_back(std::move(f));

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,6 +23,7 @@ class Store;
 class Instance;
 namespace jit {
 class CodeArena;
+class CompileQueue;
 }
 class Memory;
 class Table;
@@ -47,6 +49,14 @@ struct EngineConfig {
   uint32_t jit_filter_lo = 0, jit_filter_hi = 0;
   // Charge fuel per instruction block in every tier (compiled in only when set).
   bool consume_fuel = false;
+  // Tiered mode: threads that compile tier-up requests in the background
+  // while the interpreter runs on (kCompileThreadsAuto: from the core count,
+  // tuning::default_compile_threads; 0: compile on the calling thread).
+  static constexpr uint32_t kCompileThreadsAuto = UINT32_MAX;
+  uint32_t compile_threads = kCompileThreadsAuto;
+  // Test hook: a background tier-up request returns only once its worker
+  // finished, so tier-up happens at the same points as without threads.
+  bool wait_for_background_compiles = false;
 };
 
 // A typed runtime value. For references, bits is a Function* (funcref) or an
@@ -194,6 +204,12 @@ class Store {
   void add_fuel(uint64_t delta);
   // Executable memory and statistics of the JIT tier.
   jit::CodeArena& code_arena();
+  // The background compile threads of a tiered store (created on first
+  // use); null when tier-up compiles on the calling thread.
+  jit::CompileQueue* compile_queue();
+  // Test hook: waits until no background compile is queued or running
+  // (finished ones are installed at the functions' next tier-up check).
+  void wait_for_compiles();
   struct Internals;
   Internals& internals() { return *internals_; }
 
@@ -202,6 +218,9 @@ class Store {
   EngineConfig config_;
   std::vector<std::unique_ptr<FuncType>> sigs_;
   std::unordered_map<std::string, uint32_t> sig_ids_;
+  // intern_sig runs on compile threads too (call_indirect); instantiation
+  // interns every type of a module first, so those calls only look up.
+  std::mutex sig_mu_;
   std::unique_ptr<Internals> internals_;
 };
 

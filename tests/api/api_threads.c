@@ -76,6 +76,34 @@ static void interrupt_from_another_thread(void) {
   brisk_store_delete(g_spin_store);
 }
 
+/* brisk_config_t.compile_threads: tiered stores compiling on the calling
+ * thread and on background threads agree; deleting an instance or the
+ * store while compiles are queued or running is safe. */
+static void compile_threads_setting(void) {
+  const int32_t settings[] = {BRISK_COMPILE_ON_CALLING_THREAD, 0, 1, 3};
+  for (size_t i = 0; i < sizeof settings / sizeof *settings; ++i) {
+    brisk_config_t c = g_config;
+    c.mode = BRISK_MODE_TIERED;
+    c.tier_up_threshold = 1;
+    c.compile_threads = settings[i];
+    brisk_store_t* s = brisk_store_new(&c);
+    CHECK(s != NULL);
+    brisk_linker_t* l = brisk_linker_new(s);
+    const brisk_valtype_t t[2] = {BRISK_I32, BRISK_I32};
+    CHECK_OK(brisk_linker_define_func(l, "host", "inc", t, 2, t, 1, host_inc, NULL));
+    for (int round = 0; round < 10; ++round) {
+      brisk_instance_t* inst = NULL;
+      CHECK_OK(brisk_instantiate(l, g_module, &inst));
+      for (int n = 0; n < 3; ++n) CHECK(call_i32(s, inst, "fib", 1, 20, 0) == 6765);
+      brisk_instance_delete(inst); /* compiles of its functions may be under way */
+    }
+    brisk_instance_t* last = NULL;
+    CHECK_OK(brisk_instantiate(l, g_module, &last));
+    CHECK(call_i32(s, last, "fib", 1, 18, 0) == 2584);
+    brisk_store_delete(s); /* with the instance and maybe its compiles */
+  }
+}
+
 int main(int argc, char** argv) {
   test_init(argc, argv);
   brisk_store_t* owner = new_store();
@@ -84,6 +112,7 @@ int main(int argc, char** argv) {
   for (long i = 0; i < kThreads; ++i) CHECK(pthread_create(&th[i], NULL, worker, (void*)i) == 0);
   for (int i = 0; i < kThreads; ++i) pthread_join(th[i], NULL);
   interrupt_from_another_thread();
+  compile_threads_setting();
   brisk_store_delete(owner);
   return TEST_DONE();
 }

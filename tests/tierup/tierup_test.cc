@@ -2,7 +2,11 @@
 // recursion, an indirect call and a host call, each happening across a
 // tier-up or an on-stack replacement, must behave exactly as in the
 // interpreter. Every test runs in interp, jit, and tiered with thresholds
-// 1 (tier-up and OSR at once) and 7 (mixed stacks).
+// 1 (tier-up and OSR at once) and 7 (mixed stacks), each tiered variant
+// with compilation on the calling thread and on background compile
+// threads (with the test hook that makes a request wait for its worker,
+// so tier-up happens at the same points). BackgroundCompile tests the
+// asynchronous path without that hook.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -22,6 +26,7 @@ struct Param {
   const char* name;
   ExecMode mode;
   uint32_t threshold;
+  uint32_t compile_threads = 0;
 };
 
 class TierUpTest : public ::testing::TestWithParam<Param> {
@@ -35,7 +40,12 @@ class TierUpTest : public ::testing::TestWithParam<Param> {
     EngineConfig cfg;
     cfg.mode = GetParam().mode;
     cfg.tier_up_threshold = GetParam().threshold;
+    cfg.compile_threads = GetParam().compile_threads;
+    cfg.wait_for_background_compiles = true;
     store_ = std::make_unique<Store>(cfg);
+    if (GetParam().mode == ExecMode::Tiered) {
+      ASSERT_EQ(store_->compile_queue() != nullptr, GetParam().compile_threads > 0);
+    }
     FuncType i2i{{ValType::I32}, {ValType::I32}};
     linker_.define("host", "inc",
                    Extern{ExternKind::Func, store_->create_host_function(
@@ -199,7 +209,115 @@ INSTANTIATE_TEST_SUITE_P(Tiers, TierUpTest,
                                            Param{"tiered1", ExecMode::Tiered, 1},
                                            Param{"tiered7", ExecMode::Tiered, 7},
                                            Param{"tiered_default", ExecMode::Tiered,
-                                                 tuning::kDefaultTierUpThreshold}),
+                                                 tuning::kDefaultTierUpThreshold},
+                                           Param{"tiered1_bg", ExecMode::Tiered, 1, 2},
+                                           Param{"tiered7_bg", ExecMode::Tiered, 7, 1},
+                                           Param{"tiered_default_bg", ExecMode::Tiered,
+                                                 tuning::kDefaultTierUpThreshold, 2}),
                          [](const auto& info) { return std::string(info.param.name); });
+
+// Background compilation without the waiting hook: the interpreter keeps
+// running while a worker compiles, and the code is installed (with OSR)
+// only at a later tier-up check on the store's thread.
+class BackgroundCompile : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!jit::jit_available()) GTEST_SKIP() << "no JIT on this machine";
+    if (!jit::concurrent_code_writes_supported()) GTEST_SKIP() << "no dual-mapped code memory";
+    std::ifstream in(BRISK_TIERUP_WASM, std::ios::binary);
+    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), {});
+    auto m = decode_module(std::move(bytes));
+    ASSERT_TRUE(m.ok()) << m.error().to_string();
+    module_ = m.value();
+  }
+  std::unique_ptr<Store> make_store(uint32_t threads) {
+    EngineConfig cfg;
+    cfg.mode = ExecMode::Tiered;
+    cfg.tier_up_threshold = 1;
+    cfg.compile_threads = threads;
+    return std::make_unique<Store>(cfg);
+  }
+  Instance* instantiate(Store& store) {
+    Linker linker;
+    FuncType i2i{{ValType::I32}, {ValType::I32}};
+    auto inc = [](HostCall&, const uint64_t* a, uint64_t* r) {
+      r[0] = uint32_t(a[0] + 1);
+      return TrapKind::None;
+    };
+    auto fail = [](HostCall& c, const uint64_t*, uint64_t*) { return c.trap("fail"); };
+    linker.define("host", "inc", Extern{ExternKind::Func, store.create_host_function(i2i, inc, "inc")});
+    linker.define("host", "fail",
+                  Extern{ExternKind::Func, store.create_host_function(FuncType{{ValType::I32}, {}}, fail, "fail")});
+    linker.define("host", "reenter", Extern{ExternKind::Func, store.create_host_function(i2i, inc, "reenter")});
+    auto r = store.instantiate(module_, linker);
+    EXPECT_TRUE(r.ok());
+    return r.instance;
+  }
+  static uint32_t sum_to(Store& store, Function* f, uint64_t n) {
+    uint64_t res = 0;
+    CallResult r = store.call(f, &n, &res);
+    EXPECT_FALSE(r.trap);
+    return uint32_t(res);
+  }
+  std::shared_ptr<const Module> module_;
+};
+
+TEST_F(BackgroundCompile, InterpreterRunsOnUntilTheNextCheckInstallsTheCode) {
+  auto store = make_store(1);
+  ASSERT_NE(store->compile_queue(), nullptr);
+  Instance* inst = instantiate(*store);
+  Function* f = inst->get_func("sum_to");
+  // The first back-edge requests the compile; the three iterations end long
+  // before the next look at it (tuning::kTierUpPollPeriod back-edges).
+  EXPECT_EQ(sum_to(*store, f, 3), 6u);
+  EXPECT_EQ(f->jit_code, nullptr);
+  store->wait_for_compiles();
+  // Finished, but installed only by the store's thread at a check.
+  EXPECT_EQ(f->jit_code, nullptr);
+  EXPECT_EQ(store->code_arena().stats.functions, 1u);
+  EXPECT_EQ(store->code_arena().stats.tier_ups, 0u);
+  // This call's loop reaches the check: install, then OSR into the code.
+  EXPECT_EQ(sum_to(*store, f, 1000), 500500u);
+  EXPECT_NE(f->jit_code, nullptr);
+  EXPECT_EQ(f->entry, reinterpret_cast<EntryFn>(f->jit_code));
+  EXPECT_EQ(store->code_arena().stats.tier_ups, 1u);
+  EXPECT_EQ(store->code_arena().stats.osr_entries, 1u);
+  EXPECT_EQ(store->code_arena().stats.functions, 1u);  // compiled once
+  EXPECT_EQ(sum_to(*store, f, 10), 55u);  // a call now enters the code directly
+}
+
+TEST_F(BackgroundCompile, WithoutThreadsTierUpCompilesAtOnce) {
+  auto store = make_store(0);
+  ASSERT_EQ(store->compile_queue(), nullptr);
+  Instance* inst = instantiate(*store);
+  Function* f = inst->get_func("sum_to");
+  EXPECT_EQ(sum_to(*store, f, 3), 6u);
+  EXPECT_NE(f->jit_code, nullptr);  // the first back-edge compiled and entered it
+  EXPECT_EQ(store->code_arena().stats.osr_entries, 1u);
+}
+
+// Deleting an instance (or the store) with compiles queued and running must
+// neither crash nor install anything into the dead functions; the store
+// stays usable. Run under ASan and TSan too.
+TEST_F(BackgroundCompile, InstanceAndStoreDeletionCancelInFlightCompiles) {
+  for (int round = 0; round < 20; ++round) {
+    auto store = make_store(2);
+    Instance* a = instantiate(*store);
+    Instance* b = instantiate(*store);
+    for (const char* name : {"sum_to", "indirect_loop", "host_loop", "bt_main", "depth"}) {
+      Function* fa = a->get_func(name);
+      Function* fb = b->get_func(name);
+      ASSERT_TRUE(fa && fb) << name;
+      fa->budget = 0;
+      fb->budget = 0;
+      jit::tier_up(store.get(), fa);  // queued (or, if a worker was quick, installed)
+      jit::tier_up(store.get(), fb);
+    }
+    store->release(a);  // while its compiles are queued or running
+    EXPECT_EQ(sum_to(*store, b->get_func("sum_to"), 2000), 2001000u);
+    if (round % 2) store->wait_for_compiles();
+    // The store goes with compiles of b possibly still queued.
+  }
+}
 
 }  // namespace

@@ -1,0 +1,73 @@
+// Background compilation for one store: tier-up requests are compiled by
+// worker threads while the requesting thread keeps interpreting. Workers
+// only produce code (compile_code: arena memory plus OSR offsets) and never
+// touch a Function; the thread running the store installs a finished
+// result at its next tier-up check (jit::tier_up), so a function's entry
+// switches once, on the thread that calls it, and every caller sees either
+// the interpreter or the finished code.
+//
+// What the workers read while the store runs: the immutable module, the
+// instance's object vectors (fixed at instantiation), addresses of
+// globals, tables and memories (never their contents) and the code arena
+// (locked). An instance must not go away while a worker compiles one of
+// its functions: Store::release calls cancel() first, and the store's
+// destructor destroys the queue before anything else.
+#pragma once
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "jit/jit_runtime.h"
+
+namespace brisk::jit {
+
+class CompileQueue {
+ public:
+  // {threads} > 0 workers, started on the first request. {wait_on_request}
+  // (a test hook): request() returns only when the worker has finished,
+  // which makes tier-up points deterministic with threads on.
+  CompileQueue(unsigned threads, bool wait_on_request);
+  ~CompileQueue();  // drops queued requests, waits for running compiles
+  CompileQueue(const CompileQueue&) = delete;
+  CompileQueue& operator=(const CompileQueue&) = delete;
+
+  enum class State : uint8_t { None, Pending, Ready, Failed };
+  // The calls below are for the thread running the store.
+  // Queues {f} unless it was requested before.
+  void request(Function* f);
+  // None: never requested; Pending: queued or compiling; Ready: the code
+  // is moved to {out} and the job forgotten (install it now); Failed: it
+  // cannot be compiled (asked again, the answer stays Failed).
+  State take(Function* f, CompiledCode* out);
+  // Forgets every request of {inst}'s functions, waiting for compiles of
+  // them that already run (their code stays unused in the arena).
+  void cancel(const Instance* inst);
+  // Test hook: waits until nothing is queued or compiling.
+  void drain();
+  unsigned threads() const { return threads_; }
+
+ private:
+  struct Job {
+    State state = State::Pending;
+    bool running = false;
+    CompiledCode code;
+  };
+  void work();
+
+  const unsigned threads_;
+  const bool wait_on_request_;
+  std::mutex mu_;
+  std::condition_variable work_cv_;  // a job was queued, or stop_
+  std::condition_variable done_cv_;  // a job finished
+  std::deque<Function*> queue_;      // in request order: the hottest first
+  std::unordered_map<Function*, Job> jobs_;
+  unsigned running_ = 0;
+  bool stop_ = false;
+  std::vector<std::thread> workers_;
+};
+
+}  // namespace brisk::jit
