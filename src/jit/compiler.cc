@@ -1128,10 +1128,20 @@ bool compile_function(Function* f) {
   if (!jit_available() || f->host || !f->instance) return false;
   const EngineConfig& cfg = f->instance->store->config();
   if (cfg.jit_filter && (f->index < cfg.jit_filter_lo || f->index > cfg.jit_filter_hi)) return false;
-  auto t0 = std::chrono::steady_clock::now();
   Instance* inst = f->instance;
   const Module& mod = *inst->module;
   const FuncBody& body = mod.body(f->index);
+  // No SIMD code generation yet: decline before emitting anything. The
+  // function keeps its interpreter entry; tier-up and OSR (which come here
+  // too) never move it, and its frames follow the interpreter's layout.
+  if (body.uses_simd) {
+    if (!f->jit_declined) {
+      f->jit_declined = true;
+      inst->store->code_arena().stats.simd_interpreted++;
+    }
+    return false;
+  }
+  auto t0 = std::chrono::steady_clock::now();
   Masm masm(inst->store->config().bounds);
   Compiler c(f, masm);
   c.begin();
