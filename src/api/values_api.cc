@@ -14,7 +14,7 @@ namespace brisk_api {
 
 bool valid_type(int t) {
   return t == BRISK_I32 || t == BRISK_I64 || t == BRISK_F32 || t == BRISK_F64 || t == BRISK_FUNCREF ||
-         t == BRISK_EXTERNREF;
+         t == BRISK_EXTERNREF || t == BRISK_V128;
 }
 
 FuncType functype_from(const brisk_valtype_t* params, size_t np, const brisk_valtype_t* results, size_t nr,
@@ -126,6 +126,7 @@ bool val_to_slot(brisk_store* s, const brisk_val_t& v, ValType t, uint64_t* slot
       return true;
     }
     case ValType::F64: std::memcpy(slot, &v.of.f64, 8); return true;
+    case ValType::V128: std::memcpy(slot, v.of.v128, 16); return true;  // two slots
     case ValType::FuncRef: {
       if (v.of.ref == 0) {
         *slot = 0;
@@ -148,6 +149,14 @@ bool val_to_slot(brisk_store* s, const brisk_val_t& v, ValType t, uint64_t* slot
       return true;
     default: *why = "has an unsupported type"; return false;
   }
+}
+
+brisk_val_t slot_to_val_at(brisk_store* s, ValType t, const uint64_t* p) {
+  if (t != ValType::V128) return slot_to_val(s, t, *p);
+  brisk_val_t v;
+  v.type = BRISK_V128;
+  std::memcpy(v.of.v128, p, 16);
+  return v;
 }
 
 brisk_val_t slot_to_val(brisk_store* s, ValType t, uint64_t b) {
@@ -185,23 +194,26 @@ brisk_result_t brisk_func_call(brisk_store_t* s, brisk_func_t* func, const brisk
                           std::to_string(ft.results.size()) + " result(s) for " + ft.to_string() + ", got " +
                           std::to_string(num_args) + " and " + std::to_string(num_results));
   // Slots on the C stack for ordinary signatures: no allocation per call.
+  // Slot layout: a v128 takes two.
   constexpr size_t kInline = 16;
   uint64_t abuf[kInline], rbuf[kInline];
   std::vector<uint64_t> abig, rbig;
   uint64_t* a = abuf;
   uint64_t* r = rbuf;
-  if (num_args > kInline) a = (abig.resize(num_args), abig.data());
-  if (num_results > kInline) r = (rbig.resize(num_results), rbig.data());
-  for (size_t i = 0; i < num_args; ++i) {
+  const size_t arg_slots = slot_count(ft.params), result_slots = slot_count(ft.results);
+  if (arg_slots > kInline) a = (abig.resize(arg_slots), abig.data());
+  if (result_slots > kInline) r = (rbig.resize(result_slots), rbig.data());
+  for (size_t i = 0, slot = 0; i < num_args; slot += val_slots(ft.params[i]), ++i) {
     const char* why = nullptr;
-    if (!val_to_slot(s, args[i], ft.params[i], &a[i], &why))
+    if (!val_to_slot(s, args[i], ft.params[i], &a[slot], &why))
       return bad_arg(s, "argument " + std::to_string(i) + " " + why + " (expected " +
                             valtype_name(ft.params[i]) + ")");
   }
   CallResult cr = s->store.call(f, a, r);
   if (cr.trap) return from_trap(s, *cr.trap);
   if (!s->trap_frames.empty()) s->trap_frames.clear();
-  for (size_t i = 0; i < num_results; ++i) results[i] = slot_to_val(s, ft.results[i], r[i]);
+  for (size_t i = 0, slot = 0; i < num_results; slot += val_slots(ft.results[i]), ++i)
+    results[i] = slot_to_val_at(s, ft.results[i], &r[slot]);
   return ok();
 }
 
