@@ -106,7 +106,6 @@ namespace {
 
 // ------------------------------------------------------------- helpers
 
-bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
@@ -127,7 +126,6 @@ bool read_whole_file(const std::string& path, std::string* out) {
   return !in.bad();
 }
 
-bool is_simd_error(const Error& e) { return e.message.find("unsupported feature: simd") != std::string::npos; }
 
 std::optional<ValType> parse_type(std::string_view s) {
   if (s == "i32") return ValType::I32;
@@ -427,7 +425,7 @@ class ScriptRunner {
  private:
   // A module command's result, addressable as the current module or by name.
   struct Slot {
-    enum class State { Ready, Simd, Broken } state = State::Broken;
+    enum class State { Ready, Broken } state = State::Broken;
     Instance* instance = nullptr;
     uint64_t line = 0;
   };
@@ -518,7 +516,6 @@ class ScriptRunner {
     if (!read_whole_file(path, &bytes)) return Outcome::fail("cannot read module file " + path);
     auto m = decode_module(std::vector<uint8_t>(bytes.begin(), bytes.end()));
     if (!m.ok()) {
-      if (is_simd_error(m.error())) return Outcome::skip("SIMD module");
       decode_error_ = m.error().message;
       return Outcome::fail("module failed to decode: " + m.error().to_string());
     }
@@ -531,13 +528,6 @@ class ScriptRunner {
     InstantiateResult r = store_.instantiate(m, linker_);
     *timed_out = watchdog_ && watchdog_->disarm();
     return r;
-  }
-
-  // A link error caused by importing from a registered SIMD module is a skip.
-  bool imports_simd_module(const Module& m) const {
-    for (const Import& imp : m.imports)
-      if (simd_registered_.count(imp.module)) return true;
-    return false;
   }
 
   // "trap \"message\"", or the watchdog's interruption.
@@ -561,11 +551,7 @@ class ScriptRunner {
       if (r.resource_error) {
         o = Outcome::fail("module could not be instantiated: " + r.resource_error->to_string());
       } else if (r.link_error) {
-        if (imports_simd_module(*m)) {
-          o = Outcome::skip("imports from a SIMD module");
-        } else {
-          o = Outcome::fail("module failed to link: " + r.link_error->to_string());
-        }
+        o = Outcome::fail("module failed to link: " + r.link_error->to_string());
       } else if (r.trap) {
         o = Outcome::fail("module instantiation ended in " + trap_text(*r.trap, timed_out));
       } else if (!r.instance) {
@@ -575,7 +561,6 @@ class ScriptRunner {
         slot.instance = r.instance;
       }
     }
-    if (o.kind == Outcome::Skip) slot.state = Slot::State::Simd;
     current_ = slot;
     if (std::optional<std::string_view> name = cmd.get_string("name")) named_[std::string(*name)] = slot;
     return o;
@@ -597,7 +582,6 @@ class ScriptRunner {
       return Outcome::fail("no module defined yet");
     }
     switch (slot->state) {
-      case Slot::State::Simd: return Outcome::skip("uses a SIMD module");
       case Slot::State::Broken:
         return Outcome::fail(what + " (line " + std::to_string(slot->line) + ") failed to load");
       case Slot::State::Ready: break;
@@ -617,9 +601,7 @@ class ScriptRunner {
     } else {
       o = find_module(Json::make_object({}), &inst);
     }
-    if (o.kind == Outcome::Skip) simd_registered_.insert(std::string(*as));
     if (o.kind != Outcome::Pass) return o;
-    simd_registered_.erase(std::string(*as));
     auto [it, fresh] = registered_.insert({std::string(*as), inst});
     if (fresh) {
       linker_.define_instance(it->first, inst);
@@ -768,7 +750,6 @@ class ScriptRunner {
     bool timed_out = false;
     InstantiateResult r = instantiate(m, &timed_out);
     if (r.link_error) {
-      if (imports_simd_module(*m)) return Outcome::skip("imports from a SIMD module");
       return Outcome::fail("expected trap " + quote(text) + " at instantiation, got link error: " +
                            r.link_error->to_string());
     }
@@ -839,7 +820,6 @@ class ScriptRunner {
   Linker linker_;
   std::vector<std::pair<std::string, Extern>> spectest_;
   std::map<std::string, Instance*> registered_;
-  std::set<std::string> simd_registered_;
   std::optional<Slot> current_;
   std::map<std::string, Slot> named_;
   std::string decode_error_;
