@@ -78,6 +78,7 @@ typedef enum {
   BRISK_F64 = 0x7c,
   BRISK_FUNCREF = 0x70,
   BRISK_EXTERNREF = 0x6f,
+  BRISK_V128 = 0x7b, /* a 128-bit SIMD vector */
 } brisk_valtype_t;
 
 /* A typed value. References: 0 is null; a funcref is a brisk_func_t*
@@ -91,6 +92,7 @@ typedef struct {
     float f32;
     double f64;
     uint64_t ref; /* 0 = null */
+    uint8_t v128[16]; /* lane bytes in wasm (little-endian) order */
   } of;
 } brisk_val_t;
 
@@ -278,7 +280,8 @@ BRISK_API brisk_linker_t* brisk_linker_new(brisk_store_t* store);
 BRISK_API void brisk_linker_delete(brisk_linker_t* linker);
 
 /* Host function, raw flavour: args and results are 64-bit slots in the
- * function type's order (references as in brisk_val_t.of.ref). Return 0 for
+ * function type's order (references as in brisk_val_t.of.ref; a v128 takes
+ * two consecutive slots, its low 8 bytes first). Return 0 for
  * success, or set *trap_message (static or owned by env, may stay NULL) and
  * return nonzero to trap the guest. */
 typedef int (*brisk_host_fn)(void* env, const uint64_t* args, uint64_t* results, const char** trap_message);

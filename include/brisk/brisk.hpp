@@ -220,6 +220,7 @@ inline std::string type_list(const brisk_valtype_t* t, size_t n) {
       case BRISK_F64: s += "f64"; break;
       case BRISK_FUNCREF: s += "funcref"; break;
       case BRISK_EXTERNREF: s += "externref"; break;
+      case BRISK_V128: s += "v128"; break;
     }
   }
   return s + ")";

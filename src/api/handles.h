@@ -198,6 +198,8 @@ bool valid_type(int t);
 bool val_to_slot(brisk_store* s, const brisk_val_t& v, brisk::ValType t, uint64_t* slot, const char** why);
 // A raw slot of type {t} as a brisk_val_t (funcrefs become handles).
 brisk_val_t slot_to_val(brisk_store* s, brisk::ValType t, uint64_t slot);
+// Any type, v128 included: the value at {p} (two slots for a v128).
+brisk_val_t slot_to_val_at(brisk_store* s, brisk::ValType t, const uint64_t* p);
 bool extern_id_valid(const brisk_store* s, uint64_t id);
 
 // ---- shared by the host-function files

@@ -229,7 +229,8 @@ int brisk_global_type(const brisk_global_t* g, brisk_globaltype_t* out) {
 brisk_result_t brisk_global_get(brisk_store_t* s, brisk_global_t* g, brisk_val_t* out) {
   if (!s || !g || !out) return null_arg();
   if (!check_handle(s, g, HandleKind::Global)) return bad_arg(s, "not a live global of this store");
-  *out = slot_to_val(s, g->global->type.type, g->global->bits);
+  const uint64_t value[2] = {g->global->bits, g->global->hi};
+  *out = slot_to_val_at(s, g->global->type.type, value);
   return ok();
 }
 
@@ -237,10 +238,11 @@ brisk_result_t brisk_global_set(brisk_store_t* s, brisk_global_t* g, const brisk
   if (!s || !g || !v) return null_arg();
   if (!check_handle(s, g, HandleKind::Global)) return bad_arg(s, "not a live global of this store");
   if (!g->global->type.mut) return bad_arg(s, "global is immutable");
-  uint64_t slot;
+  uint64_t slot[2] = {0, 0};  // a v128 fills both
   const char* why = nullptr;
-  if (!val_to_slot(s, *v, g->global->type.type, &slot, &why)) return bad_arg(s, std::string("global value ") + why);
-  g->global->bits = slot;
+  if (!val_to_slot(s, *v, g->global->type.type, slot, &why)) return bad_arg(s, std::string("global value ") + why);
+  g->global->bits = slot[0];
+  g->global->hi = slot[1];
   return ok();
 }
 

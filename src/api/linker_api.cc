@@ -67,7 +67,8 @@ TrapKind run_host(HostEnv& env, HostCall& hc, const uint64_t* a, uint64_t* r) {
   std::vector<brisk_val_t> abig, rbig;
   brisk_val_t* av = np > kInline ? (abig.resize(np), abig.data()) : abuf;
   brisk_val_t* rv = nr > kInline ? (rbig.resize(nr), rbig.data()) : rbuf;
-  for (size_t i = 0; i < np; ++i) av[i] = slot_to_val(env.store, ft.params[i], a[i]);
+  for (size_t i = 0, slot = 0; i < np; slot += val_slots(ft.params[i]), ++i)
+    av[i] = slot_to_val_at(env.store, ft.params[i], &a[slot]);
   for (size_t i = 0; i < nr; ++i) {
     rv[i].type = brisk_valtype_t(ft.results[i]);
     rv[i].of.i64 = 0;
@@ -76,9 +77,9 @@ TrapKind run_host(HostEnv& env, HostCall& hc, const uint64_t* a, uint64_t* r) {
   const char* msg = env.fn(&caller, env.data, av, np, rv, nr);
   if (caller.exit_requested) return hc.exit(caller.exit_code);
   if (msg) return hc.trap(msg);
-  for (size_t i = 0; i < nr; ++i) {
+  for (size_t i = 0, slot = 0; i < nr; slot += val_slots(ft.results[i]), ++i) {
     const char* why = nullptr;
-    if (!val_to_slot(env.store, rv[i], ft.results[i], &r[i], &why))
+    if (!val_to_slot(env.store, rv[i], ft.results[i], &r[slot], &why))
       return hc.trap("host function result " + std::to_string(i) + " " + why);
   }
   return TrapKind::None;
@@ -88,18 +89,18 @@ TrapKind run_host(HostEnv& env, HostCall& hc, const uint64_t* a, uint64_t* r) {
 // handles both ways, and references it returns are checked.
 TrapKind run_raw_with_refs(brisk_store* s, const FuncType& ft, brisk_host_fn fn, void* env, HostCall& hc,
                            const uint64_t* a, uint64_t* r) {
-  std::vector<uint64_t> args(a, a + ft.params.size());
-  for (size_t i = 0; i < args.size(); ++i)
-    if (ft.params[i] == ValType::FuncRef) args[i] = slot_to_val(s, ValType::FuncRef, args[i]).of.ref;
+  std::vector<uint64_t> args(a, a + slot_count(ft.params));  // a v128 takes two slots
+  for (size_t i = 0, slot = 0; i < ft.params.size(); slot += val_slots(ft.params[i]), ++i)
+    if (ft.params[i] == ValType::FuncRef) args[slot] = slot_to_val(s, ValType::FuncRef, args[slot]).of.ref;
   const char* msg = nullptr;
   if (fn(env, args.data(), r, &msg) != 0) return hc.trap(msg ? msg : "host function trapped");
-  for (size_t i = 0; i < ft.results.size(); ++i) {
+  for (size_t i = 0, slot = 0; i < ft.results.size(); slot += val_slots(ft.results[i]), ++i) {
     if (!is_ref_type(ft.results[i])) continue;
     brisk_val_t v;
     v.type = brisk_valtype_t(ft.results[i]);
-    v.of.ref = r[i];
+    v.of.ref = r[slot];
     const char* why = nullptr;
-    if (!val_to_slot(s, v, ft.results[i], &r[i], &why))
+    if (!val_to_slot(s, v, ft.results[i], &r[slot], &why))
       return hc.trap("host function result " + std::to_string(i) + " " + why);
   }
   return TrapKind::None;

@@ -15,7 +15,7 @@ namespace brisk_api {
 
 bool valid_type(int t) {
   return t == BRISK_I32 || t == BRISK_I64 || t == BRISK_F32 || t == BRISK_F64 || t == BRISK_FUNCREF ||
-         t == BRISK_EXTERNREF;
+         t == BRISK_EXTERNREF || t == BRISK_V128;
 }
 
 FuncType functype_from(const brisk_valtype_t* params, size_t np, const brisk_valtype_t* results, size_t nr,
@@ -176,6 +176,7 @@ bool val_to_slot(brisk_store* s, const brisk_val_t& v, ValType t, uint64_t* slot
       return true;
     }
     case ValType::F64: std::memcpy(slot, &v.of.f64, 8); return true;
+    case ValType::V128: std::memcpy(slot, v.of.v128, 16); return true;  // two slots
     case ValType::FuncRef: {
       if (v.of.ref == 0) {
         *slot = 0;
@@ -198,6 +199,14 @@ bool val_to_slot(brisk_store* s, const brisk_val_t& v, ValType t, uint64_t* slot
       return true;
     default: *why = "has an unsupported type"; return false;
   }
+}
+
+brisk_val_t slot_to_val_at(brisk_store* s, ValType t, const uint64_t* p) {
+  if (t != ValType::V128) return slot_to_val(s, t, *p);
+  brisk_val_t v;
+  v.type = BRISK_V128;
+  std::memcpy(v.of.v128, p, 16);
+  return v;
 }
 
 brisk_val_t slot_to_val(brisk_store* s, ValType t, uint64_t b) {
@@ -234,29 +243,31 @@ brisk_result_t brisk_func_call(brisk_store_t* s, brisk_func_t* func, const brisk
   if (num_args != ft.params.size() || num_results != ft.results.size())
     return bad_call_shape(s, ft, num_args, num_results);
   // Slots on the C stack for ordinary signatures: no allocation per call.
+  // Slot layout: a v128 takes two.
   constexpr size_t kInline = 16;
   uint64_t abuf[kInline], rbuf[kInline];
   std::unique_ptr<uint64_t[]> big;
   uint64_t* a = abuf;
   uint64_t* r = rbuf;
-  if (num_args > kInline || num_results > kInline) {
-    big.reset(new uint64_t[num_args + num_results]);
+  const size_t arg_slots = slot_count(ft.params), result_slots = slot_count(ft.results);
+  if (arg_slots > kInline || result_slots > kInline) {
+    big.reset(new uint64_t[arg_slots + result_slots]);
     a = big.get();
-    r = big.get() + num_args;
+    r = big.get() + arg_slots;
   }
-  for (size_t i = 0; i < num_args; ++i) {
-    // Numbers inline (the common case); references and mistakes below.
+  for (size_t i = 0, slot = 0; i < num_args; slot += val_slots(ft.params[i]), ++i) {
+    // Numbers inline (the common case); v128, references and mistakes below.
     const ValType t = ft.params[i];
-    if (raw_enum(args[i].type) == int(t) && number_to_slot(args[i], t, &a[i])) continue;
+    if (raw_enum(args[i].type) == int(t) && number_to_slot(args[i], t, &a[slot])) continue;
     const char* why = nullptr;
-    if (!val_to_slot(s, args[i], t, &a[i], &why)) return bad_call_argument(s, i, why, t);
+    if (!val_to_slot(s, args[i], t, &a[slot], &why)) return bad_call_argument(s, i, why, t);
   }
   CallResult cr = s->store.call(f, a, r);
   if (cr.trap) return from_trap(s, *cr.trap);
   if (!s->trap_frames.empty()) s->trap_frames.clear();
-  for (size_t i = 0; i < num_results; ++i) {
+  for (size_t i = 0, slot = 0; i < num_results; slot += val_slots(ft.results[i]), ++i) {
     const ValType t = ft.results[i];
-    if (!slot_to_number(t, r[i], &results[i])) results[i] = slot_to_val(s, t, r[i]);
+    if (!slot_to_number(t, r[slot], &results[i])) results[i] = slot_to_val_at(s, t, &r[slot]);
   }
   return ok();
 }

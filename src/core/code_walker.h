@@ -47,6 +47,13 @@ struct ControlFrame {
   const ValType* label_types() const { return kind == Op::loop ? sig.params : sig.results; }
 };
 
+// The immediates of a SIMD instruction that is not "simple" (see on_simd).
+struct SimdImm {
+  MemArg mem;             // load/store lane
+  uint8_t lane = 0;       // extract/replace lane, load/store lane
+  uint8_t bytes[16] = {}; // v128.const: the value; i8x16.shuffle: the lane indices
+};
+
 // Visitors derive from this and override what they need (static dispatch).
 struct NullVisitor {
   void on_block(Op kind, const BlockSig& sig) {}
@@ -66,7 +73,10 @@ struct NullVisitor {
   void on_local_tee(uint32_t i) {}
   void on_global_get(uint32_t i) {}
   void on_global_set(uint32_t i) {}
-  void on_simple(Op op, MemArg m) {}  // numeric ops, loads and stores
+  void on_simple(Op op, MemArg m) {}  // numeric ops, loads and stores (SIMD ones too)
+  // v128.const, i8x16.shuffle, lane ops, v128.bitselect (ImmKind V128,
+  // Shuffle, Lane, MemLane, Ternary).
+  void on_simd(Op op, const SimdImm& imm) {}
   void on_const(Op op, uint64_t bits) {}
   void on_memory_size() {}
   void on_memory_grow() {}
@@ -131,6 +141,9 @@ class CodeWalker {
   Result<void> walk(const std::vector<ValType>& declared_locals);
 
   uint32_t max_stack() const { return max_stack_; }
+  // The body has a v128 local or operand, or a SIMD instruction (even in
+  // dead code): tiers without SIMD leave such functions to the interpreter.
+  bool uses_simd() const { return uses_simd_; }
   const std::vector<ValType>& locals() const { return locals_; }
   size_t control_depth() const { return ctl_.size(); }
   const ControlFrame& frame(uint32_t depth) const { return ctl_[ctl_.size() - 1 - depth]; }
@@ -143,6 +156,7 @@ class CodeWalker {
     return false;
   }
   void push(ValType t) {
+    if (t == ValType::V128) uses_simd_ = true;
     stack_.push_back(t);
     if (stack_.size() > max_stack_) max_stack_ = uint32_t(stack_.size());
   }
@@ -203,7 +217,7 @@ class CodeWalker {
   bool read_valtype(ValType* t) {
     uint8_t b = r_.u8();
     if (!r_.ok()) return false;
-    if (b == 0x7b || !is_valid_valtype_byte(b)) {
+    if (!is_valid_valtype_byte(b)) {
       if (auto f = valtype_feature(b)) return fail(unsupported_feature(*f));
       return fail("malformed value type");
     }
@@ -214,6 +228,7 @@ class CodeWalker {
 
   bool step();
   bool step_simple(Op op);
+  bool step_simd(Op op);
 
   // Fuel is defined here, once for every tier: each reachable instruction
   // costs 1, and the cost of a straight-line run is charged just before the
@@ -247,6 +262,7 @@ class CodeWalker {
   WalkerBuffers* reuse_ = nullptr;
   uint32_t max_stack_ = 0;
   uint32_t fuel_run_ = 0;  // instructions since the last fuel charge
+  bool uses_simd_ = false;
 };
 
 template <typename Visitor>
@@ -255,6 +271,8 @@ Result<void> CodeWalker<Visitor>::walk(const std::vector<ValType>& declared_loca
   locals_.reserve(ft.params.size() + declared_locals.size());
   locals_.insert(locals_.end(), ft.params.begin(), ft.params.end());
   locals_.insert(locals_.end(), declared_locals.begin(), declared_locals.end());
+  for (ValType t : locals_) uses_simd_ |= t == ValType::V128;
+  for (ValType t : ft.results) uses_simd_ |= t == ValType::V128;
 
   ControlFrame fn;
   fn.kind = Op::block;
@@ -347,13 +365,52 @@ template <typename Visitor>
 bool CodeWalker<Visitor>::fail_unsupported_opcode(uint8_t byte) {
   std::optional<Feature> f = opcode_feature(byte);
   if (!f) return fail("illegal opcode");
-  if (byte == 0xfd) {
-    // The sub-opcode tells SIMD from relaxed SIMD; read it on the side, so
-    // that a malformed one still reports the feature.
-    Reader sub(r_.pos(), r_.end(), r_.offset());
-    f = simd_prefix_feature(sub.u32());
-  }
   return fail(unsupported_feature(*f));
+}
+
+// The SIMD instructions with immediates beyond a memarg, or three operands.
+template <typename Visitor>
+bool CodeWalker<Visitor>::step_simd(Op op) {
+  const OpInfo& info = op_info(op);
+  SimdImm imm;
+  switch (info.imm) {
+    case ImmKind::V128:
+      for (uint8_t& b : imm.bytes) b = r_.u8();
+      if (!r_.ok()) return false;
+      push(ValType::V128);
+      break;
+    case ImmKind::Shuffle:
+      for (uint8_t& b : imm.bytes) {
+        b = r_.u8();
+        if (!r_.ok()) return false;
+        if (b >= 32) return fail("invalid lane index");
+      }
+      pop(ValType::V128);
+      pop(ValType::V128);
+      push(ValType::V128);
+      break;
+    case ImmKind::Lane:
+    case ImmKind::MemLane:
+      if (info.imm == ImmKind::MemLane && !read_memarg(op, &imm.mem)) return false;
+      imm.lane = r_.u8();
+      if (!r_.ok()) return false;
+      if (imm.lane >= simd_lane_count(op)) return fail("invalid lane index");
+      if (info.param2 != SigType::V) pop(sig_valtype(info.param2));
+      pop(sig_valtype(info.param1));
+      if (info.result != SigType::V) push(sig_valtype(info.result));
+      break;
+    case ImmKind::Ternary:
+      pop(ValType::V128);
+      pop(ValType::V128);
+      pop(ValType::V128);
+      push(ValType::V128);
+      break;
+    default:
+      return fail("illegal opcode");
+  }
+  if (!r_.ok()) return false;
+  if (reachable()) v_.on_simd(op, imm);
+  return true;
 }
 
 template <typename Visitor>
@@ -365,6 +422,15 @@ bool CodeWalker<Visitor>::step() {
     uint32_t sub = r_.u32();
     if (!r_.ok()) return false;
     code = sub < kFcOpCount ? kFcOps[sub] : kInvalidOp;
+  } else if (byte == 0xfd) {
+    uint32_t sub = r_.u32();
+    if (!r_.ok()) return false;
+    uses_simd_ = true;
+    code = sub < kFdOpCount ? kFdOps[sub] : kInvalidOp;
+    if (code == kInvalidOp) {
+      if (auto f = simd_prefix_feature(sub)) return fail(unsupported_feature(*f));
+      return fail("illegal opcode");
+    }
   } else {
     code = kSingleByteOps[byte];
   }
@@ -372,6 +438,7 @@ bool CodeWalker<Visitor>::step() {
   Op op = Op(code);
   if (env_.count_fuel && reachable()) count_fuel(op);
   if (is_simple_op(op)) return step_simple(op);
+  if (is_simd_op(op)) return step_simd(op);
 
   const bool live = reachable();
   switch (op) {
@@ -521,8 +588,9 @@ bool CodeWalker<Visitor>::step() {
       ValType t1 = pop();
       ValType t2 = pop();
       if (!r_.ok()) return false;
-      if (t1 == ValType::V128 || t2 == ValType::V128) return fail(unsupported_feature(Feature::Simd));
-      if ((t1 != ValType::Bottom && !is_num_type(t1)) || (t2 != ValType::Bottom && !is_num_type(t2)))
+      // Untyped select takes numbers and vectors, not references.
+      auto selectable = [](ValType t) { return t == ValType::Bottom || is_num_type(t) || t == ValType::V128; };
+      if (!selectable(t1) || !selectable(t2))
         return fail("type mismatch");
       if (t1 != t2 && t1 != ValType::Bottom && t2 != ValType::Bottom) return fail("type mismatch");
       ValType t = t1 == ValType::Bottom ? t2 : t1;

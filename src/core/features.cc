@@ -6,7 +6,6 @@ namespace brisk {
 
 const char* feature_name(Feature f) {
   switch (f) {
-    case Feature::Simd: return "simd";
     case Feature::RelaxedSimd: return "relaxed-simd";
     case Feature::Threads: return "threads";
     case Feature::ExceptionHandling: return "exception-handling";
@@ -47,7 +46,6 @@ std::optional<Feature> abstract_heaptype_feature(uint8_t b) {
 }  // namespace
 
 std::optional<Feature> valtype_feature(uint8_t b) {
-  if (b == 0x7b) return Feature::Simd;
   if (b == 0x63 || b == 0x64) return Feature::FunctionReferences;  // (ref null ht), (ref ht)
   return abstract_heaptype_feature(b);
 }
@@ -83,16 +81,15 @@ std::optional<Feature> opcode_feature(uint8_t b) {
     case 0xd3:  // ref.eq
     case 0xfb:  // struct, array, i31 and cast instructions
       return Feature::Gc;
-    case 0xfd:
-      return Feature::Simd;
     case 0xfe:  // atomics
       return Feature::Threads;
   }
   return std::nullopt;
 }
 
-Feature simd_prefix_feature(uint32_t sub) {
-  return sub >= 0x100 && sub <= 0x113 ? Feature::RelaxedSimd : Feature::Simd;
+std::optional<Feature> simd_prefix_feature(uint32_t sub) {
+  if (sub >= 0x100 && sub <= 0x113) return Feature::RelaxedSimd;
+  return std::nullopt;
 }
 
 bool is_component_version(const uint8_t version[4]) {

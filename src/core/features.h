@@ -13,7 +13,6 @@
 namespace brisk {
 
 enum class Feature : uint8_t {
-  Simd,                // v128, the 0xfd prefix
   RelaxedSimd,         // 0xfd 0x100..0x113
   Threads,             // shared memories, the 0xfe prefix (atomics)
   ExceptionHandling,   // try/catch/throw/..., try_table, the tag section, exnref
@@ -38,10 +37,10 @@ std::optional<Feature> valtype_feature(uint8_t b);
 // extern: an abstract heap type of a proposal, or a type index.
 std::optional<Feature> heaptype_feature(uint8_t b);
 // The feature of an instruction's first byte that 2.0 does not define.
-// For the 0xfd prefix this is Simd; see simd_prefix_feature.
 std::optional<Feature> opcode_feature(uint8_t b);
-// The feature of an 0xfd-prefixed instruction, given its sub-opcode.
-Feature simd_prefix_feature(uint32_t sub);
+// The feature of an 0xfd-prefixed sub-opcode that 2.0's SIMD does not
+// define (relaxed SIMD's 0x100..0x113), if any.
+std::optional<Feature> simd_prefix_feature(uint32_t sub);
 
 // Whether the 4 bytes after "\0asm" are a component's version and layer
 // (0x0d 0x00, layer 0x01 0x00) rather than a core module's version 1.

@@ -15,10 +15,11 @@ namespace brisk {
 
 // A constant expression (WebAssembly 2.0: exactly one instruction).
 struct ConstExpr {
-  enum class Kind : uint8_t { I32, I64, F32, F64, RefNull, RefFunc, GlobalGet };
+  enum class Kind : uint8_t { I32, I64, F32, F64, V128, RefNull, RefFunc, GlobalGet };
   Kind kind = Kind::I32;
   ValType type = ValType::I32;  // type of the produced value
-  uint64_t bits = 0;            // numeric payload (also V128 low half later)
+  uint64_t bits = 0;            // numeric payload (V128: the low 8 bytes)
+  uint64_t hi = 0;              // V128: the high 8 bytes
   uint32_t index = 0;           // function or global index
 };
 
@@ -66,6 +67,7 @@ struct FuncBody {
   uint32_t code_offset = 0;     // first instruction, into Module::bytes
   uint32_t code_end = 0;        // one past the final `end`
   uint32_t max_stack = 0;       // max operand stack height, from validation
+  bool uses_simd = false;       // v128 values or SIMD instructions (CodeWalker::uses_simd)
 };
 
 // A custom section: its name and where its payload (after the name) lies in

@@ -59,7 +59,7 @@ class ModuleDecoder {
   bool read_valtype(Reader& r, ValType* t) {
     uint8_t b = r.u8();
     if (!r.ok()) return false;
-    if ((b == 0x7b && !opts_.enable_simd) || !is_valid_valtype_byte(b)) {
+    if (!is_valid_valtype_byte(b)) {
       std::optional<Feature> f = valtype_feature(b);
       r.fail_at(r.offset() - 1, f ? unsupported_feature(*f) : "malformed value type");
       return false;
@@ -73,7 +73,7 @@ class ModuleDecoder {
     if (!r.ok()) return false;
     if (b != 0x70 && b != 0x6f) {
       std::optional<Feature> f = valtype_feature(b);
-      r.fail_at(r.offset() - 1, f && *f != Feature::Simd ? unsupported_feature(*f) : "malformed reference type");
+      r.fail_at(r.offset() - 1, f ? unsupported_feature(*f) : "malformed reference type");
       return false;
     }
     *t = ValType(b);
@@ -219,13 +219,27 @@ bool ModuleDecoder::read_const_expr(Reader& r, ValType expect, ConstExpr* out) {
       out->type = g.type;
       break;
     }
+    case 0xfd: {
+      // v128.const is the one constant SIMD instruction.
+      const uint32_t sub = r.u32();
+      if (!r.ok()) return false;
+      if (sub != 0x0c) {
+        const bool known = sub < kFdOpCount && kFdOps[sub] != kInvalidOp;
+        r.fail_at(start, known ? "constant expression required" : "illegal opcode");
+        return false;
+      }
+      out->kind = ConstExpr::Kind::V128;
+      out->type = ValType::V128;
+      out->bits = r.fixed_u64();
+      out->hi = r.fixed_u64();
+      break;
+    }
     case 0x0b:
       r.fail_at(start, "type mismatch");
       return false;
     default:
       // Any other valid instruction is non-constant; anything else illegal,
-      // except the constant instructions of SIMD (v128.const) and GC.
-      if (op == 0xfd) { r.fail_at(start, unsupported_feature(Feature::Simd)); return false; }
+      // except the constant instructions of GC.
       if (op == 0xfb) { r.fail_at(start, unsupported_feature(Feature::Gc)); return false; }
       if (kSingleByteOps[op] == kInvalidOp && op != 0xfc) { r.fail_at(start, "illegal opcode"); return false; }
       r.fail_at(start, "constant expression required");
@@ -604,6 +618,7 @@ bool ModuleDecoder::code_section(Reader& r) {
       return fail_at(e.offset, e.message);
     }
     body.max_stack = w.max_stack();
+    body.uses_simd = w.uses_simd();
   }
   return true;
 }

@@ -12,9 +12,7 @@
 
 namespace brisk {
 
-struct DecodeOptions {
-  bool enable_simd = false;  // v128 is rejected as "unsupported feature: simd" until then
-};
+struct DecodeOptions {};  // none yet: every 2.0 feature is always on
 
 // Malformed binaries and invalid modules both come back as errors; the
 // message tells which (validation errors are the spec's "invalid" ones).

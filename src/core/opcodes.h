@@ -19,10 +19,15 @@ constexpr unsigned kOpCount = unsigned(Op::kCount);
 enum class ImmKind : uint8_t {
   None, Block, Depth, BrTable, Func, CallIndirect, Local, Global, Table, Memarg, MemIdx,
   I32, I64, F32, F64, SelectT, RefNull, MemInit, DataIdx, MemCopy, TableInit, ElemIdx, TableCopy,
+  // SIMD: 16 immediate bytes (v128.const), 16 lane indices < 32 (i8x16.shuffle),
+  // a lane index (extract/replace_lane), a memarg then a lane index (load/store
+  // lane), and no immediate but three v128 operands (v128.bitselect).
+  V128, Shuffle, Lane, MemLane, Ternary,
 };
 
-// Signature letter of a simple instruction: V none, i/I/f/F the four number types.
-enum class SigType : uint8_t { V, i, I, f, F };
+// Signature letter of a simple instruction: V none, i/I/f/F the four number
+// types, v v128.
+enum class SigType : uint8_t { V, i, I, f, F, v };
 
 struct OpInfo {
   const char* text;
@@ -51,14 +56,21 @@ inline ValType sig_valtype(SigType s) {
     case SigType::I: return ValType::I64;
     case SigType::f: return ValType::F32;
     case SigType::F: return ValType::F64;
+    case SigType::v: return ValType::V128;
     default: return ValType::Bottom;
   }
 }
 
-// Decoding tables: single-byte opcodes and the 0xFC prefix. kInvalidOp marks holes.
+inline bool is_simd_op(Op op) { return op_info(op).prefix == 0xfd; }
+// The lane count of a Lane or MemLane op (its access_bytes is the lane width).
+inline uint32_t simd_lane_count(Op op) { return 16u / op_info(op).access_bytes; }
+
+// Decoding tables: single-byte opcodes and the 0xFC and 0xFD prefixes. kInvalidOp marks holes.
 constexpr uint16_t kInvalidOp = 0xffff;
 extern const uint16_t kSingleByteOps[256];
 constexpr unsigned kFcOpCount = 18;
 extern const uint16_t kFcOps[kFcOpCount];
+constexpr unsigned kFdOpCount = 256;  // 0x100.. is relaxed SIMD
+extern const uint16_t kFdOps[kFdOpCount];
 
 }  // namespace brisk

@@ -26,6 +26,14 @@ inline bool is_valid_valtype_byte(uint8_t b) {
   return b == 0x7f || b == 0x7e || b == 0x7d || b == 0x7c || b == 0x7b || b == 0x70 || b == 0x6f;
 }
 const char* valtype_name(ValType t);
+// 8-byte value-stack slots a value of type {t} occupies: a v128 takes two
+// consecutive slots (low 8 bytes first), every other type one.
+inline uint32_t val_slots(ValType t) { return t == ValType::V128 ? 2 : 1; }
+inline uint32_t slot_count(const std::vector<ValType>& ts) {
+  uint32_t n = 0;
+  for (ValType t : ts) n += val_slots(t);
+  return n;
+}
 
 struct FuncType {
   std::vector<ValType> params;

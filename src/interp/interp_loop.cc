@@ -14,6 +14,7 @@
 
 #include "interp/interp.h"
 #include "interp/interp_ops.h"
+#include "interp/simd_ops.h"
 #include "jit/jit_runtime.h"
 #include "jit/tuning.h"
 #include "runtime/cpu_control.h"
@@ -136,6 +137,35 @@ TrapKind run(ExecContext* ctx, Function* entry, uint64_t* entry_fp, void** expor
 #include "interp/compare_ops.inc"
 #undef CMP
 #undef EQZ
+#define SIMD_PLAIN(name, ...) export_table[handler_id(Op::name)] = &&L_##name;
+#define SIMD_MEM(name, bytes)                        \
+  export_table[handler_id(Op::name)] = &&L_##name; \
+  export_table[checked_handler_id(Op::name)] = &&LC_##name;
+#define SIMD_LOAD SIMD_MEM
+#define SIMD_STORE SIMD_MEM
+#define SIMD_LOAD_LANE SIMD_MEM
+#define SIMD_STORE_LANE SIMD_MEM
+#define SIMD_CONST SIMD_PLAIN
+#define SIMD_SHUFFLE SIMD_PLAIN
+#define SIMD_EXTRACT SIMD_PLAIN
+#define SIMD_REPLACE SIMD_PLAIN
+#define SIMD_UN SIMD_PLAIN
+#define SIMD_BIN SIMD_PLAIN
+#define SIMD_TERN SIMD_PLAIN
+#include "interp/simd_ops.inc"
+#undef SIMD_LOAD
+#undef SIMD_STORE
+#undef SIMD_LOAD_LANE
+#undef SIMD_STORE_LANE
+#undef SIMD_CONST
+#undef SIMD_SHUFFLE
+#undef SIMD_EXTRACT
+#undef SIMD_REPLACE
+#undef SIMD_UN
+#undef SIMD_BIN
+#undef SIMD_TERN
+#undef SIMD_MEM
+#undef SIMD_PLAIN
 #define BRISK_IOP(name, doc) export_table[handler_id(XOp::name)] = &&X_##name;
 #include "interp/internal_ops.def"
 #undef BRISK_IOP
@@ -481,6 +511,8 @@ X_misc : {
   DISPATCH();
 }
 
+#include "interp/simd_handlers.inc"
+
 L_do_call : {
   if (callee->host || callee->jit_code) {
     ctx->cur_func = func;
@@ -644,12 +676,13 @@ uint32_t host_entry(ExecContext* ctx, uint64_t* fp, Function* callee) {
   const FuncType& ft = *callee->type;
   uint64_t argbuf[16];
   uint64_t* args = argbuf;
-  std::vector<uint64_t> big;  // only for host functions with > 16 params
-  if (ft.params.size() > 16) {
-    big.assign(fp, fp + ft.params.size());
+  std::vector<uint64_t> big;  // only for host functions with > 16 param slots
+  const size_t param_slots = slot_count(ft.params);
+  if (param_slots > 16) {
+    big.assign(fp, fp + param_slots);
     args = big.data();
   } else {
-    std::memcpy(argbuf, fp, ft.params.size() * 8);
+    std::memcpy(argbuf, fp, param_slots * 8);
   }
   Instance* caller = ctx->cur_func ? ctx->cur_func->instance : nullptr;
   HostCall hc;
@@ -658,7 +691,7 @@ uint32_t host_entry(ExecContext* ctx, uint64_t* fp, Function* callee) {
   hc.memory = caller && !caller->memories.empty() ? caller->memories[0] : nullptr;
   uint64_t* const saved_top = ctx->top;
   sigjmp_buf* const saved_jmp = ctx->fault_jmp;
-  ctx->top = fp + std::max(ft.params.size(), ft.results.size());
+  ctx->top = fp + std::max(param_slots, size_t(slot_count(ft.results)));
   ctx->fault_jmp = nullptr;  // a fault in host code is not a wasm trap
   TrapKind k = callee->host->callback(hc, args, fp);
   ctx->fault_jmp = saved_jmp;

@@ -5,6 +5,11 @@
 // a producer followed by local.set writes the local directly. Entries are
 // made concrete ("materialized") wherever a merge point or a call needs
 // values at their canonical slots.
+//
+// A v128 value occupies two consecutive slots (a "slot pair"), in locals and
+// on the operand stack alike, so offsets are prefix sums of slot widths:
+// {loc_off_} per local, {sh_} per stack entry. For functions without v128
+// every width is 1 and the code is exactly what it was before SIMD.
 #include <unordered_map>
 
 #include "core/code_walker.h"
@@ -30,14 +35,26 @@ class Translator : public NullVisitor {
     const FuncType& ft = m_.func_type(func_index);
     const FuncBody& body = m_.body(func_index);
     num_results_ = uint32_t(ft.results.size());
-    num_locals_ = uint32_t(ft.params.size() + body.locals.size());
+    results_ = ft.results;
+    uint32_t slot = 0;
+    for (size_t i = 0; i < ft.params.size() + body.locals.size(); ++i) {
+      ValType t = i < ft.params.size() ? ft.params[i] : body.locals[i - ft.params.size()];
+      loc_off_.push_back(slot * 8);
+      loc_wide_.push_back(t == ValType::V128);
+      slot += val_slots(t);
+    }
+    num_locals_ = slot;  // in slots
     local_refs_.assign(num_locals_, 0);
-    out->num_params = uint32_t(ft.params.size());
+    out->num_params = slot_count(ft.params);
     out->num_locals = num_locals_;
-    out->num_results = num_results_;
-    out->frame_slots = num_locals_ + body.max_stack + 3;  // +3: scratch read by misc ops
+    out->num_results = slot_count(ft.results);
+    max_stack_ = body.max_stack;
     code_.reserve((body.code_end - body.code_offset) * 4);
   }
+
+  // The frame size, known once the body is translated: the deepest operand
+  // stack in slots (a v128 entry counts two).
+  uint32_t frame_slots() const { return num_locals_ + max_stack_ + 3; }  // +3: scratch read by misc ops
 
   void begin_function() {
     Ctl fn;
@@ -49,11 +66,12 @@ class Translator : public NullVisitor {
   // --- visitor ---
   void on_simple(Op op, MemArg m) {
     const OpInfo& info = op_info(op);
+    const bool wide = info.result == SigType::v;
     if (info.imm == ImmKind::Memarg) {
       unsigned h = checked_ ? checked_handler_id(op) : handler_id(op);
       if (info.result != SigType::V) {
         uint32_t addr = pop_slot();
-        uint32_t dst = push_own();
+        uint32_t dst = push_own(wide);
         emit(h);
         mark_producer();
         emit_u32(dst);
@@ -71,7 +89,7 @@ class Translator : public NullVisitor {
     }
     if (info.param2 != SigType::V) {
       const bool is_cmp = is_fusable_compare(op);
-      if (is_const(vs_.size() - 1)) {
+      if (!is_simd_op(op) && is_const(vs_.size() - 1)) {
         uint64_t imm = cvals_[vs_.size() - 1];
         pop();
         uint32_t a = pop_slot();
@@ -87,7 +105,7 @@ class Translator : public NullVisitor {
       }
       uint32_t b = pop_slot();
       uint32_t a = pop_slot();
-      uint32_t dst = push_own();
+      uint32_t dst = push_own(wide);
       size_t start = code_.size();
       emit(handler_id(op));
       mark_producer();
@@ -97,7 +115,7 @@ class Translator : public NullVisitor {
       if (is_cmp) last_cmp_ = LastCompare{start, op, a, b, 0, false, dst};
     } else {
       uint32_t x = pop_slot();
-      uint32_t dst = push_own();
+      uint32_t dst = push_own(wide);
       size_t start = code_.size();
       emit(handler_id(op));
       mark_producer();
@@ -108,13 +126,84 @@ class Translator : public NullVisitor {
   }
 
   void on_const(Op, uint64_t bits) { push_const(bits); }
+
+  // SIMD instructions with lane or byte immediates, and bitselect. A
+  // v128.const is written to its own slot pair at once (the virtual stack
+  // holds 64-bit constants only).
+  void on_simd(Op op, const SimdImm& imm) {
+    const OpInfo& info = op_info(op);
+    switch (info.imm) {
+      case ImmKind::V128: {
+        uint32_t dst = push_own(true);
+        emit(handler_id(op));
+        mark_producer();
+        emit_u32(dst);
+        emit_bytes(imm.bytes, 16);
+        return;
+      }
+      case ImmKind::Shuffle: {
+        uint32_t b = pop_slot();
+        uint32_t a = pop_slot();
+        uint32_t dst = push_own(true);
+        emit(handler_id(op));
+        mark_producer();
+        emit_u32(dst);
+        emit_u32(a);
+        emit_u32(b);
+        emit_bytes(imm.bytes, 16);
+        return;
+      }
+      case ImmKind::Lane: {
+        uint32_t x = info.param2 != SigType::V ? pop_slot() : 0;
+        uint32_t a = pop_slot();
+        uint32_t dst = push_own(info.result == SigType::v);
+        emit(handler_id(op));
+        mark_producer();
+        emit_u32(dst);
+        emit_u32(a);
+        if (info.param2 != SigType::V) emit_u32(x);
+        emit_u32(imm.lane);
+        return;
+      }
+      case ImmKind::MemLane: {
+        const unsigned h = checked_ ? checked_handler_id(op) : handler_id(op);
+        uint32_t vec = pop_slot();
+        uint32_t addr = pop_slot();
+        if (info.result == SigType::v) {
+          uint32_t dst = push_own(true);
+          emit(h);
+          mark_producer();
+          emit_u32(dst);
+          emit_u32(addr);
+          emit_u32(vec);
+        } else {
+          emit(h);
+          emit_u32(addr);
+          emit_u32(vec);
+        }
+        emit_u32(imm.mem.offset);
+        emit_u32(imm.lane);
+        return;
+      }
+      case ImmKind::Ternary: {
+        uint32_t c = pop_slot();
+        uint32_t b = pop_slot();
+        uint32_t a = pop_slot();
+        uint32_t dst = push_own(true);
+        emit(handler_id(op));
+        mark_producer();
+        emit_u32(dst);
+        emit_u32(a);
+        emit_u32(b);
+        emit_u32(c);
+        return;
+      }
+      default: return;
+    }
+  }
   void on_ref_null(ValType) { push_const(0); }
 
-  void on_local_get(uint32_t i) {
-    vs_.push_back(i * 8);
-    cvals_.push_back(0);
-    local_refs_[i]++;
-  }
+  void on_local_get(uint32_t i) { push_ref(loc_off_[i], loc_wide_[i]); }
   void on_local_set(uint32_t i) { store_local(i); }
   void on_local_tee(uint32_t i) {
     const bool was_const = is_const(vs_.size() - 1);
@@ -124,30 +213,30 @@ class Translator : public NullVisitor {
       push_const(cval);
       return;
     }
-    vs_.push_back(i * 8);
-    cvals_.push_back(0);
-    local_refs_[i]++;
+    push_ref(loc_off_[i], loc_wide_[i]);
   }
   void on_global_get(uint32_t i) {
-    uint32_t dst = push_own();
-    emit(XOp::global_get);
+    const bool wide = inst_->globals[i]->type.type == ValType::V128;
+    uint32_t dst = push_own(wide);
+    emit(wide ? XOp::global_get128 : XOp::global_get);
     mark_producer();
     emit_u32(dst);
     emit_ptr(inst_->globals[i]);
   }
   void on_global_set(uint32_t i) {
     uint32_t v = pop_slot();
-    emit(XOp::global_set);
+    emit(inst_->globals[i]->type.type == ValType::V128 ? XOp::global_set128 : XOp::global_set);
     emit_u32(v);
     emit_ptr(inst_->globals[i]);
   }
   void on_drop(ValType) { pop(); }
-  void on_select(ValType) {
+  void on_select(ValType t) {
+    const bool wide = t == ValType::V128;
     uint32_t c = pop_slot();
     uint32_t b = pop_slot();
     uint32_t a = pop_slot();
-    uint32_t dst = push_own();
-    emit(XOp::select);
+    uint32_t dst = push_own(wide);
+    emit(wide ? XOp::select128 : XOp::select);
     mark_producer();
     emit_u32(dst);
     emit_u32(a);
@@ -215,8 +304,10 @@ class Translator : public NullVisitor {
     c.kind = kind;
     c.nparams = sig.num_params;
     c.nresults = sig.num_results;
+    c.sig = sig;
     if (kind == Op::if_) c.else_fixup = emit_cond_branch(/*when=*/false);
     c.height = uint32_t(vs_.size()) - sig.num_params;
+    c.slot_base = slot_height(c.height);
     if (kind == Op::loop) {
       flush_fuel();  // the run before the loop: not charged on its back-edges
       at_label();
@@ -236,7 +327,7 @@ class Translator : public NullVisitor {
     patch(c.else_fixup, uint32_t(code_.size()));
     c.else_fixup.field = 0;
     truncate(c.height);
-    for (uint32_t i = 0; i < c.nparams; ++i) push_own();
+    for (uint32_t i = 0; i < c.nparams; ++i) push_own(c.sig.params[i] == ValType::V128);
     at_label();
   }
 
@@ -254,7 +345,7 @@ class Translator : public NullVisitor {
     for (const Fixup& f : c.fixups) patch(f, here);
     if (c.else_fixup.field) patch(c.else_fixup, here);
     truncate(c.height);
-    for (uint32_t i = 0; i < c.nresults; ++i) push_own();
+    for (uint32_t i = 0; i < c.nresults; ++i) push_own(c.sig.results[i] == ValType::V128);
     at_label();
   }
 
@@ -408,7 +499,9 @@ class Translator : public NullVisitor {
     Op kind = Op::block;
     bool is_function = false;
     uint32_t height = 0;  // virtual stack height below the params
+    uint32_t slot_base = 0;  // the same height in slots
     uint32_t nparams = 0, nresults = 0;
+    BlockSig sig;         // views into stable storage (module types)
     uint32_t loop_start = 0;
     std::vector<Fixup> fixups;
     Fixup else_fixup;
@@ -428,27 +521,64 @@ class Translator : public NullVisitor {
   }
 
   Ctl& target(uint32_t depth) { return ctl_[ctl_.size() - 1 - depth]; }
-  uint32_t own(uint32_t h) const { return (num_locals_ + h) * 8; }
+  // The operand-stack slot height below entry {k} (k == size: the top).
+  uint32_t slot_height(size_t k) const {
+    if (k < sh_.size()) return sh_[k];
+    return sh_.empty() ? 0 : sh_.back() + (wide_.back() ? 2 : 1);
+  }
+  // The canonical ("own") slot offset of entry {k}.
+  uint32_t own(size_t k) const { return (num_locals_ + slot_height(k)) * 8; }
+  // The canonical slot offset of a label's value {j} (a result, or a loop's param).
+  uint32_t label_own(const Ctl& t, uint32_t j) const {
+    const ValType* types = t.kind == Op::loop ? t.sig.params : t.sig.results;
+    uint32_t slot = t.slot_base;
+    for (uint32_t i = 0; i < j; ++i) slot += val_slots(types[i]);
+    return (num_locals_ + slot) * 8;
+  }
+  bool label_wide(const Ctl& t, uint32_t j) const {
+    return (t.kind == Op::loop ? t.sig.params : t.sig.results)[j] == ValType::V128;
+  }
+  // The offset of result {j} in the frame (results start at slot 0).
+  uint32_t result_off(uint32_t j) const {
+    uint32_t slot = 0;
+    for (uint32_t i = 0; i < j; ++i) slot += val_slots(results_[i]);
+    return slot * 8;
+  }
   bool is_local(uint32_t off) const { return off < num_locals_ * 8; }
   bool is_const(size_t k) const { return vs_[k] == kConstSrc; }
 
-  uint32_t push_own() {
-    uint32_t o = own(uint32_t(vs_.size()));
-    vs_.push_back(o);
-    cvals_.push_back(0);
+  void push_entry(uint32_t src, bool wide, uint64_t cval) {
+    const uint32_t h = slot_height(vs_.size());
+    sh_.push_back(h);
+    wide_.push_back(wide);
+    vs_.push_back(src);
+    cvals_.push_back(cval);
+    max_stack_ = std::max(max_stack_, h + (wide ? 2 : 1));
+  }
+  uint32_t push_own(bool wide = false) {
+    uint32_t o = own(vs_.size());
+    push_entry(o, wide, 0);
     return o;
   }
-  void push_const(uint64_t bits) {
-    vs_.push_back(kConstSrc);
-    cvals_.push_back(bits);
+  void push_const(uint64_t bits) { push_entry(kConstSrc, false, bits); }
+  void push_ref(uint32_t local_off, bool wide) {
+    push_entry(local_off, wide, 0);
+    local_refs_[local_off / 8]++;
   }
   // Pops an entry; for constants the returned source is kConstSrc.
   uint32_t pop() {
     uint32_t v = vs_.back();
     vs_.pop_back();
     cvals_.pop_back();
+    sh_.pop_back();
+    wide_.pop_back();
     if (v != kConstSrc && is_local(v)) local_refs_[v / 8]--;
     return v;
+  }
+  void emit_copy(uint32_t dst, uint32_t src, bool wide) {
+    emit(wide ? XOp::copy128 : XOp::copy);
+    emit_u32(dst);
+    emit_u32(src);
   }
   // Pops an entry as a slot operand, writing a constant to its own slot first.
   uint32_t pop_slot() {
@@ -461,13 +591,11 @@ class Translator : public NullVisitor {
   }
   void materialize(size_t k) {
     uint32_t src = vs_[k];
-    uint32_t dst = own(uint32_t(k));
+    uint32_t dst = own(k);
     if (src == kConstSrc) {
       emit_const(dst, cvals_[k]);
     } else if (is_local(src)) {
-      emit(XOp::copy);
-      emit_u32(dst);
-      emit_u32(src);
+      emit_copy(dst, src, wide_[k]);
       local_refs_[src / 8]--;
     } else {
       return;
@@ -518,23 +646,24 @@ class Translator : public NullVisitor {
   }
 
   void store_local(uint32_t i) {
-    const uint32_t loc = i * 8;
+    const uint32_t loc = loc_off_[i];
+    const uint32_t ref = loc / 8;  // local_refs_ is indexed by slot
     if (vs_.back() == loc) {  // local.set i (local.get i)
       pop();
       return;
     }
     // The top value was written by the last instruction: redirectable.
-    const bool top_is_fresh = last_dst_ != kNone && vs_.back() == own(uint32_t(vs_.size() - 1)) &&
+    const bool top_is_fresh = last_dst_ != kNone && vs_.back() == own(vs_.size() - 1) &&
                               rd32(&code_[size_t(last_dst_)]) == vs_.back();
     const uint64_t cval = cvals_.back();
     uint32_t v = pop();
-    if (top_is_fresh && local_refs_[i] == 0) {
+    if (top_is_fresh && local_refs_[ref] == 0) {
       // Redirect the producer of the value straight into the local.
       std::memcpy(&code_[size_t(last_dst_)], &loc, 4);
       last_dst_ = kNone;
       return;
     }
-    if (local_refs_[i] > 0)
+    if (local_refs_[ref] > 0)
       for (size_t k = 0; k < vs_.size(); ++k)
         if (vs_[k] == loc) materialize(k);
     if (v == kConstSrc) {
@@ -542,9 +671,7 @@ class Translator : public NullVisitor {
       last_dst_ = kNone;
       return;
     }
-    emit(XOp::copy);
-    emit_u32(loc);
-    emit_u32(v);
+    emit_copy(loc, v, loc_wide_[i]);
   }
 
   // {skip}: entries above the label's values (a br_if condition).
@@ -552,7 +679,7 @@ class Translator : public NullVisitor {
     uint32_t arity = t.kind == Op::loop ? t.nparams : t.nresults;
     size_t base = vs_.size() - skip - arity;
     for (uint32_t j = 0; j < arity; ++j)
-      if (vs_[base + j] != own(t.height + j)) return true;
+      if (vs_[base + j] != label_own(t, j)) return true;
     return false;
   }
 
@@ -566,13 +693,11 @@ class Translator : public NullVisitor {
     uint32_t arity = t.kind == Op::loop ? t.nparams : t.nresults;
     size_t base = vs_.size() - arity;
     for (uint32_t j = 0; j < arity; ++j) {
-      uint32_t dst = own(t.height + j);
+      uint32_t dst = label_own(t, j);
       if (is_const(base + j)) {
         emit_const(dst, cvals_[base + j]);
       } else if (vs_[base + j] != dst) {
-        emit(XOp::copy);
-        emit_u32(dst);
-        emit_u32(vs_[base + j]);
+        emit_copy(dst, vs_[base + j], label_wide(t, j));
       }
     }
     if (t.kind == Op::loop) {
@@ -602,7 +727,8 @@ class Translator : public NullVisitor {
       return;
     }
     // One result elsewhere: the return copies it (one dispatch, not two).
-    if (num_results_ == 1 && vs_[base] != kConstSrc && vs_[base] != 0) {
+    // ret_copy moves one slot; a v128 result takes the general path.
+    if (num_results_ == 1 && vs_[base] != kConstSrc && vs_[base] != 0 && !wide_[base]) {
       const uint32_t src = vs_[base];
       emit_boundary(XOp::ret_copy, XOp::fuel_ret_copy);
       emit_u32(src);
@@ -610,24 +736,22 @@ class Translator : public NullVisitor {
       return;
     }
     std::vector<uint32_t> src(num_results_);
+    const uint32_t results_end = result_off(num_results_);
     for (uint32_t j = 0; j < num_results_; ++j) {
       src[j] = vs_[base + j];
       // A local that an earlier result copy may overwrite is saved first in
       // the entry's own slot (unused while the entry is a reference).
-      if (src[j] != kConstSrc && is_local(src[j]) && src[j] < num_results_ * 8) {
-        emit(XOp::copy);
-        emit_u32(own(uint32_t(base + j)));
-        emit_u32(src[j]);
-        src[j] = own(uint32_t(base + j));
+      if (src[j] != kConstSrc && is_local(src[j]) && src[j] < results_end) {
+        emit_copy(own(base + j), src[j], wide_[base + j]);
+        src[j] = own(base + j);
       }
     }
     for (uint32_t j = 0; j < num_results_; ++j) {
+      const uint32_t dst = result_off(j);
       if (src[j] == kConstSrc) {
-        emit_const(j * 8, cvals_[base + j]);
-      } else if (src[j] != j * 8) {
-        emit(XOp::copy);
-        emit_u32(j * 8);
-        emit_u32(src[j]);
+        emit_const(dst, cvals_[base + j]);
+      } else if (src[j] != dst) {
+        emit_copy(dst, src[j], wide_[base + j]);
       }
     }
     emit_boundary(XOp::ret, XOp::fuel_ret);
@@ -638,9 +762,9 @@ class Translator : public NullVisitor {
     const uint32_t nargs = uint32_t(ft.params.size());
     const size_t base = vs_.size() - nargs;
     for (size_t k = base; k < vs_.size(); ++k) materialize(k);
-    uint32_t argbase = own(uint32_t(base));
+    uint32_t argbase = own(base);
     truncate(uint32_t(base));
-    for (size_t i = 0; i < ft.results.size(); ++i) push_own();
+    for (ValType t : ft.results) push_own(t == ValType::V128);
     last_dst_ = kNone;
     return argbase;
   }
@@ -649,7 +773,7 @@ class Translator : public NullVisitor {
     const auto [nargs, result] = misc_shape(op);
     uint32_t src[3] = {own(0), own(0), own(0)};
     for (unsigned i = nargs; i-- > 0;) src[i] = pop_slot();
-    uint32_t dst = result ? push_own() : own(uint32_t(vs_.size()));
+    uint32_t dst = result ? push_own() : own(vs_.size());
     emit(XOp::misc);
     emit_u32(uint32_t(op));
     emit_u32(src[0]);
@@ -719,6 +843,7 @@ class Translator : public NullVisitor {
     std::memcpy(&code_[n], &v, 8);
   }
   void emit_ptr(const void* p) { emit_u64(reinterpret_cast<uint64_t>(p)); }
+  void emit_bytes(const uint8_t* p, size_t n) { code_.insert(code_.end(), p, p + n); }
 
   Instance* inst_;
   const Module& m_;
@@ -726,9 +851,15 @@ class Translator : public NullVisitor {
   std::vector<uint8_t>& code_;
   void* const* handlers_;
   bool checked_;
-  uint32_t num_locals_ = 0;
+  uint32_t num_locals_ = 0;         // params and locals, in slots
   uint32_t num_results_ = 0;
+  uint32_t max_stack_ = 0;          // deepest operand stack, in slots
+  std::vector<ValType> results_;
+  std::vector<uint32_t> loc_off_;   // per local: its slot offset
+  std::vector<bool> loc_wide_;      // per local: a v128 (a slot pair)
   std::vector<uint32_t> vs_;        // per entry: source slot offset, or kConstSrc
+  std::vector<uint32_t> sh_;        // per entry: operand-stack slot height below it
+  std::vector<bool> wide_;          // per entry: a v128
   std::vector<uint64_t> cvals_;     // per entry: the constant, for kConstSrc
   std::vector<uint32_t> local_refs_;
   LastCompare last_cmp_;
@@ -764,6 +895,7 @@ InterpCode* interp_prepare(Function* f) {
     code->code.resize(8);
     std::memcpy(code->code.data(), &h, 8);
   }
+  code->frame_slots = t.frame_slots();
   code->code.shrink_to_fit();
   f->interp = code.get();
   inst->interp_code[def] = std::move(code);

@@ -1200,10 +1200,24 @@ bool compile_code(Function* f, CompiledCode* out) {
   if (!jit_available() || f->host || !f->instance) return false;
   const EngineConfig& cfg = f->instance->store->config();
   if (cfg.jit_filter && (f->index < cfg.jit_filter_lo || f->index > cfg.jit_filter_hi)) return false;
-  auto t0 = std::chrono::steady_clock::now();
   Instance* inst = f->instance;
   const Module& mod = *inst->module;
   const FuncBody& body = mod.body(f->index);
+  CodeArena& arena = inst->store->code_arena();
+  // No SIMD code generation yet: decline before emitting anything. The
+  // function keeps its interpreter entry; tier-up and OSR (which come here
+  // too) never move it, and its frames follow the interpreter's layout.
+  // Counted once, under the arena's lock (this may run on a compile thread).
+  if (body.uses_simd) {
+    arena.add_stats([f](JitStats& s) {
+      if (!f->jit_declined) {
+        f->jit_declined = true;
+        s.simd_interpreted++;
+      }
+    });
+    return false;
+  }
+  auto t0 = std::chrono::steady_clock::now();
   // Working vectors reused by every compilation on this thread.
   thread_local Compiler::Buffers t_compiler_buffers;
   thread_local WalkerBuffers t_walker_buffers;
@@ -1214,7 +1228,6 @@ bool compile_code(Function* f, CompiledCode* out) {
   env.count_fuel = cfg.consume_fuel;
   CodeWalker<Compiler> w(env, f->index, mod.bytes.data() + body.code_offset, mod.bytes.data() + body.code_end,
                          body.code_offset, c, &t_walker_buffers);
-  CodeArena& arena = inst->store->code_arena();
   auto fail = [&] {
     arena.add_stats([](JitStats& s) { s.failures++; });
     g_compile_failures.fetch_add(1, std::memory_order_relaxed);

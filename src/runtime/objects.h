@@ -81,8 +81,9 @@ class Table {
 
 struct Global {
   GlobalType type;
-  uint64_t bits = 0;
+  uint64_t bits = 0;          // the value; for v128 its low 8 bytes, {hi} the high ones
   Instance* owner = nullptr;  // defining instance; null for store-created globals
+  uint64_t hi = 0;
 };
 
 struct HostFunc {
@@ -116,6 +117,9 @@ struct Function {
   int32_t budget = 0;
   // JIT entry points at loop headers for on-stack replacement, by loop index.
   std::vector<void*> osr_entries;
+  // The JIT declined this function before emitting code (it uses SIMD,
+  // which stays interpreted); set once so that it is counted once.
+  bool jit_declined = false;
   // Set when the owning instance (or, for a host function, the last
   // holder) is gone. The Function stays allocated as a shell, a host
   // function that traps, because funcrefs to it may still sit in tables

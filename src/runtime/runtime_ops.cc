@@ -15,11 +15,18 @@ uint64_t eval_const(const Instance& inst, const ConstExpr& e) {
     case ConstExpr::Kind::I32:
     case ConstExpr::Kind::I64:
     case ConstExpr::Kind::F32:
-    case ConstExpr::Kind::F64: return e.bits;
+    case ConstExpr::Kind::F64:
+    case ConstExpr::Kind::V128: return e.bits;
     case ConstExpr::Kind::RefNull: return 0;
     case ConstExpr::Kind::RefFunc: return reinterpret_cast<uint64_t>(inst.funcs[e.index]);
     case ConstExpr::Kind::GlobalGet: return inst.globals[e.index]->bits;
   }
+  return 0;
+}
+
+uint64_t eval_const_hi(const Instance& inst, const ConstExpr& e) {
+  if (e.kind == ConstExpr::Kind::V128) return e.hi;
+  if (e.kind == ConstExpr::Kind::GlobalGet) return inst.globals[e.index]->hi;
   return 0;
 }
 

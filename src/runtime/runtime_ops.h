@@ -29,5 +29,7 @@ MiscShape misc_shape(Op op);
 
 // Evaluates a constant expression in an instance being initialised.
 uint64_t eval_const(const Instance& inst, const ConstExpr& e);
+// The high 8 bytes of a v128 constant expression's value (0 for other types).
+uint64_t eval_const_hi(const Instance& inst, const ConstExpr& e);
 
 }  // namespace brisk

@@ -406,6 +406,7 @@ InstantiateResult Store::instantiate(std::shared_ptr<const Module> module, const
   }
   for (size_t i = m.num_imported_globals; i < m.globals.size(); ++i) {
     inst->own_globals.push_back(std::make_unique<Global>(Global{m.globals[i].type, eval_const(*inst, m.globals[i].init), inst}));
+    inst->own_globals.back()->hi = eval_const_hi(*inst, m.globals[i].init);
     inst->globals.push_back(inst->own_globals.back().get());
   }
 
@@ -646,12 +647,13 @@ CallResult Store::call(Function* f, const uint64_t* args, uint64_t* results) {
     }
   } finish{ctx, cpu};
   uint64_t* fp = ctx.top;
-  const size_t nparams = ft.params.size(), nresults = ft.results.size();
-  if (fp + std::max(nparams, nresults) + 1 > ctx.stack_end) {
+  const size_t param_slots = slot_count(ft.params);
+  const size_t slots = std::max<size_t>(param_slots, slot_count(ft.results));
+  if (fp + slots + 1 > ctx.stack_end) {
     res.trap = Trap{TrapKind::StackExhausted, trap_message(TrapKind::StackExhausted), 0, {}};
     return res;
   }
-  for (size_t i = 0; i < nparams; ++i) fp[i] = args[i];
+  for (size_t i = 0; i < param_slots; ++i) fp[i] = args[i];
   if (ctx.depth == 0)
     ctx.native_stack_limit = native_stack_limit(reinterpret_cast<uintptr_t>(__builtin_frame_address(0)),
                                                 StackRange{in.stack_lo, in.stack_hi});
@@ -663,10 +665,12 @@ CallResult Store::call(Function* f, const uint64_t* args, uint64_t* results) {
   }
   // The trap, if any, is built in place: a call that returns builds nothing.
   if (exec_call(ctx, f, fp, &res.trap) == TrapKind::None) {
-    for (size_t i = 0; i < nresults; ++i) {
-      uint64_t v = fp[i];
-      if (ft.results[i] == ValType::I32 || ft.results[i] == ValType::F32) v = uint32_t(v);
-      results[i] = v;
+    size_t slot = 0;
+    for (ValType t : ft.results) {
+      uint64_t v = fp[slot];
+      if (t == ValType::I32 || t == ValType::F32) v = uint32_t(v);
+      results[slot++] = v;
+      if (t == ValType::V128) results[slot] = fp[slot], ++slot;
     }
   }
   if (ctx.depth == 0 && (!in.pending_instances.empty() || !in.pending_hosts.empty())) flush_pending();
@@ -675,16 +679,24 @@ CallResult Store::call(Function* f, const uint64_t* args, uint64_t* results) {
 
 CallResult Store::call(Function* f, const std::vector<Value>& args, std::vector<Value>& results) {
   const FuncType& ft = *f->type;
-  std::vector<uint64_t> a(ft.params.size()), r(ft.results.size() + 1);
-  for (size_t i = 0; i < a.size() && i < args.size(); ++i) {
+  std::vector<uint64_t> a(slot_count(ft.params)), r(slot_count(ft.results) + 1);
+  size_t slot = 0;
+  for (size_t i = 0; i < ft.params.size() && i < args.size(); ++i) {
     uint64_t v = args[i].bits;
     if (ft.params[i] == ValType::I32 || ft.params[i] == ValType::F32) v = uint32_t(v);
-    a[i] = v;
+    a[slot++] = v;
+    if (ft.params[i] == ValType::V128) a[slot++] = args[i].hi;
   }
   CallResult res = call(f, a.data(), r.data());
   results.clear();
-  if (res.ok())
-    for (size_t i = 0; i < ft.results.size(); ++i) results.push_back(Value{ft.results[i], r[i]});
+  if (res.ok()) {
+    slot = 0;
+    for (ValType t : ft.results) {
+      Value v{t, r[slot++]};
+      if (t == ValType::V128) v.hi = r[slot++];
+      results.push_back(v);
+    }
+  }
   return res;
 }
 

@@ -63,7 +63,8 @@ struct EngineConfig {
 // opaque host value (externref); 0 is null.
 struct Value {
   ValType type = ValType::I32;
-  uint64_t bits = 0;
+  uint64_t bits = 0;  // v128: the low 8 bytes
+  uint64_t hi = 0;    // v128: the high 8 bytes
 
   static Value i32(int32_t v) { return {ValType::I32, uint64_t(uint32_t(v))}; }
   static Value i64(int64_t v) { return {ValType::I64, uint64_t(v)}; }
@@ -175,6 +176,8 @@ class Store {
  public:
 
   // Calls {f} with raw argument slots; results receives one slot per result.
+  // {args} and {results} are in slot layout: one uint64_t per value, two
+  // (low half first) per v128 (see val_slots).
   CallResult call(Function* f, const uint64_t* args, uint64_t* results);
   CallResult call(Function* f, const std::vector<Value>& args, std::vector<Value>& results);
 

@@ -63,12 +63,14 @@ int main(int argc, char** argv) {
     ok &= write(dir + "/bad_order.wasm", wb::assemble(s));
     offsets += "ORDER_OFFSET=" + std::to_string(at) + "\n";
   }
-  // SIMD is not supported: a v128 parameter.
+  // SIMD: twice(x) = i32x4.extract_lane 3 (v + v) of v = i32x4.splat x,
+  // through a v128 local.
   {
     ModuleBuilder b;
-    b.func("f", b.type({T::v128}, {}), {}, Code());
+    Code c = Code().local_get(0).op(0xfd).u32(0x11).local_tee(1).local_get(1);
+    c.op(0xfd).u32(0xae).op(0xfd).u32(0x1b).raw({3});
+    b.func("twice", b.type({T::i32}, {T::i32}), {T::v128}, c);
     ok &= write(dir + "/simd.wasm", b.build());
-    offsets += "SIMD_OFFSET=" + std::to_string(8 + 2 + 3) + "\n";
   }
   // A tail call (unsupported): return_call as the first instruction.
   {

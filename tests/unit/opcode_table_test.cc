@@ -35,7 +35,7 @@ TEST(OpcodeTable, EveryRowHasANameAndAUniqueEncoding) {
     const OpInfo& info = kOpInfo[i];
     ASSERT_NE(info.text, nullptr) << "row " << i;
     EXPECT_GT(std::strlen(info.text), 0u) << "row " << i;
-    EXPECT_TRUE(info.prefix == 0 || info.prefix == 0xfc) << describe(Op(i));
+    EXPECT_TRUE(info.prefix == 0 || info.prefix == 0xfc || info.prefix == 0xfd) << describe(Op(i));
     auto key = std::make_pair(unsigned(info.prefix), unsigned(info.code));
     auto [it, inserted] = seen.emplace(key, i);
     EXPECT_TRUE(inserted) << describe(Op(i)) << " has the same encoding as " << describe(Op(it->second));
@@ -43,13 +43,17 @@ TEST(OpcodeTable, EveryRowHasANameAndAUniqueEncoding) {
 }
 
 TEST(OpcodeTable, DecodingTablesMapBackToTheirRows) {
-  unsigned single = 0, fc = 0;
+  unsigned single = 0, fc = 0, fd = 0;
   for (unsigned i = 0; i < kOpCount; ++i) {
     const OpInfo& info = kOpInfo[i];
     if (info.prefix == 0) {
       ASSERT_LT(info.code, 256u) << describe(Op(i));
       EXPECT_EQ(kSingleByteOps[info.code], i) << describe(Op(i));
       ++single;
+    } else if (info.prefix == 0xfd) {
+      ASSERT_LT(info.code, kFdOpCount) << describe(Op(i));
+      EXPECT_EQ(kFdOps[info.code], i) << describe(Op(i));
+      ++fd;
     } else {
       ASSERT_LT(info.code, kFcOpCount) << describe(Op(i));
       EXPECT_EQ(kFcOps[info.code], i) << describe(Op(i));
@@ -72,8 +76,20 @@ TEST(OpcodeTable, DecodingTablesMapBackToTheirRows) {
     EXPECT_EQ(op_info(Op(kFcOps[b])).prefix, 0xfc);
     EXPECT_EQ(op_info(Op(kFcOps[b])).code, b);
   }
+  unsigned fd_entries = 0;
+  for (unsigned b = 0; b < kFdOpCount; ++b) {
+    if (kFdOps[b] == kInvalidOp) continue;
+    ++fd_entries;
+    ASSERT_LT(kFdOps[b], kOpCount);
+    EXPECT_EQ(op_info(Op(kFdOps[b])).prefix, 0xfd);
+    EXPECT_EQ(op_info(Op(kFdOps[b])).code, b);
+  }
   EXPECT_EQ(single, single_entries);
   EXPECT_EQ(fc, fc_entries);
+  EXPECT_EQ(fd, fd_entries);
+  // Fixed-width SIMD has 236 instructions; the holes of 0x00..0xff are
+  // reserved (0x9a, 0xa2, ... were dropped from the proposal).
+  EXPECT_EQ(fd, 236u);
   // The prefixes themselves are not instructions.
   EXPECT_EQ(kSingleByteOps[0xfc], kInvalidOp);
   EXPECT_EQ(kSingleByteOps[0xfd], kInvalidOp);
@@ -84,15 +100,24 @@ TEST(OpcodeTable, SignaturesAreConsistent) {
   for (unsigned i = 0; i < kOpCount; ++i) {
     const Op op = Op(i);
     const OpInfo& info = op_info(op);
-    if (info.imm == ImmKind::Memarg) {
+    if (info.imm == ImmKind::Memarg || info.imm == ImmKind::MemLane) {
+      EXPECT_TRUE(info.access_bytes == 1 || info.access_bytes == 2 || info.access_bytes == 4 ||
+                  info.access_bytes == 8 || (info.access_bytes == 16 && is_simd_op(op)))
+          << describe(op);
+      EXPECT_EQ(info.param1, SigType::i) << describe(op) << ": the address is an i32";
+      EXPECT_EQ(is_simple_op(op), info.imm == ImmKind::Memarg) << describe(op);
+    } else if (info.imm == ImmKind::Lane) {
+      // The lane width: 16 / width lanes.
       EXPECT_TRUE(info.access_bytes == 1 || info.access_bytes == 2 || info.access_bytes == 4 ||
                   info.access_bytes == 8)
           << describe(op);
-      EXPECT_EQ(info.param1, SigType::i) << describe(op) << ": the address is an i32";
-      EXPECT_TRUE(is_simple_op(op)) << describe(op);
+      EXPECT_EQ(info.param1, SigType::v) << describe(op) << ": lanes of a v128";
     } else {
       EXPECT_EQ(info.access_bytes, 0) << describe(op);
     }
+    // SIMD ops all take or produce a v128 (splats take a scalar).
+    if (is_simd_op(op))
+      EXPECT_TRUE(info.result == SigType::v || info.param1 == SigType::v || info.param2 == SigType::v) << describe(op);
     // A second operand implies a first one.
     if (info.param2 != SigType::V) {
       EXPECT_NE(info.param1, SigType::V) << describe(op);
@@ -108,6 +133,14 @@ TEST(OpcodeTable, SignaturesAreConsistent) {
   EXPECT_EQ(op_info(Op::f64_store).param2, SigType::F);
   EXPECT_EQ(op_info(Op::table_fill).code, 17u);
   EXPECT_EQ(std::string(op_name(Op::i32_trunc_sat_f64_u)), "i32.trunc_sat_f64_u");
+  EXPECT_EQ(op_info(Op::v128_const).code, 0x0cu);
+  EXPECT_EQ(op_info(Op::i8x16_shuffle).imm, ImmKind::Shuffle);
+  EXPECT_EQ(op_info(Op::v128_load).access_bytes, 16);
+  EXPECT_EQ(op_info(Op::v128_load16_lane).access_bytes, 2);
+  EXPECT_EQ(simd_lane_count(Op::i16x8_extract_lane_s), 8u);
+  EXPECT_EQ(op_info(Op::i32x4_dot_i16x8_s).code, 0xbau);
+  EXPECT_EQ(op_info(Op::f64x2_convert_low_i32x4_u).code, 0xffu);
+  EXPECT_EQ(op_info(Op::i64x2_all_true).result, SigType::i);
 }
 
 TEST(OpcodeTable, EverySimpleOpHasAnInterpreterHandler) {
@@ -124,13 +157,25 @@ TEST(OpcodeTable, EverySimpleOpHasAnInterpreterHandler) {
   EXPECT_GT(simple, 150u);
 }
 
+TEST(OpcodeTable, EverySimdOpHasAnInterpreterHandler) {
+  for (unsigned i = 0; i < kOpCount; ++i) {
+    const Op op = Op(i);
+    if (!is_simd_op(op)) continue;
+    EXPECT_TRUE(has_handler(handler_id(op))) << describe(op) << ": no plain handler";
+    const ImmKind k = op_info(op).imm;
+    if (k == ImmKind::Memarg || k == ImmKind::MemLane) {
+      EXPECT_TRUE(has_handler(interp::checked_handler_id(op))) << describe(op) << ": no checked handler";
+    }
+  }
+}
+
 TEST(OpcodeTable, BinaryOpsHaveImmediateVariants) {
-  // The translator emits the Imm variant of any non-memory binary op whose
-  // right operand is a constant.
+  // The translator emits the Imm variant of any scalar non-memory binary op
+  // whose right operand is a constant (SIMD operands are always slots).
   for (unsigned i = 0; i < kOpCount; ++i) {
     const Op op = Op(i);
     const OpInfo& info = op_info(op);
-    if (!is_simple_op(op) || info.imm == ImmKind::Memarg || info.param2 == SigType::V) continue;
+    if (!is_simple_op(op) || is_simd_op(op) || info.imm == ImmKind::Memarg || info.param2 == SigType::V) continue;
     EXPECT_TRUE(has_handler(handler_id(op, Variant::Imm))) << describe(op) << ": no immediate variant";
   }
 }

@@ -4,9 +4,8 @@
 // "N passed, N failed, N skipped"; exits 0 iff nothing failed.
 //
 // Counted as skipped: text-format modules of assert_malformed/assert_invalid
-// (brisk decodes binaries only) and SIMD: simd_*.wast files, and modules
-// rejected with "unsupported feature: simd" together with the commands that
-// use them.
+// (brisk decodes binaries only). v128 values are read in wast2json's form
+// ("lane_type" and one string per lane, NaN patterns per lane).
 #include <dirent.h>
 #include <sys/stat.h>
 

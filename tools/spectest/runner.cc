@@ -106,7 +106,6 @@ namespace {
 
 // ------------------------------------------------------------- helpers
 
-bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
@@ -127,7 +126,6 @@ bool read_whole_file(const std::string& path, std::string* out) {
   return !in.bad();
 }
 
-bool is_simd_error(const Error& e) { return e.message.find("unsupported feature: simd") != std::string::npos; }
 
 std::optional<ValType> parse_type(std::string_view s) {
   if (s == "i32") return ValType::I32;
@@ -143,9 +141,13 @@ std::optional<ValType> parse_type(std::string_view s) {
 // The script's externref N is the host value N+1, so that null stays 0.
 constexpr uint64_t kExternBias = 1;
 
-std::string format_value(ValType t, uint64_t bits) {
+std::string format_value(ValType t, uint64_t bits, uint64_t hi = 0) {
   char buf[96];
   switch (t) {
+    case ValType::V128:
+      std::snprintf(buf, sizeof buf, "v128 i32x4 0x%08" PRIx32 " 0x%08" PRIx32 " 0x%08" PRIx32 " 0x%08" PRIx32,
+                    uint32_t(bits), uint32_t(bits >> 32), uint32_t(hi), uint32_t(hi >> 32));
+      return buf;
     case ValType::I32:
       std::snprintf(buf, sizeof buf, "i32 %" PRId32 " (0x%08" PRIx32 ")", int32_t(uint32_t(bits)), uint32_t(bits));
       return buf;
@@ -179,11 +181,13 @@ std::string format_value(ValType t, uint64_t bits) {
   }
 }
 
-std::string format_values(const std::vector<ValType>& types, const std::vector<uint64_t>& values) {
+// {his}: the high halves of v128 values (empty or one per value).
+std::string format_values(const std::vector<ValType>& types, const std::vector<uint64_t>& values,
+                          const std::vector<uint64_t>& his = {}) {
   std::string out = "(";
   for (size_t i = 0; i < values.size(); ++i) {
     if (i) out += ", ";
-    out += format_value(i < types.size() ? types[i] : ValType::I64, values[i]);
+    out += format_value(i < types.size() ? types[i] : ValType::I64, values[i], i < his.size() ? his[i] : 0);
   }
   return out + ")";
 }
@@ -223,26 +227,95 @@ struct ScriptValue {
   ValType type = ValType::I32;
   enum Kind { Bits, CanonicalNan, ArithmeticNan, AnyNonNull } kind = Bits;
   uint64_t bits = 0;
+  // v128: the high 8 bytes ({bits} holds the low ones), the lane shape of
+  // the script's notation and, per lane, Bits or a NaN pattern.
+  uint64_t hi = 0;
+  std::string lane_type;
+  std::vector<Kind> lane_kinds;
 };
 
+// A v128 value's lane shape from wast2json's "lane_type": lane width in bits
+// and whether lanes are floats.
+bool lane_shape(std::string_view lt, unsigned* bits, bool* is_float) {
+  *is_float = lt == "f32" || lt == "f64";
+  if (lt == "i8") *bits = 8;
+  else if (lt == "i16") *bits = 16;
+  else if (lt == "i32" || lt == "f32") *bits = 32;
+  else if (lt == "i64" || lt == "f64") *bits = 64;
+  else return false;
+  return true;
+}
+uint64_t v128_lane(uint64_t lo, uint64_t hi, unsigned lane_bits, unsigned i) {
+  const unsigned bit = i * lane_bits;
+  const uint64_t word = bit < 64 ? lo : hi;
+  const uint64_t mask = lane_bits == 64 ? ~uint64_t{0} : (uint64_t{1} << lane_bits) - 1;
+  return (word >> (bit % 64)) & mask;
+}
+
 std::string format_expected(const ScriptValue& v) {
+  if (v.type == ValType::V128 && !v.lane_kinds.empty()) {
+    unsigned lb = 32;
+    bool fl = false;
+    lane_shape(v.lane_type, &lb, &fl);
+    std::string out = "v128 " + v.lane_type + "x" + std::to_string(128 / lb);
+    for (unsigned i = 0; i < 128 / lb; ++i) {
+      if (v.lane_kinds[i] == ScriptValue::CanonicalNan) out += " nan:canonical";
+      else if (v.lane_kinds[i] == ScriptValue::ArithmeticNan) out += " nan:arithmetic";
+      else out += " " + std::to_string(v128_lane(v.bits, v.hi, lb, i));
+    }
+    return out;
+  }
   switch (v.kind) {
     case ScriptValue::CanonicalNan: return std::string(valtype_name(v.type)) + " nan:canonical";
     case ScriptValue::ArithmeticNan: return std::string(valtype_name(v.type)) + " nan:arithmetic";
     case ScriptValue::AnyNonNull: return std::string(valtype_name(v.type)) + " (any non-null reference)";
     case ScriptValue::Bits: break;
   }
-  return format_value(v.type, v.bits);
+  return format_value(v.type, v.bits, v.hi);
 }
 
-// Reads {"type": T, "value": V}. Fails with Skip for v128 (SIMD).
+// Reads {"type": "v128", "lane_type": L, "value": [lane, ...]}; as an
+// expectation a float lane may be a NaN pattern.
+Outcome parse_v128_value(const Json& j, bool expectation, ScriptValue* out) {
+  std::optional<std::string_view> lt = j.get_string("lane_type");
+  unsigned lb = 0;
+  bool is_float = false;
+  if (!lt || !lane_shape(*lt, &lb, &is_float)) return Outcome::fail("v128 value " + j.dump() + ": bad lane_type");
+  const Json* lanes = j.get("value");
+  const unsigned n = 128 / lb;
+  if (!lanes || lanes->items().size() != n)
+    return Outcome::fail("v128 value " + j.dump() + ": expected " + std::to_string(n) + " lanes");
+  out->lane_type = std::string(*lt);
+  out->lane_kinds.assign(n, ScriptValue::Bits);
+  uint64_t half[2] = {0, 0};
+  for (unsigned i = 0; i < n; ++i) {
+    const Json& lane = lanes->items()[i];
+    std::optional<std::string_view> v;
+    if (lane.is_string()) v = lane.text();
+    if (!v) return Outcome::fail("v128 value " + j.dump() + ": lane " + std::to_string(i) + " is not a string");
+    if (is_float && (*v == "nan:canonical" || *v == "nan:arithmetic")) {
+      if (!expectation) return Outcome::fail("NaN pattern " + quote(*v) + " as an argument");
+      out->lane_kinds[i] = *v == "nan:canonical" ? ScriptValue::CanonicalNan : ScriptValue::ArithmeticNan;
+      continue;
+    }
+    std::optional<uint64_t> bits = parse_bits(*v, lb);
+    if (!bits) return Outcome::fail("bad v128 lane " + quote(*v) + " of " + std::string(*lt));
+    const unsigned bit = i * lb;
+    half[bit / 64] |= *bits << (bit % 64);
+  }
+  out->bits = half[0];
+  out->hi = half[1];
+  return Outcome::pass();
+}
+
+// Reads {"type": T, "value": V}.
 Outcome parse_script_value(const Json& j, bool expectation, ScriptValue* out) {
   std::optional<std::string_view> t = j.get_string("type");
   if (!t) return Outcome::fail("malformed value " + j.dump() + ": no type");
   std::optional<ValType> type = parse_type(*t);
   if (!type) return Outcome::fail("unsupported value type " + quote(*t));
-  if (*type == ValType::V128) return Outcome::skip("v128 value (SIMD)");
   out->type = *type;
+  if (*type == ValType::V128) return parse_v128_value(j, expectation, out);
   std::optional<std::string_view> v = j.get_string("value");
   if (*type == ValType::FuncRef || *type == ValType::ExternRef) {
     if (!v) {
@@ -282,24 +355,42 @@ Outcome parse_script_value(const Json& j, bool expectation, ScriptValue* out) {
   return Outcome::pass();
 }
 
-bool value_matches(const ScriptValue& e, uint64_t got) {
+bool nan_matches(ScriptValue::Kind kind, bool is32, uint64_t got);
+
+bool value_matches(const ScriptValue& e, uint64_t got, uint64_t got_hi = 0) {
+  if (e.type == ValType::V128) {
+    unsigned lb = 32;
+    bool fl = false;
+    lane_shape(e.lane_type, &lb, &fl);
+    for (unsigned i = 0; i < 128 / lb; ++i) {
+      const uint64_t g = v128_lane(got, got_hi, lb, i);
+      if (e.lane_kinds[i] == ScriptValue::Bits) {
+        if (g != v128_lane(e.bits, e.hi, lb, i)) return false;
+      } else if (!nan_matches(e.lane_kinds[i], lb == 32, g)) {
+        return false;
+      }
+    }
+    return true;
+  }
   const bool is32 = e.type == ValType::F32;
   switch (e.kind) {
     case ScriptValue::AnyNonNull: return got != 0;
     case ScriptValue::CanonicalNan:
-    case ScriptValue::ArithmeticNan: {
-      const uint64_t exp_mask = is32 ? 0x7f800000u : 0x7ff0000000000000ull;
-      const uint64_t mant_mask = is32 ? 0x007fffffu : 0x000fffffffffffffull;
-      const uint64_t quiet = is32 ? 0x00400000u : 0x0008000000000000ull;
-      if (is32) got &= 0xffffffffu;
-      if ((got & exp_mask) != exp_mask) return false;
-      if (e.kind == ScriptValue::CanonicalNan) return (got & mant_mask) == quiet;
-      return (got & quiet) != 0;
-    }
+    case ScriptValue::ArithmeticNan: return nan_matches(e.kind, is32, got);
     case ScriptValue::Bits: break;
   }
   if (e.type == ValType::I32 || e.type == ValType::F32) got &= 0xffffffffu;
   return got == e.bits;
+}
+
+bool nan_matches(ScriptValue::Kind kind, bool is32, uint64_t got) {
+  const uint64_t exp_mask = is32 ? 0x7f800000u : 0x7ff0000000000000ull;
+  const uint64_t mant_mask = is32 ? 0x007fffffu : 0x000fffffffffffffull;
+  const uint64_t quiet = is32 ? 0x00400000u : 0x0008000000000000ull;
+  if (is32) got &= 0xffffffffu;
+  if ((got & exp_mask) != exp_mask) return false;
+  if (kind == ScriptValue::CanonicalNan) return (got & mant_mask) == quiet;
+  return (got & quiet) != 0;
 }
 
 // ------------------------------------------------------------- script runner
@@ -334,7 +425,7 @@ class ScriptRunner {
  private:
   // A module command's result, addressable as the current module or by name.
   struct Slot {
-    enum class State { Ready, Simd, Broken } state = State::Broken;
+    enum class State { Ready, Broken } state = State::Broken;
     Instance* instance = nullptr;
     uint64_t line = 0;
   };
@@ -425,7 +516,6 @@ class ScriptRunner {
     if (!read_whole_file(path, &bytes)) return Outcome::fail("cannot read module file " + path);
     auto m = decode_module(std::vector<uint8_t>(bytes.begin(), bytes.end()));
     if (!m.ok()) {
-      if (is_simd_error(m.error())) return Outcome::skip("SIMD module");
       decode_error_ = m.error().message;
       return Outcome::fail("module failed to decode: " + m.error().to_string());
     }
@@ -438,13 +528,6 @@ class ScriptRunner {
     InstantiateResult r = store_.instantiate(m, linker_);
     *timed_out = watchdog_ && watchdog_->disarm();
     return r;
-  }
-
-  // A link error caused by importing from a registered SIMD module is a skip.
-  bool imports_simd_module(const Module& m) const {
-    for (const Import& imp : m.imports)
-      if (simd_registered_.count(imp.module)) return true;
-    return false;
   }
 
   // "trap \"message\"", or the watchdog's interruption.
@@ -468,11 +551,7 @@ class ScriptRunner {
       if (r.resource_error) {
         o = Outcome::fail("module could not be instantiated: " + r.resource_error->to_string());
       } else if (r.link_error) {
-        if (imports_simd_module(*m)) {
-          o = Outcome::skip("imports from a SIMD module");
-        } else {
-          o = Outcome::fail("module failed to link: " + r.link_error->to_string());
-        }
+        o = Outcome::fail("module failed to link: " + r.link_error->to_string());
       } else if (r.trap) {
         o = Outcome::fail("module instantiation ended in " + trap_text(*r.trap, timed_out));
       } else if (!r.instance) {
@@ -482,7 +561,6 @@ class ScriptRunner {
         slot.instance = r.instance;
       }
     }
-    if (o.kind == Outcome::Skip) slot.state = Slot::State::Simd;
     current_ = slot;
     if (std::optional<std::string_view> name = cmd.get_string("name")) named_[std::string(*name)] = slot;
     return o;
@@ -504,7 +582,6 @@ class ScriptRunner {
       return Outcome::fail("no module defined yet");
     }
     switch (slot->state) {
-      case Slot::State::Simd: return Outcome::skip("uses a SIMD module");
       case Slot::State::Broken:
         return Outcome::fail(what + " (line " + std::to_string(slot->line) + ") failed to load");
       case Slot::State::Ready: break;
@@ -524,9 +601,7 @@ class ScriptRunner {
     } else {
       o = find_module(Json::make_object({}), &inst);
     }
-    if (o.kind == Outcome::Skip) simd_registered_.insert(std::string(*as));
     if (o.kind != Outcome::Pass) return o;
-    simd_registered_.erase(std::string(*as));
     auto [it, fresh] = registered_.insert({std::string(*as), inst});
     if (fresh) {
       linker_.define_instance(it->first, inst);
@@ -544,6 +619,7 @@ class ScriptRunner {
     bool timed_out = false;
     std::vector<ValType> types;
     std::vector<uint64_t> values;
+    std::vector<uint64_t> his;  // per value: the high 8 bytes of a v128, else 0
   };
 
   // Performs an invoke or get. Pass means it ran (returned or trapped);
@@ -565,22 +641,26 @@ class ScriptRunner {
       if (g->type.type == ValType::I32 || g->type.type == ValType::F32) bits &= 0xffffffffu;
       out->types = {g->type.type};
       out->values = {bits};
+      out->his = {g->type.type == ValType::V128 ? g->hi : 0};
       return Outcome::pass();
     }
     if (type != "invoke") return Outcome::fail("unknown action type " + quote(type.value_or("")));
     if (ext->kind != ExternKind::Func) return Outcome::fail("export " + quote(*field) + " is not a function");
     Function* f = ext->func();
     const FuncType& ft = *f->type;
-    std::vector<uint64_t> args;
+    std::vector<uint64_t> args;  // in slot layout: a v128 takes two
+    size_t nargs = 0;
     if (const Json* a = action->get("args")) {
       for (const Json& v : a->items()) {
         ScriptValue sv;
         Outcome po = parse_script_value(v, false, &sv);
         if (po.kind != Outcome::Pass) return po;
         args.push_back(sv.bits);
+        if (sv.type == ValType::V128) args.push_back(sv.hi);
+        ++nargs;
       }
-      if (args.size() == ft.params.size()) {
-        for (size_t i = 0; i < args.size(); ++i) {
+      if (nargs == ft.params.size()) {
+        for (size_t i = 0; i < nargs; ++i) {
           std::optional<ValType> t = parse_type(a->items()[i].get_string("type").value_or(""));
           if (t != ft.params[i])
             return Outcome::fail("argument " + std::to_string(i) + " of " + quote(*field) + " is " +
@@ -588,12 +668,12 @@ class ScriptRunner {
         }
       }
     }
-    if (args.size() != ft.params.size())
+    if (nargs != ft.params.size())
       return Outcome::fail(quote(*field) + " takes " + std::to_string(ft.params.size()) + " arguments, the script passes " +
-                           std::to_string(args.size()));
+                           std::to_string(nargs));
     // Never hand the engine a null buffer, even for no values.
     args.resize(std::max<size_t>(args.size(), 1));
-    std::vector<uint64_t> results(std::max<size_t>(ft.results.size(), 1));
+    std::vector<uint64_t> results(std::max<size_t>(slot_count(ft.results), 1));
     if (watchdog_) watchdog_->arm(&store_);
     CallResult r = store_.call(f, args.data(), results.data());
     out->timed_out = watchdog_ && watchdog_->disarm();
@@ -601,9 +681,12 @@ class ScriptRunner {
       out->trap = std::move(r.trap);
       return Outcome::pass();
     }
-    results.resize(ft.results.size());
     out->types = ft.results;
-    out->values = std::move(results);
+    size_t slot = 0;
+    for (ValType t : ft.results) {
+      out->values.push_back(results[slot++]);
+      out->his.push_back(t == ValType::V128 ? results[slot++] : 0);
+    }
     return Outcome::pass();
   }
 
@@ -625,11 +708,11 @@ class ScriptRunner {
     std::string expected_text = "(";
     for (size_t i = 0; i < expected.size(); ++i) expected_text += (i ? ", " : "") + format_expected(expected[i]);
     expected_text += ")";
-    const std::string mismatch = "expected " + expected_text + ", got " + format_values(res.types, res.values);
+    const std::string mismatch = "expected " + expected_text + ", got " + format_values(res.types, res.values, res.his);
     if (expected.size() != res.values.size()) return Outcome::fail(mismatch + " (result count differs)");
     for (size_t i = 0; i < expected.size(); ++i) {
       if (expected[i].type != res.types[i]) return Outcome::fail(mismatch + " (result type differs)");
-      if (!value_matches(expected[i], res.values[i])) return Outcome::fail(mismatch);
+      if (!value_matches(expected[i], res.values[i], res.his[i])) return Outcome::fail(mismatch);
     }
     return Outcome::pass();
   }
@@ -667,7 +750,6 @@ class ScriptRunner {
     bool timed_out = false;
     InstantiateResult r = instantiate(m, &timed_out);
     if (r.link_error) {
-      if (imports_simd_module(*m)) return Outcome::skip("imports from a SIMD module");
       return Outcome::fail("expected trap " + quote(text) + " at instantiation, got link error: " +
                            r.link_error->to_string());
     }
@@ -738,7 +820,6 @@ class ScriptRunner {
   Linker linker_;
   std::vector<std::pair<std::string, Extern>> spectest_;
   std::map<std::string, Instance*> registered_;
-  std::set<std::string> simd_registered_;
   std::optional<Slot> current_;
   std::map<std::string, Slot> named_;
   std::string decode_error_;
@@ -853,12 +934,6 @@ FileReport run_file(const std::string& path, const std::string& label, const Run
   JsonError err;
   std::optional<Json> script = parse_json(text, &err);
   if (!script) return fail("malformed JSON script: " + err.to_string());
-  if (starts_with(base_name(path), "simd_")) {
-    // SIMD is not supported: every command of the file counts as skipped.
-    const Json* cmds = script->get("commands");
-    report.counts.skipped = cmds ? std::max<size_t>(cmds->items().size(), 1) : 1;
-    return report;
-  }
   return run_script(*script, module_dir, label, opts, watchdog);
 }
 

@@ -47,8 +47,7 @@ FileReport run_script(const Json& script, const std::string& module_dir, const s
                       const RunnerOptions& opts, Watchdog* watchdog = nullptr);
 
 // Runs one .wast file (converted with wast2json into a temporary directory
-// that is removed afterwards) or .json file. Files named simd_* are not run:
-// their commands count as skipped.
+// that is removed afterwards) or .json file.
 FileReport run_file(const std::string& path, const std::string& label, const RunnerOptions& opts,
                     Watchdog* watchdog = nullptr);
 

@@ -8,9 +8,13 @@
   (func (export "ext") (param externref) (result externref) (local.get 0))
   (func (export "somef") (result funcref) (ref.func 0))
   (func (export "loop") (loop (br 0)))
+  (func (export "vec") (result v128) (v128.const i32x4 1 2 3 4))
   (global (export "g") i32 (i32.const 5))
   (elem declare func 0)
 )
+;; a v128 with one lane wrong, and a number where a NaN lane is expected
+(assert_return (invoke "vec") (v128.const i32x4 1 2 3 5))
+(assert_return (invoke "vec") (v128.const f32x4 nan:arithmetic 0 0 0))
 (assert_return (invoke "one") (i32.const 2))
 (assert_return (invoke "two") (i32.const 1) (i32.const 3))
 (assert_return (invoke "nan") (f32.const nan:canonical))

@@ -52,3 +52,19 @@
 (assert_trap (module (memory 0) (data (i32.const 1) "x")) "out of bounds memory access")
 (module (memory 1) (func (export "v") (param v128)))
 (assert_return (invoke "v" (v128.const i32x4 0 0 0 0)))
+;; v128 arguments, results (mixed with scalars) and globals in every lane
+;; notation, and NaN patterns per lane.
+(module
+  (global (export "gv") v128 (v128.const i64x2 1 -1))
+  (func (export "id") (param v128) (result v128) (local.get 0))
+  (func (export "addsub") (param v128 i32 v128) (result v128 i32 v128)
+    (i32x4.add (local.get 0) (local.get 2)) (local.get 1) (i32x4.sub (local.get 0) (local.get 2)))
+  (func (export "fnan") (param f32) (result v128)
+    (f32x4.div (f32x4.splat (local.get 0)) (v128.const f32x4 0 0 1 1))))
+(assert_return (invoke "id" (v128.const i8x16 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 255))
+               (v128.const i16x8 256 770 1284 1798 2312 2826 3340 65294))
+(assert_return (invoke "addsub" (v128.const i32x4 1 2 3 4) (i32.const 7) (v128.const i32x4 1 1 1 1))
+               (v128.const i32x4 2 3 4 5) (i32.const 7) (v128.const i32x4 0 1 2 3))
+(assert_return (invoke "fnan" (f32.const 0)) (v128.const f32x4 nan:canonical nan:arithmetic 0 0))
+(assert_return (invoke "id" (v128.const f64x2 -0.5 0x1p-1074)) (v128.const i64x2 0xbfe0000000000000 1))
+(assert_return (get "gv") (v128.const i64x2 1 -1))
