@@ -130,12 +130,13 @@ bool MemoryPool::take(size_t reserved, size_t want, Slot* out) {
 }
 
 // Zeroes [base, base+bytes) of a read/write private anonymous mapping.
-// Small ranges are cleared with memset. Otherwise, up to {resident_limit} bytes, resident pages (mincore) are cleared with
-// memset and stay resident, so the next instance takes no page faults
-// there, while runs of non-resident pages (never touched, or swapped out:
-// those still hold data) are dropped with madvise(MADV_DONTNEED). Beyond
-// the limit everything is dropped. Clearing only what is resident keeps a
-// large initial memory (a Rust program's 1 MiB and more) cheap to recycle.
+// Small ranges are cleared with memset. Otherwise, in the first
+// {resident_limit} bytes, resident pages (mincore) are cleared with memset
+// and stay resident, so the next instance takes no page faults there, while
+// runs of non-resident pages (never touched, or swapped out: those still
+// hold data) are dropped with madvise(MADV_DONTNEED); beyond the limit
+// everything is dropped. Clearing only what is resident keeps a large
+// initial memory (a Rust program's 1 MiB and more) cheap to recycle.
 bool MemoryPool::zero_kept(uint8_t* base, size_t bytes, size_t resident_limit) {
   // Below this a memset of everything is cheaper than the two system calls
   // (a one-page memory: 1.2 us against 2.5 us; bench BM_ApiInstantiatePre).
