@@ -423,7 +423,7 @@ int cmd_run(int argc, char** argv) {
   std::unique_ptr<brisk_store_t, void (*)(brisk_store_t*)> api_store(new brisk_store(cfg), brisk_store_delete);
   Store& store = api_store->store;
   brisk_linker_t* api_linker = brisk_linker_new(api_store.get());
-  Linker& linker = api_linker->linker;
+  Linker& linker = brisk_api::slot_of(api_linker)->linker;  // handles are tagged: use the slot
   if (int rc = define_wasi(o, api_linker)) return rc;
 
   InstantiateResult ir = store.instantiate(mod.value(), linker);

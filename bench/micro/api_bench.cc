@@ -2,8 +2,11 @@
 // (include/brisk/brisk.h only): a host->guest call and a guest->host call
 // of a two-int function, and instantiating a small module from a module
 // and from an instance_pre (instance deleted each time, so memories are
-// really created and released).
+// really created and released: through the engine's memory pool, and
+// without it for comparison).
 #include <benchmark/benchmark.h>
+
+#include <vector>
 
 #include "brisk/brisk.h"
 
@@ -127,5 +130,87 @@ void BM_ApiInstantiatePre(benchmark::State& state) {
 }
 BENCHMARK(BM_ApiInstantiate)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_ApiInstantiatePre)->Unit(benchmark::kMicrosecond);
+
+// The same with the engine's memory pool off: every instantiation maps a
+// fresh 8 GiB reservation and every deletion unmaps it (what the pool saves).
+void BM_ApiInstantiatePreNoPool(benchmark::State& state) {
+  brisk_engine_t* engine = brisk_engine_new();
+  brisk_memory_pool_config_t pool;
+  brisk_memory_pool_config_default(&pool);
+  pool.max_memories = 0;
+  brisk_engine_set_memory_pool(engine, &pool);
+  brisk_config_t cfg;
+  brisk_config_default(&cfg);
+  cfg.mode = BRISK_MODE_TIERED;
+  brisk_store_t* store = brisk_store_new_in(engine, &cfg);
+  brisk_module_t* module = nullptr;
+  brisk_module_new(store, kSmall, sizeof kSmall, &module);
+  brisk_linker_t* linker = brisk_linker_new(store);
+  const brisk_valtype_t t[2] = {BRISK_I32, BRISK_I32};
+  brisk_linker_define_func(linker, "host", "inc", t, 2, t, 1, raw_inc, nullptr);
+  brisk_instance_pre_t* pre = nullptr;
+  brisk_instance_pre_new(linker, module, &pre);
+  for (auto _ : state) {
+    brisk_instance_t* inst = nullptr;
+    brisk_instance_pre_instantiate(pre, &inst);
+    brisk_instance_delete(inst);
+  }
+  brisk_store_delete(store);
+  brisk_engine_delete(engine);
+}
+BENCHMARK(BM_ApiInstantiatePreNoPool)->Unit(benchmark::kMicrosecond);
+
+// A module shaped like a Rust wasm32-wasi program's memory: 17 initial pages
+// (1.1 MiB, past the pool's memset-everything size, so it is recycled
+// through mincore + madvise) and a 17 KiB data segment. Arg: pool on (1) or off (0).
+void put_leb(std::vector<unsigned char>& out, uint32_t v) {
+  do {
+    uint8_t b = v & 0x7f;
+    v >>= 7;
+    out.push_back(v ? uint8_t(b | 0x80) : b);
+  } while (v);
+}
+std::vector<unsigned char> rust_sized_module() {
+  constexpr uint32_t kData = 17 * 1024;
+  std::vector<unsigned char> m = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+                                  0x05, 0x03, 0x01, 0x00, 0x11};  // memory: min 17 pages
+  std::vector<unsigned char> seg = {0x01, 0x00, 0x41, 0x80, 0x08, 0x0b};  // one active segment at 1024
+  put_leb(seg, kData);
+  for (uint32_t i = 0; i < kData; ++i) seg.push_back(uint8_t(i * 7));
+  m.push_back(0x0b);  // data section
+  put_leb(m, uint32_t(seg.size()));
+  m.insert(m.end(), seg.begin(), seg.end());
+  return m;
+}
+void BM_ApiInstantiateRustSized(benchmark::State& state) {
+  brisk_engine_t* engine = brisk_engine_new();
+  brisk_memory_pool_config_t pool;
+  brisk_memory_pool_config_default(&pool);
+  if (state.range(0) == 0) pool.max_memories = 0;
+  brisk_engine_set_memory_pool(engine, &pool);
+  brisk_config_t cfg;
+  brisk_config_default(&cfg);
+  brisk_store_t* store = brisk_store_new_in(engine, &cfg);
+  const std::vector<unsigned char> bytes = rust_sized_module();
+  brisk_module_t* module = nullptr;
+  if (brisk_module_new(store, bytes.data(), bytes.size(), &module).status != BRISK_OK) {
+    state.SkipWithError("module rejected");
+    return;
+  }
+  brisk_linker_t* linker = brisk_linker_new(store);
+  brisk_instance_pre_t* pre = nullptr;
+  brisk_instance_pre_new(linker, module, &pre);
+  for (auto _ : state) {
+    brisk_instance_t* inst = nullptr;
+    brisk_instance_pre_instantiate(pre, &inst);
+    size_t size = 0;
+    uint8_t* mem = brisk_instance_memory(inst, &size);
+    mem[size - 100] = 1;  // the guest's stack at the top of its memory
+    brisk_instance_delete(inst);
+  }
+  brisk_store_delete(store);
+  brisk_engine_delete(engine);
+}
+BENCHMARK(BM_ApiInstantiateRustSized)->Arg(1)->Arg(0)->Unit(benchmark::kMicrosecond);
 
 }  // namespace

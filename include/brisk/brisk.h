@@ -16,8 +16,11 @@
  *
  * Handles. Every handle belongs to one store; handing it to another store
  * gives BRISK_ERR_ARGUMENT. A deleted (stale) handle gives
- * BRISK_ERR_ARGUMENT too: handle memory is kept until the store is deleted,
- * so a stale handle is detected, never dereferenced as freed memory.
+ * BRISK_ERR_ARGUMENT too, even after its memory was reused for a new
+ * handle: handles of deleted objects are recycled (so a long-lived store
+ * stays bounded) but each carries a generation that a reused slot no
+ * longer matches, and handle memory is freed only with the store. Handles
+ * are opaque values: compare them, never dereference them.
  * Reference values (funcref, externref in brisk_val_t) are validated
  * against the store's tables, so a made-up value is an error as well.
  *
@@ -527,6 +530,44 @@ BRISK_API void brisk_engine_delete(brisk_engine_t* engine);
 BRISK_API void brisk_engine_increment_epoch(brisk_engine_t* engine);
 BRISK_API uint64_t brisk_engine_epoch(const brisk_engine_t* engine);
 BRISK_API brisk_store_t* brisk_store_new_in(brisk_engine_t* engine, const brisk_config_t* config);
+
+/* The engine's pool of released linear memories. Deleting an instance
+ * keeps its memories' address-space reservations (8 GiB each with guard
+ * pages) in the pool, zeroed, and the next instantiation in any store of
+ * the engine takes one, so an instantiate/delete cycle costs no mmap and,
+ * for the same module, no mprotect. A pooled memory counts as free for the
+ * store limits. Safe to use from any thread. A store made with
+ * brisk_store_new() has a private engine, hence a pool of its own that lives
+ * as long as the store, with the defaults. */
+typedef struct brisk_memory_pool_config_t {
+  uint32_t max_memories;          /* memories kept (0: pooling off); default 32 */
+  uint64_t max_committed_bytes;   /* read/write bytes kept over all of them; default 256 MiB
+                                     (beyond, a memory is kept as a bare reservation) */
+  uint64_t keep_resident_bytes;   /* of a kept memory, the first bytes whose resident pages
+                                     are cleared with memset and stay resident (no page
+                                     faults next time); the rest go back to the kernel.
+                                     Default 4 MiB */
+} brisk_memory_pool_config_t;
+BRISK_API void brisk_memory_pool_config_default(brisk_memory_pool_config_t* config);
+/* Applies {config} (NULL: the defaults) from now on; memories already
+ * pooled beyond the new bounds are released. */
+BRISK_API brisk_result_t brisk_engine_set_memory_pool(brisk_engine_t* engine, const brisk_memory_pool_config_t* config);
+typedef struct brisk_memory_pool_stats_t {
+  uint32_t memories;          /* in the pool now */
+  uint64_t committed_bytes;   /* their read/write bytes */
+  uint64_t reused;            /* memories created from the pool so far */
+  uint64_t released;          /* memories taken into the pool so far */
+} brisk_memory_pool_stats_t;
+/* The pool the store's memories come from (its engine's). */
+BRISK_API void brisk_store_memory_pool_stats(const brisk_store_t* store, brisk_memory_pool_stats_t* out);
+
+/* Counts of what a store holds, for hosts that watch a long-lived store. */
+typedef struct brisk_store_stats_t {
+  size_t instances;      /* live instances (deleted ones still imported by others count) */
+  size_t live_handles;   /* handles issued and not yet stale */
+  size_t handle_slots;   /* handle memory allocated: live plus recyclable */
+} brisk_store_stats_t;
+BRISK_API void brisk_store_stats(const brisk_store_t* store, brisk_store_stats_t* out);
 
 /* The store's epoch deadline becomes the engine's current epoch + delta
  * (no deadline until this is called). Wasm checks it where it checks for

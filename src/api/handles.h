@@ -2,14 +2,24 @@
 // the helpers every file of src/api/ shares: handle validation, value
 // conversion with checked references, and results. Never seen by embedders.
 //
-// Handle rules. Every store-owned handle starts with a HandleHeader and is
-// kept allocated until its store is deleted, so a stale handle is seen as
-// such ({dead}) rather than read as freed memory. Each store also records
-// the address and kind of every handle it issued, which is how reference
-// values (a funcref is a brisk_func_t* as an integer) and handles passed
-// next to their store are validated without ever dereferencing a made-up
-// pointer.
+// Handle rules. Every store-owned handle is a slot (a struct starting with
+// a HandleHeader) that stays allocated until its store is deleted; when its
+// object goes away the slot is retired and later recycled for a new handle
+// of the same kind, so a store that creates and deletes instances forever
+// keeps a bounded number of slots. The pointer an embedder holds is the
+// slot's address with the slot's generation in its top 16 bits (user-space
+// addresses of x86_64 and AArch64 fit in 48 bits); retiring a slot bumps
+// its generation, so a stale handle -- even one whose slot now holds a new
+// object -- no longer matches and is rejected. A slot whose generation
+// reached the maximum is never reused. Every entry point turns the handle
+// it was given into its slot with live_handle/check_handle/check_func (a
+// tagged pointer must never be dereferenced) and every handle it returns
+// is tagged(). Each store also records the address and kind of every slot
+// it allocated, which is how reference values (a funcref is a tagged
+// brisk_func_t* as an integer) and handles passed next to their store are
+// validated without ever dereferencing a made-up pointer.
 #pragma once
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -25,12 +35,21 @@ namespace brisk_api {
 enum class HandleKind : uint8_t { Func = 1, Memory, Table, Global, Instance, Linker, Pre };
 constexpr uint32_t kHandleMagic = 0x6b736962;  // "bisk"
 
+constexpr int kKinds = 8;  // HandleKind values are below this
+
+// The top 16 bits of a handle hold its slot's generation.
+constexpr int kGenerationShift = 48;
+constexpr uintptr_t kSlotMask = (uintptr_t(1) << kGenerationShift) - 1;
+constexpr uint16_t kMaxGeneration = 0xffff;
+static_assert(sizeof(void*) == 8, "handles carry a generation in the top bits of a 64-bit pointer");
+
 struct HandleHeader {
   HandleHeader(HandleKind k, brisk_store* s) : kind(k), store(s) {}
   virtual ~HandleHeader() = default;
   uint32_t magic = kHandleMagic;
   HandleKind kind;
   bool dead = false;  // deleted, or the object it names was freed
+  uint16_t generation = 1;  // of the slot; never 0, so no handle equals its slot's address
   brisk_store* store;
 };
 
@@ -91,6 +110,7 @@ struct brisk_instance_pre : brisk_api::HandleHeader {
   explicit brisk_instance_pre(brisk_store* s) : HandleHeader(brisk_api::HandleKind::Pre, s) {}
   std::shared_ptr<const brisk::Module> module;
   std::vector<brisk::Extern> imports;
+  brisk::Store::InstancePlan plan;  // what each instantiation would otherwise recompute
   brisk_holds holds;
 };
 
@@ -124,12 +144,15 @@ struct brisk_store {
   std::string message;
   void* data = nullptr;
   std::vector<std::unique_ptr<brisk_module>> modules;  // created here, not yet deleted
-  // Every handle issued, kept until the store dies (see the rules above).
+  // Every handle slot allocated, kept until the store dies (see the rules
+  // above), and by kind the retired ones waiting for reuse.
   std::vector<std::unique_ptr<brisk_api::HandleHeader>> handles;
-  std::unordered_map<const void*, brisk_api::HandleKind> issued;
-  std::unordered_map<const brisk::Function*, brisk_func*> func_handles;
-  std::unordered_map<const void*, brisk_api::HandleHeader*> object_handles;  // Memory/Table/Global -> handle
-  const brisk_func* last_checked_func = nullptr;  // one-entry cache of issued-lookups
+  std::vector<brisk_api::HandleHeader*> free_handles[brisk_api::kKinds];
+  size_t live_handles = 0;
+  std::unordered_map<const void*, brisk_api::HandleKind> issued;  // slot address -> kind
+  std::unordered_map<const brisk::Function*, brisk_func*> func_handles;  // values: slots
+  std::unordered_map<const void*, brisk_api::HandleHeader*> object_handles;  // Memory/Table/Global -> slot
+  const brisk_func* last_checked_func = nullptr;  // one-entry cache of issued-lookups (a slot)
   std::vector<std::unique_ptr<brisk_api::CTypes>> sig_types;  // by signature id, on demand
   std::vector<brisk_api::ExternSlot> externs;                 // externref id i+1 (low 32 bits)
   std::vector<uint32_t> free_externs;
@@ -149,28 +172,72 @@ inline brisk_result_t bad_arg(brisk_store* s, std::string msg) { return fail(s, 
 brisk_result_t from_trap(brisk_store* s, brisk::Trap& t);
 
 // ---- handles
+inline uint16_t generation_of(const void* handle) { return uint16_t(reinterpret_cast<uintptr_t>(handle) >> kGenerationShift); }
+// The slot a handle names (not yet validated: do not dereference).
+template <class H>
+H* slot_of(const H* handle) {
+  return reinterpret_cast<H*>(reinterpret_cast<uintptr_t>(handle) & kSlotMask);
+}
+// The handle to give out for a slot.
+template <class H>
+H* tagged(H* slot) {
+  if (!slot) return nullptr;
+  return reinterpret_cast<H*>(reinterpret_cast<uintptr_t>(slot) | (uintptr_t(slot->generation) << kGenerationShift));
+}
+
+// Puts a new handle into a retired slot of its kind, or into a new slot;
+// returns the tagged handle (null if the slot's address does not fit).
 template <class H>
 H* add_handle(brisk_store* s, std::unique_ptr<H> h) {
-  H* p = h.get();
-  s->issued.emplace(p, p->kind);
-  s->handles.push_back(std::move(h));
+  auto& free = s->free_handles[int(h->kind)];
+  H* p;
+  if (!free.empty()) {
+    p = static_cast<H*>(free.back());
+    free.pop_back();
+    const uint16_t gen = p->generation;
+    *p = std::move(*h);
+    p->generation = gen;
+  } else {
+    p = h.get();
+    if (reinterpret_cast<uintptr_t>(p) & ~kSlotMask) return nullptr;
+    s->issued.emplace(p, p->kind);
+    s->handles.push_back(std::move(h));
+  }
+  ++s->live_handles;
+  return tagged(p);
+}
+// Ends a slot's current handle (every copy of it goes stale) and offers the
+// slot for reuse. {slot} must be live.
+inline void retire_handle(brisk_store* s, HandleHeader* slot) {
+  slot->dead = true;
+  --s->live_handles;
+  if (slot->generation == kMaxGeneration) return;  // every tag was used: never reuse it
+  ++slot->generation;
+  s->free_handles[int(slot->kind)].push_back(slot);
+}
+// The slot of a handle passed together with its store: issued by it, of
+// kind {k}, live and of the slot's current generation; null otherwise.
+template <class H>
+H* check_handle(const brisk_store* s, const H* h, HandleKind k) {
+  if (!s || !h) return nullptr;
+  H* p = slot_of(h);
+  auto it = s->issued.find(p);
+  if (it == s->issued.end() || it->second != k || p->dead || p->generation != generation_of(h)) return nullptr;
   return p;
 }
-// Checks a handle passed together with its store: issued by it and live.
+// The slot of a handle passed without its store (only stale handles of a
+// live store can be detected: slots stay allocated until it is deleted).
 template <class H>
-bool check_handle(const brisk_store* s, const H* h, HandleKind k) {
-  if (!s || !h) return false;
-  auto it = s->issued.find(h);
-  return it != s->issued.end() && it->second == k && !h->dead;
+H* live_handle(const H* h, HandleKind k) {
+  if (!h) return nullptr;
+  H* p = slot_of(h);
+  if (p->magic != kHandleMagic || p->kind != k || p->dead || p->generation != generation_of(h)) return nullptr;
+  return p;
 }
-// Checks a handle passed without its store (only stale handles can be
-// detected: they stay allocated until the store is deleted).
-template <class H>
-bool live_handle(const H* h, HandleKind k) {
-  return h && h->magic == kHandleMagic && h->kind == k && !h->dead;
-}
-bool check_func(brisk_store* s, const brisk_func* f);
+// The slot of a live function handle of {s}, or null.
+brisk_func* check_func(brisk_store* s, const brisk_func* f);
 
+// Handles for runtime objects (one per object, tagged; created on demand).
 brisk_func* func_handle(brisk_store* s, brisk::Function* f);
 brisk_memory* memory_handle(brisk_store* s, brisk::Memory* m);
 brisk_table* table_handle(brisk_store* s, brisk::Table* t);

@@ -117,9 +117,10 @@ brisk_linker_t* brisk_linker_new(brisk_store_t* s) {
   return add_handle(s, std::make_unique<brisk_linker>(s));
 }
 
-void brisk_linker_delete(brisk_linker_t* l) {
-  if (!live_handle(l, HandleKind::Linker)) return;
-  l->dead = true;
+void brisk_linker_delete(brisk_linker_t* handle) {
+  brisk_linker* l = live_handle(handle, HandleKind::Linker);
+  if (!l) return;
+  retire_handle(l->store, l);
   l->linker = Linker{};
   l->holds.release_all(l->store->store);
 }
@@ -128,7 +129,7 @@ brisk_result_t brisk_linker_define_func(brisk_linker_t* l, const char* module, c
                                         const brisk_valtype_t* params, size_t num_params,
                                         const brisk_valtype_t* results, size_t num_results, brisk_host_fn fn,
                                         void* env) {
-  if (!live_handle(l, HandleKind::Linker) || !module || !name || !fn) return null_arg();
+  if (!(l = live_handle(l, HandleKind::Linker)) || !module || !name || !fn) return null_arg();
   brisk_store* s = l->store;
   bool ok_types;
   FuncType ft = functype_from(params, num_params, results, num_results, &ok_types);
@@ -163,15 +164,21 @@ brisk_result_t brisk_func_new(brisk_store_t* s, const brisk_valtype_t* params, s
   Function* f = s->store.create_host_function(
       ft, [env](HostCall& hc, const uint64_t* a, uint64_t* r) { return run_host(*env, hc, a, r); }, "host");
   brisk_func* h = func_handle(s, f);
-  h->owns_ref = true;
+  if (!h) {
+    s->store.release_host(f);
+    return fail(s, BRISK_ERR_RESOURCE, "out of memory for a function handle");
+  }
+  slot_of(h)->owns_ref = true;
   *out = h;
   return ok();
 }
 
-brisk_result_t brisk_func_delete(brisk_store_t* s, brisk_func_t* f) {
-  if (!s || !f) return null_arg();
+brisk_result_t brisk_func_delete(brisk_store_t* s, brisk_func_t* handle) {
+  if (!s || !handle) return null_arg();
+  brisk_func* f = slot_of(handle);
   auto it = s->issued.find(f);
-  if (it == s->issued.end() || it->second != HandleKind::Func) return bad_arg(s, "not a function handle of this store");
+  if (it == s->issued.end() || it->second != HandleKind::Func || f->generation != generation_of(handle))
+    return bad_arg(s, "not a function handle of this store");
   if (!f->owns_ref) return bad_arg(s, "not a host function made by brisk_func_new, or already deleted");
   f->owns_ref = false;
   s->store.release_host(f->func);
@@ -180,7 +187,7 @@ brisk_result_t brisk_func_delete(brisk_store_t* s, brisk_func_t* f) {
 
 brisk_result_t brisk_linker_define(brisk_linker_t* l, const char* module, const char* name,
                                    const brisk_extern_t* item) {
-  if (!live_handle(l, HandleKind::Linker) || !module || !name || !item) return null_arg();
+  if (!(l = live_handle(l, HandleKind::Linker)) || !module || !name || !item) return null_arg();
   Extern e;
   if (!extern_object(l->store, *item, &e))
     return bad_arg(l->store, std::string("cannot define ") + module + "." + name +
@@ -191,8 +198,8 @@ brisk_result_t brisk_linker_define(brisk_linker_t* l, const char* module, const 
 }
 
 brisk_result_t brisk_linker_define_instance(brisk_linker_t* l, const char* name, brisk_instance_t* inst) {
-  if (!live_handle(l, HandleKind::Linker) || !name || !inst) return null_arg();
-  if (!check_handle(l->store, inst, HandleKind::Instance))
+  if (!(l = live_handle(l, HandleKind::Linker)) || !name || !inst) return null_arg();
+  if (!(inst = check_handle(l->store, inst, HandleKind::Instance)))
     return bad_arg(l->store, std::string("cannot define instance ") + name +
                                  ": not a live instance of this linker's store");
   l->store->store.retain(inst->instance);

@@ -4,28 +4,29 @@
 #include <new>
 
 #include "api/handles.h"
+#include "runtime/memory_pool.h"
 
 using namespace brisk;
 
 brisk_store::brisk_store(const EngineConfig& c) : store(c) {
-  // Handles to what a destroyed instance defined go stale (they stay
-  // allocated, marked dead, until the store is deleted).
+  // Handles to what a destroyed instance defined go stale: their slots
+  // are retired (and later reused with a new generation).
   store.on_instance_destroyed = [this](Instance* inst) {
     auto kill = [this](const void* obj) {
       auto it = object_handles.find(obj);
       if (it == object_handles.end()) return;
-      it->second->dead = true;
+      brisk_api::retire_handle(this, it->second);
       object_handles.erase(it);
     };
     for (auto& m : inst->own_memories) kill(m.get());
     for (auto& t : inst->own_tables) kill(t.get());
     for (auto& g : inst->own_globals) kill(g.get());
   };
-  // A freed function's handle stays allocated and marked dead.
+  // A freed function's handle goes stale: its slot is retired.
   store.on_function_freed = [this](Function* f) {
     auto it = func_handles.find(f);
     if (it == func_handles.end()) return;
-    it->second->dead = true;
+    brisk_api::retire_handle(this, it->second);
     func_handles.erase(it);
   };
 }
@@ -81,5 +82,43 @@ void brisk_store_set_data(brisk_store_t* store, void* data) {
 }
 
 void* brisk_store_get_data(const brisk_store_t* store) { return store ? store->data : nullptr; }
+
+void brisk_store_stats(const brisk_store_t* store, brisk_store_stats_t* out) {
+  if (!out) return;
+  *out = brisk_store_stats_t{0, 0, 0};
+  if (!store) return;
+  out->instances = store->store.instance_count();
+  out->live_handles = store->live_handles;
+  out->handle_slots = store->handles.size();
+}
+
+void brisk_memory_pool_config_default(brisk_memory_pool_config_t* c) {
+  if (!c) return;
+  const MemoryPoolConfig d;
+  c->max_memories = d.max_memories;
+  c->max_committed_bytes = d.max_committed_bytes;
+  c->keep_resident_bytes = d.keep_resident_bytes;
+}
+
+brisk_result_t brisk_engine_set_memory_pool(brisk_engine_t* engine, const brisk_memory_pool_config_t* c) {
+  if (!engine) return brisk_api::null_arg();
+  MemoryPoolConfig cfg;
+  if (c) {
+    cfg.max_memories = c->max_memories;
+    cfg.max_committed_bytes = c->max_committed_bytes;
+    cfg.keep_resident_bytes = c->keep_resident_bytes;
+  }
+  engine->engine->memory_pool()->configure(cfg);
+  return brisk_api::ok();
+}
+
+void brisk_store_memory_pool_stats(const brisk_store_t* store, brisk_memory_pool_stats_t* out) {
+  if (!out) return;
+  *out = brisk_memory_pool_stats_t{0, 0, 0, 0};
+  if (!store) return;
+  // The store is used by one thread at a time; its engine's pool is locked.
+  const MemoryPool::Stats st = const_cast<brisk_store&>(*store).store.cpu().engine().memory_pool()->stats();
+  *out = brisk_memory_pool_stats_t{st.memories, st.committed_bytes, st.reused, st.released};
+}
 
 }  // extern "C"

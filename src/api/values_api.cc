@@ -33,22 +33,25 @@ FuncType functype_from(const brisk_valtype_t* params, size_t np, const brisk_val
   return ft;
 }
 
-bool check_func(brisk_store* s, const brisk_func* f) {
-  if (!s || !f) return false;
-  if (f != s->last_checked_func) {
-    auto it = s->issued.find(f);
-    if (it == s->issued.end() || it->second != HandleKind::Func) return false;
-    s->last_checked_func = f;  // handles are never freed before the store: the cache stays true
+brisk_func* check_func(brisk_store* s, const brisk_func* f) {
+  if (!s || !f) return nullptr;
+  brisk_func* p = slot_of(f);
+  if (p != s->last_checked_func) {
+    auto it = s->issued.find(p);
+    if (it == s->issued.end() || it->second != HandleKind::Func) return nullptr;
+    // Slots are never freed before the store and are reused for the same
+    // kind only: the cache stays true (the generation is checked below).
+    s->last_checked_func = p;
   }
-  return f->alive();
+  return p->generation == generation_of(f) && p->alive() ? p : nullptr;
 }
 
 brisk_func* func_handle(brisk_store* s, Function* f) {
   if (!f) return nullptr;
   auto it = s->func_handles.find(f);
-  if (it != s->func_handles.end()) return it->second;
+  if (it != s->func_handles.end()) return tagged(it->second);
   brisk_func* h = add_handle(s, std::make_unique<brisk_func>(s, f));
-  s->func_handles.emplace(f, h);
+  if (h) s->func_handles.emplace(f, slot_of(h));
   return h;
 }
 
@@ -56,9 +59,9 @@ template <class H, class O>
 H* object_handle(brisk_store* s, O* obj) {
   if (!obj) return nullptr;
   auto it = s->object_handles.find(obj);
-  if (it != s->object_handles.end()) return static_cast<H*>(it->second);
+  if (it != s->object_handles.end()) return tagged(static_cast<H*>(it->second));
   H* h = add_handle(s, std::make_unique<H>(s, obj));
-  s->object_handles.emplace(obj, h);
+  if (h) s->object_handles.emplace(obj, slot_of(h));
   return h;
 }
 brisk_memory* memory_handle(brisk_store* s, Memory* m) { return object_handle<brisk_memory>(s, m); }
@@ -79,22 +82,30 @@ brisk_extern_t extern_handle(brisk_store* s, const Extern& e) {
 
 bool extern_object(brisk_store* s, const brisk_extern_t& x, Extern* out) {
   switch (raw_enum(x.kind)) {
-    case BRISK_EXTERN_FUNC:
-      if (!check_func(s, x.of.func)) return false;
-      *out = Extern{ExternKind::Func, x.of.func->func};
+    case BRISK_EXTERN_FUNC: {
+      const brisk_func* f = check_func(s, x.of.func);
+      if (!f) return false;
+      *out = Extern{ExternKind::Func, f->func};
       return true;
-    case BRISK_EXTERN_TABLE:
-      if (!check_handle(s, x.of.table, HandleKind::Table)) return false;
-      *out = Extern{ExternKind::Table, x.of.table->table};
+    }
+    case BRISK_EXTERN_TABLE: {
+      const brisk_table* t = check_handle(s, x.of.table, HandleKind::Table);
+      if (!t) return false;
+      *out = Extern{ExternKind::Table, t->table};
       return true;
-    case BRISK_EXTERN_MEMORY:
-      if (!check_handle(s, x.of.memory, HandleKind::Memory)) return false;
-      *out = Extern{ExternKind::Memory, x.of.memory->mem};
+    }
+    case BRISK_EXTERN_MEMORY: {
+      const brisk_memory* m = check_handle(s, x.of.memory, HandleKind::Memory);
+      if (!m) return false;
+      *out = Extern{ExternKind::Memory, m->mem};
       return true;
-    case BRISK_EXTERN_GLOBAL:
-      if (!check_handle(s, x.of.global, HandleKind::Global)) return false;
-      *out = Extern{ExternKind::Global, x.of.global->global};
+    }
+    case BRISK_EXTERN_GLOBAL: {
+      const brisk_global* g = check_handle(s, x.of.global, HandleKind::Global);
+      if (!g) return false;
+      *out = Extern{ExternKind::Global, g->global};
       return true;
+    }
   }
   return false;
 }
@@ -182,8 +193,8 @@ bool val_to_slot(brisk_store* s, const brisk_val_t& v, ValType t, uint64_t* slot
         *slot = 0;
         return true;
       }
-      const auto* h = reinterpret_cast<const brisk_func*>(uintptr_t(v.of.ref));
-      if (!check_func(s, h)) {
+      const brisk_func* h = check_func(s, reinterpret_cast<const brisk_func*>(uintptr_t(v.of.ref)));
+      if (!h) {
         *why = "is not a live function handle of this store";
         return false;
       }
@@ -236,9 +247,10 @@ extern "C" {
 brisk_result_t brisk_func_call(brisk_store_t* s, brisk_func_t* func, const brisk_val_t* args, size_t num_args,
                                brisk_val_t* results, size_t num_results) {
   if (!s || !func || (num_args && !args) || (num_results && !results)) return null_arg();
-  // The handle checked last needs no lookup (check_func's cache), inline.
-  if ((func != s->last_checked_func || !func->alive()) && !check_func(s, func)) return bad_func_handle(s);
-  Function* f = func->func;
+  // The handle checked last needs no lookup (check_func's one-entry cache).
+  const brisk_func* fs = check_func(s, func);
+  if (!fs) return bad_func_handle(s);
+  Function* f = fs->func;
   const FuncType& ft = *f->type;
   if (num_args != ft.params.size() || num_results != ft.results.size())
     return bad_call_shape(s, ft, num_args, num_results);
@@ -273,8 +285,9 @@ brisk_result_t brisk_func_call(brisk_store_t* s, brisk_func_t* func, const brisk
 }
 
 int brisk_func_type(const brisk_func_t* func, brisk_functype_t* out) {
-  if (!live_handle(func, HandleKind::Func) || func->func->dead || !out) return 0;
-  *out = sig_ctypes(func->store, func->func->sig_id).view();
+  const brisk_func* fs = live_handle(func, HandleKind::Func);
+  if (!fs || fs->func->dead || !out) return 0;
+  *out = sig_ctypes(fs->store, fs->func->sig_id).view();
   return 1;
 }
 

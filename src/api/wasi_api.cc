@@ -151,7 +151,7 @@ int brisk_wasi_config_inherit_stdio(brisk_wasi_config_t* c) {
 }
 
 brisk_result_t brisk_linker_define_wasi(brisk_linker_t* l, const brisk_wasi_config_t* config) {
-  if (!live_handle(l, HandleKind::Linker)) return null_arg();
+  if (!(l = live_handle(l, HandleKind::Linker))) return null_arg();  // the slot, untagged
   static const brisk_wasi_config kDefaults;
   const brisk_wasi_config& c = config ? *config : kDefaults;
   wasi::WasiConfig wc;

@@ -20,6 +20,7 @@
 #include <mutex>
 #include <vector>
 
+#include "runtime/memory_pool.h"
 #include "runtime/trap.h"
 
 namespace brisk {
@@ -39,8 +40,11 @@ class Engine {
   void increment_epoch();
   void attach(CpuControl* c);
   void detach(CpuControl* c);
+  // Released linear memories kept for reuse by this engine's stores.
+  const std::shared_ptr<MemoryPool>& memory_pool() const { return memory_pool_; }
 
  private:
+  std::shared_ptr<MemoryPool> memory_pool_ = std::make_shared<MemoryPool>();
   std::atomic<uint64_t> epoch_{0};
   std::mutex mu_;
   std::vector<CpuControl*> stores_;

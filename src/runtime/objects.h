@@ -5,11 +5,15 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/module.h"
 #include "runtime/limits.h"
+#include "runtime/memory_pool.h"
 #include "runtime/store.h"
 
 namespace brisk {
@@ -19,7 +23,9 @@ namespace brisk {
 // never move and out-of-bounds accesses fault on PROT_NONE pages.
 class Memory {
  public:
-  Memory(const MemoryType& type, BoundsMode mode);
+  // {pool}: where the reservation comes from and goes back to (null: the
+  // process-wide reservation cache only).
+  Memory(const MemoryType& type, BoundsMode mode, std::shared_ptr<MemoryPool> pool = nullptr);
   ~Memory();
   Memory(const Memory&) = delete;
   Memory& operator=(const Memory&) = delete;
@@ -49,6 +55,7 @@ class Memory {
   BoundsMode mode_;
   size_t reserved_ = 0;
   size_t accessible_ = 0;  // high-water mark of bytes made accessible (released cheaply)
+  std::shared_ptr<MemoryPool> pool_;
 };
 
 class Table {
@@ -140,7 +147,6 @@ class Instance {
   // (and for active and declarative segments, after instantiation).
   std::vector<std::vector<uint64_t>> elem_values;
   std::vector<uint8_t> dropped_datas;  // 1 once data.drop'ed or applied
-  std::unordered_map<std::string, Extern> exports;
   // Interpreter code of defined functions, indexed by defined-function index.
   std::vector<std::unique_ptr<InterpCode>> interp_code;
 
@@ -156,15 +162,41 @@ class Instance {
   std::vector<std::unique_ptr<Memory>> own_memories;
   std::vector<std::unique_ptr<Global>> own_globals;
 
+  // Exports are resolved from the module's list when asked for (a map
+  // built per instance cost an allocation per export on every
+  // instantiation); modules with many exports get a name index on the
+  // first lookup.
   std::optional<Extern> get_export(std::string_view name) const {
-    auto it = exports.find(std::string(name));
-    if (it == exports.end()) return std::nullopt;
-    return it->second;
+    const std::vector<Export>& all = module->exports;
+    if (all.size() <= kLinearExports) {
+      for (const Export& e : all)
+        if (e.name == name) return export_extern(e);
+      return std::nullopt;
+    }
+    if (export_index_.empty())
+      for (uint32_t i = 0; i < all.size(); ++i) export_index_.emplace(all[i].name, i);
+    auto it = export_index_.find(name);
+    if (it == export_index_.end()) return std::nullopt;
+    return export_extern(all[it->second]);
+  }
+  Extern export_extern(const Export& e) const {
+    Extern x{e.kind, nullptr};
+    switch (e.kind) {
+      case ExternKind::Func: x.ptr = funcs[e.index]; break;
+      case ExternKind::Table: x.ptr = tables[e.index]; break;
+      case ExternKind::Memory: x.ptr = memories[e.index]; break;
+      case ExternKind::Global: x.ptr = globals[e.index]; break;
+    }
+    return x;
   }
   Function* get_func(std::string_view name) const {
     auto e = get_export(name);
     return e && e->kind == ExternKind::Func ? e->func() : nullptr;
   }
+
+ private:
+  static constexpr size_t kLinearExports = 16;
+  mutable std::unordered_map<std::string_view, uint32_t> export_index_;  // views into module->exports
 };
 
 }  // namespace brisk

@@ -79,7 +79,7 @@ void Linker::define(std::string module, std::string name, Extern e) {
 }
 
 void Linker::define_instance(const std::string& module, Instance* inst) {
-  for (const auto& [name, e] : inst->exports) define(module, name, e);
+  for (const Export& e : inst->module->exports) define(module, e.name, inst->export_extern(e));
 }
 
 std::optional<Extern> Linker::resolve(std::string_view module, std::string_view name) const {
@@ -142,7 +142,7 @@ Function* Store::create_host_function(const FuncType& type, HostCallback cb, std
 }
 
 Memory* Store::create_memory(const MemoryType& type) {
-  internals_->memories.push_back(std::make_unique<Memory>(type, config_.bounds));
+  internals_->memories.push_back(std::make_unique<Memory>(type, config_.bounds, cpu().engine().memory_pool()));
   Memory* m = internals_->memories.back().get();
   m->limiter_ = &internals_->limiter;
   internals_->limiter.memory_created(m->size_bytes());
@@ -334,14 +334,30 @@ Instance* owner_of(const Extern& e) {
 }
 }  // namespace
 
-InstantiateResult Store::instantiate(std::shared_ptr<const Module> module, const std::vector<Extern>& imports) {
+Store::InstancePlan Store::plan_instance(const Module& m) {
+  InstancePlan p;
+  p.func_sigs.reserve(m.num_funcs() - m.num_imported_funcs);
+  for (uint32_t i = m.num_imported_funcs; i < m.num_funcs(); ++i) p.func_sigs.push_back(intern_sig(m.func_type(i)));
+  return p;
+}
+
+InstantiateResult Store::instantiate(std::shared_ptr<const Module> module, const std::vector<Extern>& imports,
+                                     const InstancePlan* plan) {
   InstantiateResult res;
   const Module& m = *module;
   auto owned = std::make_unique<Instance>();
   Instance* inst = owned.get();
   inst->store = this;
   inst->module = module;
+  // Every vector sized once (no regrowth while filling them).
   inst->funcs.reserve(m.num_funcs());
+  inst->tables.reserve(m.tables.size());
+  inst->memories.reserve(m.memories.size());
+  inst->globals.reserve(m.globals.size());
+  inst->own_funcs.reserve(m.num_funcs() - m.num_imported_funcs);
+  inst->own_tables.reserve(m.tables.size() - m.num_imported_tables);
+  inst->own_memories.reserve(m.memories.size() - m.num_imported_memories);
+  inst->own_globals.reserve(m.globals.size() - m.num_imported_globals);
   for (const Extern& e : imports) {
     switch (e.kind) {
       case ExternKind::Func: inst->funcs.push_back(e.func()); break;
@@ -362,7 +378,7 @@ InstantiateResult Store::instantiate(std::shared_ptr<const Module> module, const
   // Defined functions, tables, memories, globals.
   for (uint32_t i = m.num_imported_funcs; i < m.num_funcs(); ++i) {
     auto f = std::make_unique<Function>();
-    f->sig_id = intern_sig(m.func_type(i));
+    f->sig_id = plan ? plan->func_sigs[i - m.num_imported_funcs] : intern_sig(m.func_type(i));
     f->type = &sig(f->sig_id);
     f->instance = inst;
     f->index = i;
@@ -391,7 +407,7 @@ InstantiateResult Store::instantiate(std::shared_ptr<const Module> module, const
     inst->tables.push_back(t);
   }
   for (size_t i = m.num_imported_memories; i < m.memories.size(); ++i) {
-    inst->own_memories.push_back(std::make_unique<Memory>(m.memories[i], config_.bounds));
+    inst->own_memories.push_back(std::make_unique<Memory>(m.memories[i], config_.bounds, cpu().engine().memory_pool()));
     Memory* mem = inst->own_memories.back().get();
     if (!mem->valid()) {
       res.resource_error = Error{Error::kNoOffset, "cannot allocate linear memory " + std::to_string(i) + " of " +
@@ -408,17 +424,6 @@ InstantiateResult Store::instantiate(std::shared_ptr<const Module> module, const
     inst->own_globals.push_back(std::make_unique<Global>(Global{m.globals[i].type, eval_const(*inst, m.globals[i].init), inst}));
     inst->own_globals.back()->hi = eval_const_hi(*inst, m.globals[i].init);
     inst->globals.push_back(inst->own_globals.back().get());
-  }
-
-  for (const Export& e : m.exports) {
-    Extern x{e.kind, nullptr};
-    switch (e.kind) {
-      case ExternKind::Func: x.ptr = inst->funcs[e.index]; break;
-      case ExternKind::Table: x.ptr = inst->tables[e.index]; break;
-      case ExternKind::Memory: x.ptr = inst->memories[e.index]; break;
-      case ExternKind::Global: x.ptr = inst->globals[e.index]; break;
-    }
-    inst->exports.emplace(e.name, x);
   }
 
   inst->elem_values.resize(m.elems.size());
@@ -506,6 +511,7 @@ void make_shell(Function* f) {
 }  // namespace
 
 bool Store::in_call() const { return internals_->ctx.depth > 0; }
+size_t Store::instance_count() const { return internals_->instances.size(); }
 
 void Store::retain(Instance* inst) { ++inst->refs; }
 

@@ -147,7 +147,14 @@ class Store {
   // the resolved list as often as needed. The Externs must stay alive
   // (retain them) between the two steps.
   std::optional<Error> resolve_imports(const Module& module, const Linker& linker, std::vector<Extern>& out);
-  InstantiateResult instantiate(std::shared_ptr<const Module> module, const std::vector<Extern>& imports);
+  // What instantiating a module in this store needs that does not depend
+  // on the new instance (an instance_pre computes it once).
+  struct InstancePlan {
+    std::vector<uint32_t> func_sigs;  // interned signature of each defined function
+  };
+  InstancePlan plan_instance(const Module& module);
+  InstantiateResult instantiate(std::shared_ptr<const Module> module, const std::vector<Extern>& imports,
+                                const InstancePlan* plan = nullptr);
 
   // Lifetimes. Instances and host functions start with one reference (their
   // creator's). release() drops one; at zero the object is destroyed: an
@@ -168,6 +175,8 @@ class Store {
   std::function<void(Function*)> on_function_freed;
   // True while wasm of this store runs (a host function is on the stack).
   bool in_call() const;
+  // Live instances (including deleted ones that importers keep alive).
+  size_t instance_count() const;
 
  private:
   void flush_pending();
