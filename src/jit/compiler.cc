@@ -136,6 +136,7 @@ class Compiler : public NullVisitor {
     local_types_ = ft.params;
     local_types_.insert(local_types_.end(), body.locals.begin(), body.locals.end());
     results_ = ft.results;
+    result_in_reg_ = returns_in_reg(ft);
     frame_slots_ = num_locals_ + body.max_stack + 3;
     owner_.fill(-1);
     choose_homes(body);
@@ -143,14 +144,27 @@ class Compiler : public NullVisitor {
 
   void begin() {
     Memory* mem = inst_->memories.empty() ? nullptr : inst_->memories[0];
-    m_.prologue(f_, frame_slots_, num_params_ * 8, num_locals_ * 8, mem);
-    // Function entry is a check site (interrupt, epochs, timeouts); nothing
-    // lives in registers yet, so the stub saves nothing.
-    Label entry_stub = m_.new_label(), entry_resume = m_.new_label();
-    m_.br_attention(entry_stub);
-    m_.bind(entry_resume);
-    attention_stubs_.push_back({entry_stub, entry_resume, false});
-    load_homes();
+    // Function entry is a check site (interrupt, epochs, timeouts): the
+    // prologue folds it into its native-stack compare.
+    // Declared locals start at zero. A local with a home is read from its
+    // slot only after save_homes() wrote it, so only the others' slots are
+    // zeroed (one by one when few, else the whole range by the prologue).
+    std::vector<uint32_t> slot_locals;
+    for (uint32_t i = num_params_; i < num_locals_; ++i)
+      if (home_[i] == kNoReg) slot_locals.push_back(i);
+    const bool zero_each = slot_locals.size() <= 16;
+    m_.prologue(f_, frame_slots_, num_params_ * 8, zero_each ? num_params_ * 8 : num_locals_ * 8, mem,
+                result_in_reg_);
+    if (zero_each)
+      for (uint32_t i : slot_locals) m_.store_slot(int32_t(i * 8), Opnd::i(0));
+    for (uint32_t i : homed_) {
+      ValType t = local_types_[i];
+      Opnd src = i < num_params_ ? Opnd::s(int32_t(i * 8)) : Opnd::i(0);
+      if (is_float(t))
+        m_.fmov(fwidth(t), home_[i], src);
+      else
+        m_.mov(width(t), home_[i], src);
+    }
     Ctl fn;
     fn.is_function = true;
     fn.nresults = uint32_t(results_.size());
@@ -356,9 +370,18 @@ class Compiler : public NullVisitor {
     spill_all();
     size_t base = vs_.size() - ft.params.size();
     save_homes();
-    m_.call_wasm(callee, own(base));
+    // Functions of this instance share its memory registers: they take the
+    // internal convention (a direct call once compiled, the adapter before).
+    const bool fast = callee->instance == inst_ && !callee->host && !callee->dead;
+    const bool self = callee == f_;
+    if (fast && !self && !callee->fast_entry) callee->fast_entry = Masm::call_adapter();
+    m_.call_wasm(callee, own(base), fast, self);
     load_homes();
     finish_call(base, ft);
+    if (fast && returns_in_reg(ft)) {  // the result is in a register, not (only) its slot
+      vs_.pop_back();
+      push_reg(ft.results[0], Masm::regs().result_gp);
+    }
   }
   void on_call_indirect(uint32_t ti, uint32_t table) {
     flush_cond();
@@ -1058,9 +1081,26 @@ class Compiler : public NullVisitor {
     }
     m_.jmp(t.label);
   }
+  // Functions with one integer result return it in a register to fast
+  // callers (masm.h, prologue); decided by the type alone, so callers know.
+  static bool returns_in_reg(const FuncType& ft) {
+    return Masm::regs().result_gp != kNoReg && ft.results.size() == 1 &&
+           (ft.results[0] == ValType::I32 || ft.results[0] == ValType::I64);
+  }
   void emit_return() {
     const size_t n = results_.size();
     const size_t base = vs_.size() - n;
+    if (result_in_reg_) {
+      const Val& v = vs_[base];
+      const Reg r = Masm::regs().result_gp;
+      Opnd src = v.kind == Val::Const ? Opnd::i(v.type == ValType::I32 ? int64_t(uint32_t(v.c)) : int64_t(v.c))
+               : v.kind == Val::Local ? local_operand(v.local)
+               : v.kind == Val::Stack ? Opnd::s(own(base))
+                                      : Opnd::r(to_reg(base));
+      m_.mov(width(v.type), r, src);
+      m_.return_ok();
+      return;
+    }
     // Values read from locals are moved out first: results overwrite slot 0..n.
     for (size_t j = 0; j < n; ++j)
       if (vs_[base + j].kind == Val::Local) spill(base + j);
@@ -1103,6 +1143,7 @@ class Compiler : public NullVisitor {
   std::array<int, 64> owner_;  // per register: owning entry, -1 free, kTempOwner reserved
   bool explicit_bounds_ = false;
   bool want_osr_ = false;
+  bool result_in_reg_ = false;  // returns_in_reg(own type)
   std::vector<Label> osr_labels_;  // OSR entry per loop, in order of appearance
   std::vector<std::pair<Label, Label>> osr_stubs_;  // (stub, loop header)
   struct AttentionStub {
@@ -1159,6 +1200,7 @@ bool compile_function(Function* f) {
   for (Label l : c.osr_labels()) f->osr_entries.push_back(p + masm.label_offset(l));
   f->jit_code = p;
   f->entry = reinterpret_cast<EntryFn>(p);
+  f->fast_entry = p + masm.label_offset(masm.fast_entry());
   JitStats& st = arena.stats;
   st.functions++;
   st.wasm_bytes += body.code_end - body.code_offset;
