@@ -421,6 +421,14 @@ class Compiler : public NullVisitor {
         osr_stubs_.push_back({stub, c.label});
         osr_labels_.push_back(m_.osr_entry(stub));
       }
+      // The loop header is the check site of every back-edge (and of the
+      // entry into the loop: harmless), so back-edges are plain jumps and a
+      // br_if back-edge a single conditional branch. The stack is canonical
+      // here: the stub saves only the homes.
+      Label stub = m_.new_label(), resume = m_.new_label();
+      m_.br_attention(stub);
+      m_.bind(resume);
+      attention_stubs_.push_back({stub, resume, true});
     }
     ctl_.push_back(c);
   }
@@ -472,7 +480,7 @@ class Compiler : public NullVisitor {
   void on_br_if(uint32_t depth) {
     Ctl& t = target(depth);
     // Fast path: the label's values are already where the label wants them.
-    if (!t.is_function && t.kind != Op::loop) {
+    if (!t.is_function) {
       spill_all_except(top());
       if (!needs_moves(t, 1)) {
         branch_on_top(true, t.label, false);
@@ -521,6 +529,7 @@ class Compiler : public NullVisitor {
     Cond cond = Cond::Eq;
     W cw = W::W32;
     bool is_test = false;
+    bool home_lhs = false;  // Cond_: reg is a local's home, read only (materialise elsewhere)
     Opnd::Kind rhs_kind = Opnd::Kind::Imm;
     Reg rhs_reg = kNoReg;
     uint32_t local = 0;
@@ -582,7 +591,7 @@ class Compiler : public NullVisitor {
   void release_entry(const Val& v) {
     if (v.kind == Val::Reg_) release(v.reg);
     if (v.kind == Val::Cond_) {
-      release(v.reg);
+      if (!v.home_lhs) release(v.reg);
       if (v.rhs_kind == Opnd::Kind::Reg) release(v.rhs_reg);
     }
   }
@@ -607,7 +616,7 @@ class Compiler : public NullVisitor {
     // Spill the deepest entry holding a register of this class.
     for (size_t k = 0; k < vs_.size(); ++k) {
       const Val& v = vs_[k];
-      if ((v.kind == Val::Reg_ && Masm::is_fp(v.reg) == fp) || (v.kind == Val::Cond_ && !fp)) {
+      if ((v.kind == Val::Reg_ && Masm::is_fp(v.reg) == fp) || (v.kind == Val::Cond_ && !fp && !v.home_lhs)) {
         spill(k);
         return alloc(fp);
       }
@@ -672,7 +681,12 @@ class Compiler : public NullVisitor {
     if (v.is_test) {
       m_.eqz(v.cw, v.reg, v.reg);
     } else {
-      m_.set_cmp(v.cond, v.cw, v.reg, v.reg, v.rhs());
+      const Reg lhs = v.reg;
+      if (v.home_lhs) {  // the result goes to a register of its own
+        v.reg = alloc(false);
+        v.home_lhs = false;
+      }
+      m_.set_cmp(v.cond, v.cw, v.reg, lhs, v.rhs());
       if (v.rhs_kind == Opnd::Kind::Reg) release(v.rhs_reg);
     }
     v.kind = Val::Reg_;
@@ -913,7 +927,10 @@ class Compiler : public NullVisitor {
     unsigned i = w == W::W32 ? unsigned(op) - unsigned(Op::i32_eq) : unsigned(op) - unsigned(Op::i64_eq);
     size_t kb = top(), ka = kb - 1;
     Opnd b = gp_operand(kb, true);
-    Reg a = take_reg(ka);
+    // A local's home is compared in place (the compare is consumed or
+    // materialised by the next instruction, before the local can change).
+    const bool home_lhs = vs_[ka].kind == Val::Local && home_[vs_[ka].local] != kNoReg;
+    Reg a = home_lhs ? home_[vs_[ka].local] : take_reg(ka);
     // The rhs register (if any) stays owned by the deferred compare.
     if (b.is_reg()) {
       vs_[kb].kind = Val::Stack;
@@ -927,7 +944,8 @@ class Compiler : public NullVisitor {
     v.cond = kConds[i];
     v.cw = w;
     v.set_rhs(b);
-    owner_[a] = int(vs_.size());
+    v.home_lhs = home_lhs;
+    if (!home_lhs) owner_[a] = int(vs_.size());
     if (b.is_reg()) owner_[b.reg] = int(vs_.size());
     vs_.push_back(v);
   }
@@ -1073,13 +1091,7 @@ class Compiler : public NullVisitor {
     size_t base = vs_.size() - arity;
     for (uint32_t j = 0; j < arity; ++j)
       if (base + j != t.height + j) m_.copy_slot(own(t.height + j), own(base + j));
-    if (t.kind == Op::loop) {
-      // A loop back-edge is a check site.
-      Label stub = m_.new_label();
-      m_.br_attention(stub);
-      attention_stubs_.push_back({stub, t.label, true});
-    }
-    m_.jmp(t.label);
+    m_.jmp(t.label);  // a loop header checks for attention itself
   }
   // Functions with one integer result return it in a register to fast
   // callers (masm.h, prologue); decided by the type alone, so callers know.
