@@ -37,7 +37,8 @@ struct InterpCode {
 // callee (the interpreter's call sequence, a JIT prologue or an OSR stub) and
 // describing its *caller*: where to resume, the caller's frame and function.
 // Records of interpreted callees have ret_pc/fp set; JIT-pushed ones have
-// ret_pc null and are popped by JIT code only. Backtraces use func alone, and
+// ret_pc null (and fp unset: nothing reads it) and are popped by JIT code
+// only. Backtraces use func alone, and
 // ExecContext::activation_base (not a null field) marks where the host entered.
 struct CallFrame {
   const uint8_t* ret_pc;  // interpreter: null means return to the entry's caller
@@ -71,6 +72,13 @@ struct ExecContext {
   // the reasons are in attention_reasons).
   std::atomic<bool> interrupt{false};
   uintptr_t native_stack_limit = 0;  // JIT prologues trap below this stack pointer
+  // What JIT prologues compare the stack pointer with: native_stack_limit,
+  // or UINTPTR_MAX while the attention flag is set, so that one compare
+  // covers both the native-stack check and the attention check at function
+  // entry (the slow path tells them apart). Kept by sync_jit_entry_limit()
+  // and CpuControl::notify (runtime/cpu_control.h); UINTPTR_MAX until the
+  // first call sets it, which only sends prologues to the slow path.
+  std::atomic<uintptr_t> jit_entry_limit{UINTPTR_MAX};
   uint32_t pending_trap = 0;         // set by runtime helpers that return no code
   sigjmp_buf* fault_jmp = nullptr;  // where a guard-page fault resumes
   Store* store = nullptr;

@@ -142,6 +142,7 @@ class Compiler : public NullVisitor {
     local_types_ = ft.params;
     local_types_.insert(local_types_.end(), body.locals.begin(), body.locals.end());
     results_ = ft.results;
+    result_in_reg_ = returns_in_reg(ft);
     frame_slots_ = num_locals_ + body.max_stack + 3;
     owner_.fill(-1);
     choose_homes(body);
@@ -149,14 +150,27 @@ class Compiler : public NullVisitor {
 
   void begin() {
     Memory* mem = inst_->memories.empty() ? nullptr : inst_->memories[0];
-    m_.prologue(f_, frame_slots_, num_params_ * 8, num_locals_ * 8, mem);
-    // Function entry is a check site (interrupt, epochs, timeouts); nothing
-    // lives in registers yet, so the stub saves nothing.
-    Label entry_stub = m_.new_label(), entry_resume = m_.new_label();
-    m_.br_attention(entry_stub);
-    m_.bind(entry_resume);
-    attention_stubs_.push_back({entry_stub, entry_resume, false});
-    load_homes();
+    // Function entry is a check site (interrupt, epochs, timeouts): the
+    // prologue folds it into its native-stack compare.
+    // Declared locals start at zero. A local with a home is read from its
+    // slot only after save_homes() wrote it, so only the others' slots are
+    // zeroed (one by one when few, else the whole range by the prologue).
+    std::vector<uint32_t> slot_locals;
+    for (uint32_t i = num_params_; i < num_locals_; ++i)
+      if (home_[i] == kNoReg) slot_locals.push_back(i);
+    const bool zero_each = slot_locals.size() <= 16;
+    m_.prologue(f_, frame_slots_, num_params_ * 8, zero_each ? num_params_ * 8 : num_locals_ * 8, mem,
+                result_in_reg_);
+    if (zero_each)
+      for (uint32_t i : slot_locals) m_.store_slot(int32_t(i * 8), Opnd::i(0));
+    for (uint32_t i : homed_) {
+      ValType t = local_types_[i];
+      Opnd src = i < num_params_ ? Opnd::s(int32_t(i * 8)) : Opnd::i(0);
+      if (is_float(t))
+        m_.fmov(fwidth(t), home_[i], src);
+      else
+        m_.mov(width(t), home_[i], src);
+    }
     Ctl fn;
     fn.is_function = true;
     fn.nresults = uint32_t(results_.size());
@@ -167,6 +181,7 @@ class Compiler : public NullVisitor {
   }
   uint32_t frame_slots() const { return frame_slots_; }
   const std::vector<Label>& osr_labels() const { return osr_labels_; }
+  const std::vector<Function*>& adapter_callees() const { return adapter_callees_; }
 
   // ---------------------------------------------------------------- visitor
   void on_simple(Op op, MemArg ma) {
@@ -362,9 +377,20 @@ class Compiler : public NullVisitor {
     spill_all();
     size_t base = vs_.size() - ft.params.size();
     save_homes();
-    m_.call_wasm(callee, own(base));
+    // Functions of this instance share its memory registers: they take the
+    // internal convention (a direct call once compiled, the adapter before).
+    const bool fast = callee->instance == inst_ && !callee->host && !callee->dead;
+    const bool self = callee == f_;
+    // Until it is compiled, a callee's fast entry is the adapter; it is set
+    // when this code is installed (compilation may run on another thread).
+    if (fast && !self) adapter_callees_.push_back(callee);
+    m_.call_wasm(callee, own(base), fast, self);
     load_homes();
     finish_call(base, ft);
+    if (fast && returns_in_reg(ft)) {  // the result is in a register, not (only) its slot
+      vs_.pop_back();
+      push_reg(ft.results[0], Masm::regs().result_gp);
+    }
   }
   void on_call_indirect(uint32_t ti, uint32_t table) {
     flush_cond();
@@ -404,6 +430,14 @@ class Compiler : public NullVisitor {
         osr_stubs_.push_back({stub, c.label});
         osr_labels_.push_back(m_.osr_entry(stub));
       }
+      // The loop header is the check site of every back-edge (and of the
+      // entry into the loop: harmless), so back-edges are plain jumps and a
+      // br_if back-edge a single conditional branch. The stack is canonical
+      // here: the stub saves only the homes.
+      Label stub = m_.new_label(), resume = m_.new_label();
+      m_.br_attention(stub);
+      m_.bind(resume);
+      attention_stubs_.push_back({stub, resume, true});
     }
     ctl_.push_back(c);
   }
@@ -455,7 +489,7 @@ class Compiler : public NullVisitor {
   void on_br_if(uint32_t depth) {
     Ctl& t = target(depth);
     // Fast path: the label's values are already where the label wants them.
-    if (!t.is_function && t.kind != Op::loop) {
+    if (!t.is_function) {
       spill_all_except(top());
       if (!needs_moves(t, 1)) {
         branch_on_top(true, t.label, false);
@@ -511,6 +545,7 @@ class Compiler : public NullVisitor {
     Cond cond = Cond::Eq;
     W cw = W::W32;
     bool is_test = false;
+    bool home_lhs = false;  // Cond_: reg is a local's home, read only (materialise elsewhere)
     Opnd::Kind rhs_kind = Opnd::Kind::Imm;
     Reg rhs_reg = kNoReg;
     uint32_t local = 0;
@@ -572,7 +607,7 @@ class Compiler : public NullVisitor {
   void release_entry(const Val& v) {
     if (v.kind == Val::Reg_) release(v.reg);
     if (v.kind == Val::Cond_) {
-      release(v.reg);
+      if (!v.home_lhs) release(v.reg);
       if (v.rhs_kind == Opnd::Kind::Reg) release(v.rhs_reg);
     }
   }
@@ -597,7 +632,7 @@ class Compiler : public NullVisitor {
     // Spill the deepest entry holding a register of this class.
     for (size_t k = 0; k < vs_.size(); ++k) {
       const Val& v = vs_[k];
-      if ((v.kind == Val::Reg_ && Masm::is_fp(v.reg) == fp) || (v.kind == Val::Cond_ && !fp)) {
+      if ((v.kind == Val::Reg_ && Masm::is_fp(v.reg) == fp) || (v.kind == Val::Cond_ && !fp && !v.home_lhs)) {
         spill(k);
         return alloc(fp);
       }
@@ -662,7 +697,12 @@ class Compiler : public NullVisitor {
     if (v.is_test) {
       m_.eqz(v.cw, v.reg, v.reg);
     } else {
-      m_.set_cmp(v.cond, v.cw, v.reg, v.reg, v.rhs());
+      const Reg lhs = v.reg;
+      if (v.home_lhs) {  // the result goes to a register of its own
+        v.reg = alloc(false);
+        v.home_lhs = false;
+      }
+      m_.set_cmp(v.cond, v.cw, v.reg, lhs, v.rhs());
       if (v.rhs_kind == Opnd::Kind::Reg) release(v.rhs_reg);
     }
     v.kind = Val::Reg_;
@@ -904,7 +944,10 @@ class Compiler : public NullVisitor {
     unsigned i = w == W::W32 ? unsigned(op) - unsigned(Op::i32_eq) : unsigned(op) - unsigned(Op::i64_eq);
     size_t kb = top(), ka = kb - 1;
     Opnd b = gp_operand(kb, true);
-    Reg a = take_reg(ka);
+    // A local's home is compared in place (the compare is consumed or
+    // materialised by the next instruction, before the local can change).
+    const bool home_lhs = vs_[ka].kind == Val::Local && home_[vs_[ka].local] != kNoReg;
+    Reg a = home_lhs ? home_[vs_[ka].local] : take_reg(ka);
     // The rhs register (if any) stays owned by the deferred compare.
     if (b.is_reg()) {
       vs_[kb].kind = Val::Stack;
@@ -918,7 +961,8 @@ class Compiler : public NullVisitor {
     v.cond = kConds[i];
     v.cw = w;
     v.set_rhs(b);
-    owner_[a] = int(vs_.size());
+    v.home_lhs = home_lhs;
+    if (!home_lhs) owner_[a] = int(vs_.size());
     if (b.is_reg()) owner_[b.reg] = int(vs_.size());
     vs_.push_back(v);
   }
@@ -1064,17 +1108,28 @@ class Compiler : public NullVisitor {
     size_t base = vs_.size() - arity;
     for (uint32_t j = 0; j < arity; ++j)
       if (base + j != t.height + j) m_.copy_slot(own(t.height + j), own(base + j));
-    if (t.kind == Op::loop) {
-      // A loop back-edge is a check site.
-      Label stub = m_.new_label();
-      m_.br_attention(stub);
-      attention_stubs_.push_back({stub, t.label, true});
-    }
-    m_.jmp(t.label);
+    m_.jmp(t.label);  // a loop header checks for attention itself
+  }
+  // Functions with one integer result return it in a register to fast
+  // callers (masm.h, prologue); decided by the type alone, so callers know.
+  static bool returns_in_reg(const FuncType& ft) {
+    return Masm::regs().result_gp != kNoReg && ft.results.size() == 1 &&
+           (ft.results[0] == ValType::I32 || ft.results[0] == ValType::I64);
   }
   void emit_return() {
     const size_t n = results_.size();
     const size_t base = vs_.size() - n;
+    if (result_in_reg_) {
+      const Val& v = vs_[base];
+      const Reg r = Masm::regs().result_gp;
+      Opnd src = v.kind == Val::Const ? Opnd::i(v.type == ValType::I32 ? int64_t(uint32_t(v.c)) : int64_t(v.c))
+               : v.kind == Val::Local ? local_operand(v.local)
+               : v.kind == Val::Stack ? Opnd::s(own(base))
+                                      : Opnd::r(to_reg(base));
+      m_.mov(width(v.type), r, src);
+      m_.return_ok();
+      return;
+    }
     // Values read from locals are moved out first: results overwrite slot 0..n.
     for (size_t j = 0; j < n; ++j)
       if (vs_[base + j].kind == Val::Local) spill(base + j);
@@ -1117,7 +1172,9 @@ class Compiler : public NullVisitor {
   std::array<int, 64> owner_;  // per register: owning entry, -1 free, kTempOwner reserved
   bool explicit_bounds_ = false;
   bool want_osr_ = false;
+  bool result_in_reg_ = false;  // returns_in_reg(own type)
   std::vector<Label> osr_labels_;  // OSR entry per loop, in order of appearance
+  std::vector<Function*> adapter_callees_;  // fast-called: need Function::fast_entry set
   std::vector<std::pair<Label, Label>> osr_stubs_;  // (stub, loop header)
   struct AttentionStub {
     Label stub, resume;
@@ -1243,8 +1300,10 @@ bool compile_code(Function* f, CompiledCode* out) {
   arena.end_write(block, size);
   if (!ok) return fail();
   out->code = block.exec;
+  out->fast_entry_offset = uint32_t(masm.label_offset(masm.fast_entry()));
   out->osr_offsets.clear();
   for (Label l : c.osr_labels()) out->osr_offsets.push_back(uint32_t(masm.label_offset(l)));
+  out->adapter_callees = c.adapter_callees();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   arena.add_stats([&](JitStats& st) {
     st.functions++;
@@ -1264,7 +1323,13 @@ void install_code(Function* f, CompiledCode&& code) {
 #endif
   f->osr_entries.clear();
   for (uint32_t off : code.osr_offsets) f->osr_entries.push_back(code.code + off);
+  // Callees this code calls by the internal convention that have no
+  // compiled code yet enter through the adapter (on the store's thread, so
+  // no compile thread writes a Function that JIT code reads).
+  for (Function* callee : code.adapter_callees)
+    if (!callee->fast_entry) callee->fast_entry = Masm::call_adapter();
   f->jit_code = code.code;
+  f->fast_entry = code.code + code.fast_entry_offset;
   f->entry = reinterpret_cast<EntryFn>(code.code);
 }
 

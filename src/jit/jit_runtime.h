@@ -87,7 +87,9 @@ bool compile_function(Function* f);
 // the thread running the store, switches {f}'s entry to the code.
 struct CompiledCode {
   uint8_t* code = nullptr;
-  std::vector<uint32_t> osr_offsets;  // per loop, from code
+  uint32_t fast_entry_offset = 0;        // the internal-convention entry, from code
+  std::vector<uint32_t> osr_offsets;     // per loop, from code
+  std::vector<Function*> adapter_callees;  // see install_code
 };
 bool compile_code(Function* f, CompiledCode* out);
 void install_code(Function* f, CompiledCode&& code);

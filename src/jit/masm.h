@@ -70,6 +70,10 @@ struct RegInfo {
   // Pool registers the compiler may dedicate to hot locals for a whole
   // function (taken out of its pool; saved around calls).
   std::vector<Reg> gp_homes;
+  // The pool register in which a function with one integer result returns
+  // it to fast callers (it is also in slot 0 for every other caller: the
+  // external entry and the call adapter copy it). Never a home.
+  Reg result_gp = kNoReg;
   std::vector<Reg> fp_homes;
 };
 
@@ -84,11 +88,29 @@ class Masm {
   static bool is_fp(Reg r);
 
   // --- function frame ---
-  // Entry: checks call depth, native stack and value-stack room
-  // ({frame_slots}), records the frame for backtraces, zeroes locals
-  // [first_local_slot, end_local_slot) and loads the memory registers.
+  // Two entries. The code starts with the external entry (EntryFn, the C
+  // ABI): it saves the callee-saved registers, loads the context, frame,
+  // depth and memory registers and calls the internal entry. The internal
+  // entry ({fast_entry}) is what JIT code of the same instance calls
+  // directly ("fast calls": the reserved registers already hold the
+  // context, the callee's frame pointer, the call depth and the memory;
+  // the callee's Function* is in a fixed register): it checks call depth
+  // and value-stack room ({frame_slots}), records the frame for
+  // backtraces with a few stores, then makes ONE compare of the stack
+  // pointer with ExecContext::jit_entry_limit that covers both the native
+  // stack and the attention flag (interrupt, epochs, timeouts; the slow
+  // path out of line tells them apart), zeroes locals
+  // [first_local_slot, end_local_slot) and enters the body.
+  // {result_in_reg}: the function returns its one integer result in
+  // regs().result_gp (see there), decided by its type alone.
   void prologue(Function* self, uint32_t frame_slots, uint32_t first_local_off, uint32_t end_local_off,
-                Memory* memory);
+                Memory* memory, bool result_in_reg);
+  // The internal entry emitted by prologue() (see there).
+  Label fast_entry();
+  // Where a fast call lands while the callee is not compiled: an arch stub
+  // that calls the callee's {entry} with the C ABI and returns with the
+  // internal convention. Function::fast_entry starts out pointing here.
+  static void* call_adapter();
   // Returns 0 (no trap) to the caller.
   void return_ok();
   // An entry point for on-stack replacement at loop header {loop}: like the
@@ -157,9 +179,13 @@ class Masm {
   void global_set(Global* g, Opnd value, bool fp, FW fw);
 
   // --- calls (every pool register is dead across them) ---
-  // Calls {callee}'s entry with its frame at fp + {argbase}; a trap in the
-  // callee propagates out of this function.
-  void call_wasm(Function* callee, int32_t argbase);
+  // Calls {callee} with its frame at fp + {argbase}; a trap in the callee
+  // propagates out of this function. {fast}: the callee belongs to this
+  // function's instance (same memory), so the call goes through
+  // callee->fast_entry (which must be set) with the internal convention, or
+  // straight to this function's own internal entry when {callee} is the
+  // function being compiled; otherwise through callee->entry (C ABI).
+  void call_wasm(Function* callee, int32_t argbase, bool fast, bool self);
   // call_indirect: checks index, null and signature through a runtime helper.
   void call_indirect(Table* table, uint32_t sig_id, Reg index, int32_t argbase);
   // Calls C function fn(ExecContext*, uint64_t* fp, a0, a1, a2) returning a

@@ -37,6 +37,11 @@ struct MasmCore {
   asmjit::Label epilogue;              // pops the frame record, then restores registers
   asmjit::Label epilogue_noframe;      // restores registers only
   asmjit::Label exhausted_noframe;     // stack exhaustion before the frame record
+  asmjit::Label fast_entry;            // the internal entry (masm.h, prologue)
+  asmjit::Label entry_slow;            // jit_entry_limit compare failed: stack or attention
+  asmjit::Label entry_resume;          // back from entry_slow
+  uint32_t frame_bytes = 0;            // value-stack room the function needs
+  bool result_in_reg = false;          // masm.h, prologue
   asmjit::Label trap_stubs[32];        // by TrapKind, created on first use
   struct OsrStub {
     asmjit::Label entry, loop;
@@ -53,6 +58,9 @@ struct MasmCore {
     epilogue = a.newLabel();
     epilogue_noframe = a.newLabel();
     exhausted_noframe = a.newLabel();
+    fast_entry = a.newLabel();
+    entry_slow = a.newLabel();
+    entry_resume = a.newLabel();
   }
   // After each function, for reuse.
   void reset() {

@@ -118,6 +118,7 @@ void CpuControl::notify(uint32_t reason) {
   // takes the reasons, so a reason is never left without the flag.
   ctx_->attention_reasons.fetch_or(reason);
   ctx_->interrupt.store(true);
+  ctx_->jit_entry_limit.store(UINTPTR_MAX);  // JIT function entries take the slow path
 }
 
 void CpuControl::set_epoch_deadline(uint64_t delta) {
@@ -143,6 +144,7 @@ void CpuControl::call_finished_slow() {
 
 TrapKind CpuControl::check() {
   ctx_->interrupt.store(false);
+  sync_jit_entry_limit(ctx_);
   uint32_t reasons = ctx_->attention_reasons.exchange(0);
   if (!timer_armed_) reasons &= ~kAttentionTimeout;  // fired for a call that has ended
   TrapKind k = TrapKind::None;
@@ -172,9 +174,17 @@ TrapKind CpuControl::check() {
   return k;
 }
 
+void sync_jit_entry_limit(ExecContext* ctx) {
+  // A notify between these two steps leaves the flag set, so the second
+  // step restores the slow path it asked for.
+  ctx->jit_entry_limit.store(ctx->native_stack_limit);
+  if (ctx->interrupt.load()) ctx->jit_entry_limit.store(UINTPTR_MAX);
+}
+
 TrapKind check_attention(ExecContext* ctx) {
   if (!ctx->cpu) {
     ctx->interrupt.store(false);
+    sync_jit_entry_limit(ctx);
     return ctx->attention_reasons.exchange(0) & kAttentionInterrupt ? TrapKind::Interrupted : TrapKind::None;
   }
   return ctx->cpu->check();

@@ -114,5 +114,9 @@ class CpuControl {
 
 // The slow path of every tier's check sites (ExecContext::cpu).
 TrapKind check_attention(ExecContext* ctx);
+// Recomputes ExecContext::jit_entry_limit after native_stack_limit changed
+// or the attention flag was cleared (never loses a concurrent notify: the
+// flag is read after the store).
+void sync_jit_entry_limit(ExecContext* ctx);
 
 }  // namespace brisk

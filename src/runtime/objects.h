@@ -119,6 +119,11 @@ struct Function {
   InterpCode* interp = nullptr;
   // JIT code, once compiled (null until then); entry points to it then.
   void* jit_code = nullptr;
+  // Where JIT code of the same instance calls this function with the JIT's
+  // internal convention (jit/masm.h, "fast calls"): the compiled code's
+  // internal entry, or the arch's call adapter (which goes through {entry})
+  // until then. Null while no compiled caller refers to it.
+  void* fast_entry = nullptr;
   // Countdown charged per call and loop back-edge in the interpreter; at
   // zero, tiered mode compiles (see jit/tuning.h).
   int32_t budget = 0;

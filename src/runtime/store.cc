@@ -663,6 +663,7 @@ CallResult Store::call(Function* f, const uint64_t* args, uint64_t* results) {
   if (ctx.depth == 0)
     ctx.native_stack_limit = native_stack_limit(reinterpret_cast<uintptr_t>(__builtin_frame_address(0)),
                                                 StackRange{in.stack_lo, in.stack_hi});
+  if (ctx.depth == 0) sync_jit_entry_limit(&ctx);
   // wasm -> host -> wasm recursion nests on the native stack: trap before it
   // overflows (JIT prologues check the same limit).
   if (reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) < ctx.native_stack_limit) {

@@ -92,4 +92,52 @@
   (func $bt_leaf (param $d i32) (result i32)
     (i32.div_s (i32.const 1) (local.get $d)))
   (func (export "spin") (loop $l (br $l)))
+
+  ;; JIT-to-JIT calls within the instance (masm.h, fast calls): results of
+  ;; every kind (an integer one in a register, the others in slots),
+  ;; callees still interpreted or compiled after their callers, memory
+  ;; written by a callee and read by its caller.
+  (func $fc_i64 (param $x i64) (param $y i32) (result i64)
+    (i64.add (local.get $x) (i64.extend_i32_u (local.get $y))))
+  (func $fc_f64 (param $x f64) (result f64) (f64.mul (local.get $x) (f64.const 0.5)))
+  (func $fc_two (param $x i32) (result i32 i64)
+    (i32.add (local.get $x) (i32.const 1))
+    (i64.extend_i32_u (i32.mul (local.get $x) (i32.const 2))))
+  (func $fc_store (param $a i32) (param $v i32) (i32.store (local.get $a) (local.get $v)))
+  (func $fc_none)
+  (func $fc_even (param $n i32) (result i32)
+    (if (result i32) (i32.eqz (local.get $n))
+      (then (i32.const 1))
+      (else (call $fc_odd (i32.sub (local.get $n) (i32.const 1))))))
+  (func $fc_odd (param $n i32) (result i32)
+    (if (result i32) (i32.eqz (local.get $n))
+      (then (i32.const 0))
+      (else (call $fc_even (i32.sub (local.get $n) (i32.const 1))))))
+  ;; sum over i < n of (n + i) + f64(i)/2 as i64 + both results of fc_two +
+  ;; the value fc_store left in memory + even(i & 15).
+  (func (export "fast_calls") (param $n i32) (result i64)
+    (local $i i32) (local $acc i64) (local $a i32) (local $b i64)
+    (loop $l
+      (local.set $acc (call $fc_i64 (local.get $acc) (i32.add (local.get $n) (local.get $i))))
+      (local.set $acc (i64.add (local.get $acc)
+        (i64.trunc_f64_s (call $fc_f64 (f64.convert_i32_u (local.get $i))))))
+      (call $fc_two (local.get $i))
+      (local.set $b)
+      (local.set $a)
+      (local.set $acc (i64.add (local.get $acc) (i64.add (local.get $b) (i64.extend_i32_u (local.get $a)))))
+      (call $fc_store (i32.const 64) (local.get $i))
+      (call $fc_none)
+      (local.set $acc (i64.add (local.get $acc) (i64.load32_u (i32.const 64))))
+      (local.set $acc (i64.add (local.get $acc)
+        (i64.extend_i32_u (call $fc_even (i32.and (local.get $i) (i32.const 15))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (local.get $acc))
+  ;; Loop-free recursion that runs for seconds: only function entries check
+  ;; for attention.
+  (func $slow_fib (export "slow_fib") (param $n i32) (result i32)
+    (if (result i32) (i32.lt_u (local.get $n) (i32.const 2))
+      (then (local.get $n))
+      (else (i32.add (call $slow_fib (i32.sub (local.get $n) (i32.const 1)))
+                     (call $slow_fib (i32.sub (local.get $n) (i32.const 2)))))))
 )

@@ -203,6 +203,53 @@ TEST_P(TierUpTest, InterruptStopsALoopInAnyTier) {
   EXPECT_EQ(r.trap->kind, TrapKind::Interrupted);
 }
 
+// JIT-to-JIT calls (masm.h, fast calls): integer results returned in a
+// register, float and multiple results in slots, callees compiled after
+// their callers (first through the call adapter), memory shared by caller
+// and callee; the same values in every mode.
+TEST_P(TierUpTest, FastCallsPassEveryKindOfResult) {
+  auto expect = [](uint64_t n) {
+    uint64_t acc = 0;
+    for (uint64_t i = 0; i < n; ++i) {
+      acc += n + i;
+      acc += uint64_t(int64_t(double(i) * 0.5));
+      acc += 2 * i + (i + 1);
+      acc += i;
+      acc += ((i & 15) % 2 == 0) ? 1 : 0;
+    }
+    return acc;
+  };
+  for (uint64_t n : {1u, 2u, 50u, 3000u}) {
+    uint64_t v = 0;
+    ASSERT_FALSE(call("fast_calls", {n}, &v).trap) << n;
+    EXPECT_EQ(v, expect(n)) << n;
+  }
+  uint64_t v = 0;
+  ASSERT_FALSE(call("slow_fib", {20}, &v).trap);
+  EXPECT_EQ(v, 6765u);
+}
+
+// Function entry is the only check site of loop-free recursion: its
+// attention check (folded into the native-stack compare in JIT code) must
+// still see an interrupt from another thread.
+TEST_P(TierUpTest, InterruptStopsLoopFreeRecursion) {
+  std::thread t([this] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    store_->interrupt();
+  });
+  CallResult r = call("slow_fib", {60}, nullptr);  // years without the interrupt
+  t.join();
+  ASSERT_TRUE(r.trap);
+  EXPECT_EQ(r.trap->kind, TrapKind::Interrupted);
+  ASSERT_FALSE(r.trap->frames.empty());
+  for (const TrapFrame& f : r.trap->frames)
+    if (f.name != "...") EXPECT_EQ(f.name, "slow_fib");
+  // The store runs normally afterwards (the slow path restored the limit).
+  uint64_t v = 0;
+  ASSERT_FALSE(call("slow_fib", {15}, &v).trap);
+  EXPECT_EQ(v, 610u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Tiers, TierUpTest,
                          ::testing::Values(Param{"interp", ExecMode::Interp, 1000},
                                            Param{"jit", ExecMode::Jit, 1000},

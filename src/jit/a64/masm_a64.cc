@@ -4,9 +4,19 @@
 // Reserved registers: x19 = ExecContext*, x20 = wasm frame pointer,
 // x21 = linear-memory base, x22 = linear-memory size (explicit bounds),
 // x16/x17 = scratch (also the ABI's intra-procedure-call registers),
-// x15 = scratch for frame-slot addresses, v30/v31 = float scratch.
-// x18 (platform register) and x23-x28 are never touched. The pools are
-// the caller-saved x0-x14, v0-v7 and v16-v29.
+// x15 = scratch for frame-slot addresses, v30/v31 = float scratch,
+// w23 = call depth (a copy of ExecContext::depth, which every change also
+// stores). x18 (platform register) and x24-x28 are never touched. The
+// pools are the caller-saved x0-x14, v0-v7 and v16-v29.
+//
+// Fast calls (masm.h, prologue): the caller points x20 at the callee's
+// frame, puts the callee's Function* in x2 and branches with link to its
+// internal entry (bl to itself, else blr through Function::fast_entry);
+// x19-x23 stay as they are. The callee pushes x30 and its caller's
+// Function* (16 bytes: sp stays aligned), returns the TrapKind in w0 and
+// leaves x19-x23 as it found them; the caller moves x20 back. The external
+// entry saves x19-x23 with the frame record x29/x30 and calls the internal
+// one.
 //
 // What the encoder cannot take directly is handled here: immediates that
 // are not valid add/sub (12-bit, optionally shifted) or logical (bitmask)
@@ -53,7 +63,8 @@ const a64::GpX kT2 = a64::x17;
 const a64::GpX kTA = a64::x15;  // slot addresses only
 const a64::VecD kF1 = a64::d30;
 const a64::VecD kF2 = a64::d31;
-constexpr uint32_t kFrameBytes = 48;  // x29, x30, x19-x22
+const a64::GpX kDepth = a64::x23;
+constexpr uint32_t kFrameBytes = 64;  // x29, x30, x19-x23 and a pad
 
 // Reg codes: 0-30 GP registers x0-x30, 32-63 vector registers v0-v31.
 constexpr Reg kFpBase = 32;
@@ -254,32 +265,46 @@ struct Masm::Impl : MasmCore<a64::Assembler> {
   }
 
   // --- frame ---
-  void save_registers() {
+  // An EntryFn (AAPCS64: x0 = ctx, x1 = fp, x2 = self) that saves the
+  // callee-saved registers it uses, sets up the reserved ones and calls
+  // the internal entry {target}.
+  void c_entry(const asmjit::Label& target, bool result_in_reg) {
     a.stp(a64::x29, a64::x30, a64::ptr_pre(a64::sp, -int32_t(kFrameBytes)));
     a.mov(a64::x29, a64::sp);
     a.stp(a64::x19, a64::x20, a64::ptr(a64::sp, 16));
     a.stp(a64::x21, a64::x22, a64::ptr(a64::sp, 32));
+    a.str(kDepth, a64::ptr(a64::sp, 48));
     a.mov(kCtx, a64::x0);
     a.mov(kFp, a64::x1);
+    a.ldr(w_of(kDepth), ctx_field(offsetof(ExecContext, depth), 4));
+    load_memory_registers();
+    a.bl(target);
+    if (result_in_reg) a.str(a64::x1, a64::ptr(kFp));
+    a.ldr(kDepth, a64::ptr(a64::sp, 48));
+    a.ldp(a64::x21, a64::x22, a64::ptr(a64::sp, 32));
+    a.ldp(a64::x19, a64::x20, a64::ptr(a64::sp, 16));
+    a.ldp(a64::x29, a64::x30, a64::ptr_post(a64::sp, int32_t(kFrameBytes)));
+    a.ret(a64::x30);
   }
-  // x16 = &ctx->frames[depth] for depth in w16 (x17 clobbered).
-  void frame_entry_address() {
-    a.ldr(kT2, ctx_field(offsetof(ExecContext, frames), 8));
-    static_assert(sizeof(CallFrame) == 24);
-    a.add(kT1, kT1, kT1, asmjit::arm::lsl(1));  // depth * 3
-    a.add(kT1, kT2, kT1, asmjit::arm::lsl(3));  // frames + depth * 24
+  // The first instructions of an internal entry (fast entry or OSR): push
+  // the link register and the caller's Function* (kept in x3 for the frame
+  // record), popped again by the epilogue.
+  void enter_internal() {
+    a.ldr(a64::x3, ctx_field(offsetof(ExecContext, cur_func), 8));
+    a.stp(a64::x30, a64::x3, a64::ptr_pre(a64::sp, -16));
   }
-  // frames[depth] = {null, fp, cur_func}; depth++; cur_func = self (x2).
+  // frames[depth] = {null, -, caller (x3)}; depth++; cur_func = self (x2).
+  // Stores only: the depth is in w23 (zero-extended in x23). (No reader
+  // uses the fp of a JIT-pushed record; interp.h.)
   void push_frame_record() {
-    a.ldr(w_of(kTA), ctx_field(offsetof(ExecContext, depth), 4));
-    a.mov(w_of(kT1), w_of(kTA));
-    frame_entry_address();
-    a.str(a64::xzr, a64::ptr(kT1, 0));
-    a.str(kFp, a64::ptr(kT1, 8));
-    a.ldr(kT2, ctx_field(offsetof(ExecContext, cur_func), 8));
-    a.str(kT2, a64::ptr(kT1, 16));
-    a.add(w_of(kTA), w_of(kTA), Imm(1));
-    a.str(w_of(kTA), ctx_field(offsetof(ExecContext, depth), 4));
+    static_assert(sizeof(CallFrame) == 24);
+    a.ldr(kT1, ctx_field(offsetof(ExecContext, frames), 8));
+    a.add(kT2, kDepth, kDepth, asmjit::arm::lsl(1));  // depth * 3
+    a.add(kT1, kT1, kT2, asmjit::arm::lsl(3));        // frames + depth * 24
+    a.str(a64::xzr, a64::ptr(kT1, int32_t(offsetof(CallFrame, ret_pc))));
+    a.str(a64::x3, a64::ptr(kT1, int32_t(offsetof(CallFrame, func))));
+    a.add(w_of(kDepth), w_of(kDepth), Imm(1));
+    a.str(w_of(kDepth), ctx_field(offsetof(ExecContext, depth), 4));
     a.str(a64::x2, ctx_field(offsetof(ExecContext, cur_func), 8));
   }
   void load_memory_registers() {
@@ -302,6 +327,7 @@ const RegInfo& Masm::regs() {
     for (Reg i = 16; i <= 29; ++i) r.fp_pool.push_back(Reg(kFpBase + i));
     // Shifts take the count in any register; division clobbers nothing.
     r.gp_homes = {9, 10, 11, 12, 13, 14};
+    r.result_gp = 1;  // x1
     for (Reg i = 16; i <= 23; ++i) r.fp_homes.push_back(Reg(kFpBase + i));
     return r;
   }();
@@ -309,30 +335,65 @@ const RegInfo& Masm::regs() {
 }
 bool Masm::is_fp(Reg r) { return r >= kFpBase; }
 
+// The call adapter (masm.h): a fast call to a function that is not
+// compiled. x2 = callee, x20 = its frame, x19 = context, x30 = the return
+// address into JIT code. Function::entry is the first member, so [x2] is
+// the callee's EntryFn; x19-x23 survive the C call, and w0 carries its
+// result back.
+static_assert(offsetof(Function, entry) == 0);
+extern "C" void brisk_jit_call_adapter_a64();
+asm(R"(
+  .text
+  .p2align 4
+  .globl brisk_jit_call_adapter_a64
+  .hidden brisk_jit_call_adapter_a64
+  .type brisk_jit_call_adapter_a64, %function
+brisk_jit_call_adapter_a64:
+  stp x29, x30, [sp, #-16]!
+  mov x29, sp
+  mov x0, x19
+  mov x1, x20
+  ldr x16, [x2]
+  blr x16
+  ldr x1, [x20]
+  ldp x29, x30, [sp], #16
+  ret
+  .size brisk_jit_call_adapter_a64, .-brisk_jit_call_adapter_a64
+)");
+void* Masm::call_adapter() { return reinterpret_cast<void*>(&brisk_jit_call_adapter_a64); }
+
 // Every AArch64 CPU has what the masm uses (base A64 + FP/AdvSIMD).
 bool jit_cpu_supported() { return true; }
 
 // ------------------------------------------------------------ frame
 
 void Masm::prologue(Function* self, uint32_t frame_slots, uint32_t first_local_off, uint32_t end_local_off,
-                    Memory* memory) {
+                    Memory* memory, bool result_in_reg) {
+  (void)self;
   Impl& im = *impl_;
   auto& a = im.a;
-  im.save_registers();
-  // Native stack, call depth and value-stack room.
-  a.ldr(kT1, im.ctx_field(offsetof(ExecContext, native_stack_limit), 8));
-  a.mov(kT2, a64::sp);
-  a.cmp(kT2, kT1);
-  a.b(CondCode::kLO, im.exhausted_noframe);
-  a.ldr(w_of(kT1), im.ctx_field(offsetof(ExecContext, depth), 4));
-  a.ldr(w_of(kT2), im.ctx_field(offsetof(ExecContext, max_frames), 4));
-  a.cmp(w_of(kT1), w_of(kT2));
+  im.memory = memory;
+  im.has_memory = memory != nullptr;
+  im.frame_bytes = frame_slots * 8;
+  im.result_in_reg = result_in_reg;
+  im.c_entry(im.fast_entry, result_in_reg);
+  a.bind(im.fast_entry);
+  im.enter_internal();
+  // Call depth and value-stack room.
+  a.ldr(w_of(kT1), im.ctx_field(offsetof(ExecContext, max_frames), 4));
+  a.cmp(w_of(kDepth), w_of(kT1));
   a.b(CondCode::kHS, im.exhausted_noframe);
   im.add_imm(kT1, kFp, int64_t(frame_slots) * 8);
   a.ldr(kT2, im.ctx_field(offsetof(ExecContext, stack_end), 8));
   a.cmp(kT1, kT2);
   a.b(CondCode::kHI, im.exhausted_noframe);
   im.push_frame_record();
+  // Native stack and attention in one compare (slow path in finish()).
+  a.ldr(kT1, im.ctx_field(offsetof(ExecContext, jit_entry_limit), 8));
+  a.mov(kT2, a64::sp);
+  a.cmp(kT2, kT1);
+  a.b(CondCode::kLO, im.entry_slow);
+  a.bind(im.entry_resume);
   // Zero the declared locals.
   uint32_t n = (end_local_off - first_local_off) / 8;
   if (n > 0 && n <= 16) {
@@ -350,9 +411,6 @@ void Masm::prologue(Function* self, uint32_t frame_slots, uint32_t first_local_o
     a.cmp(kT1, kT2);
     a.b(CondCode::kLO, loop);
   }
-  im.memory = memory;
-  im.has_memory = memory != nullptr;
-  im.load_memory_registers();
 }
 
 void Masm::reload_memory() {
@@ -362,18 +420,28 @@ void Masm::reload_memory() {
 }
 
 void Masm::return_ok() {
-  impl_->a.mov(a64::w0, a64::wzr);
-  impl_->a.b(impl_->epilogue);
+  // The epilogue inline: a return costs no branch.
+  Impl& im = *impl_;
+  auto& a = im.a;
+  a.mov(a64::w0, a64::wzr);
+  a.sub(w_of(kDepth), w_of(kDepth), Imm(1));
+  a.str(w_of(kDepth), im.ctx_field(offsetof(ExecContext, depth), 4));
+  a.ldp(a64::x30, kT1, a64::ptr_post(a64::sp, 16));
+  a.str(kT1, im.ctx_field(offsetof(ExecContext, cur_func), 8));
+  a.ret(a64::x30);
 }
 
 void Masm::finish() {
   Impl& im = *impl_;
   auto& a = im.a;
   for (const Impl::OsrStub& st : im.osr_stubs) {
+    // An EntryFn adopting the interpreter's frame: no checks, no zeroing.
+    asmjit::Label inner = a.newLabel();
     a.bind(st.entry);
-    im.save_registers();
+    im.c_entry(inner, im.result_in_reg);
+    a.bind(inner);
+    im.enter_internal();
     im.push_frame_record();
-    im.load_memory_registers();
     a.b(st.loop);
   }
   for (unsigned k = 0; k < 32; ++k) {
@@ -385,6 +453,28 @@ void Masm::finish() {
     a.blr(kT1);
     a.b(im.epilogue);
   }
+  // The entry's limit compare failed: the native stack ran out, or the
+  // attention flag is set (or both).
+  asmjit::Label native_exhausted = a.newLabel();
+  a.bind(im.entry_slow);
+  a.ldr(kT1, im.ctx_field(offsetof(ExecContext, native_stack_limit), 8));
+  a.mov(kT2, a64::sp);
+  a.cmp(kT2, kT1);
+  a.b(CondCode::kLO, native_exhausted);
+  a.ldrb(w_of(kT1), im.ctx_field(offsetof(ExecContext, interrupt), 1));
+  a.cbz(w_of(kT1), im.entry_resume);
+  a.mov(a64::x0, kCtx);
+  a.mov(a64::x1, kFp);
+  im.mov_ptr(kT1, reinterpret_cast<const void*>(&jit_check_attention));
+  a.blr(kT1);
+  a.cbnz(a64::w0, im.epilogue);
+  a.b(im.entry_resume);
+  // Out of native stack: undo the frame record, trap as before it.
+  a.bind(native_exhausted);
+  a.sub(w_of(kDepth), w_of(kDepth), Imm(1));
+  a.str(w_of(kDepth), im.ctx_field(offsetof(ExecContext, depth), 4));
+  a.ldr(kT1, a64::ptr(a64::sp, 8));
+  a.str(kT1, im.ctx_field(offsetof(ExecContext, cur_func), 8));
   a.bind(im.exhausted_noframe);
   a.mov(a64::x0, kCtx);
   a.mov(a64::w1, Imm(unsigned(TrapKind::StackExhausted)));
@@ -392,18 +482,15 @@ void Masm::finish() {
   a.blr(kT1);
   a.b(im.epilogue_noframe);
 
-  // Epilogue: w0 holds the result (0 or a TrapKind).
+  // Epilogue of the internal entry: w0 holds the result (0 or a TrapKind).
   a.bind(im.epilogue);
-  a.ldr(w_of(kT1), im.ctx_field(offsetof(ExecContext, depth), 4));
-  a.sub(w_of(kT1), w_of(kT1), Imm(1));
-  a.str(w_of(kT1), im.ctx_field(offsetof(ExecContext, depth), 4));
-  im.frame_entry_address();
-  a.ldr(kT1, a64::ptr(kT1, 16));
+  a.sub(w_of(kDepth), w_of(kDepth), Imm(1));
+  a.str(w_of(kDepth), im.ctx_field(offsetof(ExecContext, depth), 4));
+  a.ldp(a64::x30, kT1, a64::ptr_post(a64::sp, 16));
   a.str(kT1, im.ctx_field(offsetof(ExecContext, cur_func), 8));
+  a.ret(a64::x30);
   a.bind(im.epilogue_noframe);
-  a.ldp(a64::x21, a64::x22, a64::ptr(a64::sp, 32));
-  a.ldp(a64::x19, a64::x20, a64::ptr(a64::sp, 16));
-  a.ldp(a64::x29, a64::x30, a64::ptr_post(a64::sp, int32_t(kFrameBytes)));
+  a.ldp(a64::x30, kT1, a64::ptr_post(a64::sp, 16));
   a.ret(a64::x30);
 }
 
@@ -800,14 +887,28 @@ void Masm::global_set(Global* g, Opnd value, bool fp, FW fw) {
 
 // ------------------------------------------------------------ calls
 
-void Masm::call_wasm(Function* callee, int32_t argbase) {
+void Masm::call_wasm(Function* callee, int32_t argbase, bool fast, bool self) {
   Impl& im = *impl_;
   auto& a = im.a;
-  a.mov(a64::x0, kCtx);
-  im.add_imm(a64::x1, kFp, argbase);
+  if (!fast) {
+    a.mov(a64::x0, kCtx);
+    im.add_imm(a64::x1, kFp, argbase);
+    im.mov_ptr(a64::x2, callee);
+    a.ldr(kT1, a64::ptr(a64::x2, int32_t(offsetof(Function, entry))));
+    a.blr(kT1);
+    im.check_call_result();
+    reload_memory();
+    return;
+  }
+  im.add_imm(kFp, kFp, argbase);
   im.mov_ptr(a64::x2, callee);
-  a.ldr(kT1, a64::ptr(a64::x2, int32_t(offsetof(Function, entry))));
-  a.blr(kT1);
+  if (self) {
+    a.bl(im.fast_entry);
+  } else {
+    a.ldr(kT1, a64::ptr(a64::x2, int32_t(offsetof(Function, fast_entry))));
+    a.blr(kT1);
+  }
+  im.add_imm(kFp, kFp, -int64_t(argbase));
   im.check_call_result();
   reload_memory();
 }

@@ -3,9 +3,18 @@
 //
 // Reserved registers: rbx = ExecContext*, r12 = wasm frame pointer,
 // r13 = linear-memory base, r14 = linear-memory size (explicit bounds),
-// r11/r15 and xmm14/xmm15 = scratch. Everything else caller-saved is the
-// allocatable pool. The five callee-saved pushes keep rsp 16-byte aligned
-// inside the body, so calls need no adjustment.
+// ebp = call depth (a copy of ExecContext::depth, which every change also
+// stores), r11/r15 and xmm14/xmm15 = scratch. Everything else caller-saved
+// is the allocatable pool.
+//
+// Fast calls (masm.h, prologue): the caller points r12 at the callee's
+// frame, puts the callee's Function* in rdx and calls its internal entry
+// (rel32 to itself, else through Function::fast_entry); rbx, rbp, r13 and
+// r14 stay as they are. The callee pushes its caller's Function* (which
+// also realigns rsp to 16 inside every body, so C calls need no
+// adjustment), returns the TrapKind in eax and leaves every reserved
+// register as it found it; the caller moves r12 back. The external entry
+// saves rbx, rbp and r12-r15 and calls the internal one.
 #include <asmjit/x86.h>
 
 #include <algorithm>
@@ -68,30 +77,51 @@ bool fits_i32(int64_t v) { return v >= INT32_MIN && v <= INT32_MAX; }
 struct Masm::Impl : MasmCore<x86::Assembler> {
   using MasmCore::MasmCore;
 
-  // frames[depth] = {null, fp, cur_func}; depth++; cur_func = self (rdx).
-  // Uses eax, ecx and the scratch registers.
+  // Internal entry, after the checks: frames[depth] = {null, -, caller
+  // (rcx)}; depth++; cur_func = self (rdx). Stores only: the depth is in
+  // ebp. (No reader uses the fp of a JIT-pushed record; interp.h.)
   void push_frame_record() {
-    a.mov(x86::eax, x86::dword_ptr(kCtx, int32_t(offsetof(ExecContext, depth))));
     static_assert(sizeof(CallFrame) == 24);
     a.mov(kT1, x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, frames))));
-    a.lea(x86::ecx, x86::ptr(x86::eax, x86::eax, 1));
-    a.lea(kT1, x86::ptr(kT1, x86::rcx, 3));
-    a.mov(x86::qword_ptr(kT1, 0), Imm(0));
-    a.mov(x86::qword_ptr(kT1, 8), kFp);
-    a.mov(x86::rcx, x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, cur_func))));
-    a.mov(x86::qword_ptr(kT1, 16), x86::rcx);
-    a.inc(x86::eax);
-    a.mov(x86::dword_ptr(kCtx, int32_t(offsetof(ExecContext, depth))), x86::eax);
+    a.lea(x86::rax, x86::ptr(x86::rbp, x86::rbp, 1));
+    a.lea(kT1, x86::ptr(kT1, x86::rax, 3));
+    a.mov(x86::qword_ptr(kT1, int32_t(offsetof(CallFrame, ret_pc))), Imm(0));
+    a.mov(x86::qword_ptr(kT1, int32_t(offsetof(CallFrame, func))), x86::rcx);
+    a.inc(x86::ebp);
+    a.mov(x86::dword_ptr(kCtx, int32_t(offsetof(ExecContext, depth))), x86::ebp);
     a.mov(x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, cur_func))), x86::rdx);
   }
-  void save_registers() {
+  // The first instructions of an internal entry (fast entry or OSR): push
+  // the caller's Function* (rcx), popped again by the epilogue.
+  void enter_internal() {
+    a.mov(x86::rcx, x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, cur_func))));
+    a.push(x86::rcx);
+  }
+  // An EntryFn (C ABI: rdi = ctx, rsi = fp, rdx = self) that saves the
+  // callee-saved registers, sets up the reserved ones and calls the
+  // internal entry {target}.
+  void c_entry(const asmjit::Label& target, bool result_in_reg) {
     a.push(x86::rbx);
+    a.push(x86::rbp);
     a.push(x86::r12);
     a.push(x86::r13);
     a.push(x86::r14);
     a.push(x86::r15);
+    a.sub(x86::rsp, Imm(8));  // 16-byte alignment at the call below
     a.mov(kCtx, x86::rdi);
     a.mov(kFp, x86::rsi);
+    a.mov(x86::ebp, x86::dword_ptr(kCtx, int32_t(offsetof(ExecContext, depth))));
+    load_memory_registers();
+    a.call(target);
+    if (result_in_reg) a.mov(x86::qword_ptr(kFp), x86::rsi);
+    a.add(x86::rsp, Imm(8));
+    a.pop(x86::r15);
+    a.pop(x86::r14);
+    a.pop(x86::r13);
+    a.pop(x86::r12);
+    a.pop(x86::rbp);
+    a.pop(x86::rbx);
+    a.ret();
   }
   void load_memory_registers() {
     if (!memory) return;
@@ -173,12 +203,39 @@ const RegInfo& Masm::regs() {
     r.shift_count = 1;         // cl
     r.div_clobbers = {0, 2};   // rax, rdx
     r.gp_homes = {8, 9, 10};   // r8 r9 r10
+    r.result_gp = 6;           // rsi
     for (Reg i = 8; i < 14; ++i) r.fp_homes.push_back(Reg(kFpBase + i));  // xmm8-13
     return r;
   }();
   return info;
 }
 bool Masm::is_fp(Reg r) { return r >= kFpBase; }
+
+// The call adapter (masm.h): a fast call to a function that is not
+// compiled. rdx = callee, r12 = its frame, rbx = context; rsp is 8 below a
+// 16-byte boundary here, as at any call. Function::entry is the first
+// member, so [rdx] is the callee's EntryFn; rbx, rbp and r12-r14 survive
+// the C call, and eax carries its result back; rsi gets slot 0, where a
+// result in regs().result_gp is expected.
+static_assert(offsetof(Function, entry) == 0);
+extern "C" void brisk_jit_call_adapter_x64();
+asm(R"(
+  .text
+  .p2align 4
+  .globl brisk_jit_call_adapter_x64
+  .hidden brisk_jit_call_adapter_x64
+  .type brisk_jit_call_adapter_x64, @function
+brisk_jit_call_adapter_x64:
+  sub $8, %rsp
+  mov %rbx, %rdi
+  mov %r12, %rsi
+  call *(%rdx)
+  mov (%r12), %rsi
+  add $8, %rsp
+  ret
+  .size brisk_jit_call_adapter_x64, .-brisk_jit_call_adapter_x64
+)");
+void* Masm::call_adapter() { return reinterpret_cast<void*>(&brisk_jit_call_adapter_x64); }
 
 bool jit_cpu_supported() {
   const auto& cpu = asmjit::CpuInfo::host();
@@ -188,19 +245,28 @@ bool jit_cpu_supported() {
 // ------------------------------------------------------------ frame
 
 void Masm::prologue(Function* self, uint32_t frame_slots, uint32_t first_local_off, uint32_t end_local_off,
-                    Memory* memory) {
+                    Memory* memory, bool result_in_reg) {
+  (void)self;
   auto& a = impl_->a;
-  impl_->save_registers();
-  // Native stack, call depth and value-stack room.
-  a.cmp(x86::rsp, x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, native_stack_limit))));
-  a.jb(impl_->exhausted_noframe);
-  a.mov(x86::eax, x86::dword_ptr(kCtx, int32_t(offsetof(ExecContext, depth))));
-  a.cmp(x86::eax, x86::dword_ptr(kCtx, int32_t(offsetof(ExecContext, max_frames))));
+  impl_->memory = memory;
+  impl_->has_memory = memory != nullptr;
+  impl_->frame_bytes = frame_slots * 8;
+  impl_->result_in_reg = result_in_reg;
+  impl_->c_entry(impl_->fast_entry, result_in_reg);
+  a.align(asmjit::AlignMode::kCode, 16);
+  a.bind(impl_->fast_entry);
+  impl_->enter_internal();
+  // Call depth and value-stack room.
+  a.cmp(x86::ebp, x86::dword_ptr(kCtx, int32_t(offsetof(ExecContext, max_frames))));
   a.jae(impl_->exhausted_noframe);
-  a.lea(kT1, x86::qword_ptr(kFp, int32_t(frame_slots * 8)));
-  a.cmp(kT1, x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, stack_end))));
+  a.lea(x86::rax, x86::qword_ptr(kFp, int32_t(impl_->frame_bytes)));
+  a.cmp(x86::rax, x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, stack_end))));
   a.ja(impl_->exhausted_noframe);
   impl_->push_frame_record();
+  // Native stack and attention in one compare (slow path in finish()).
+  a.cmp(x86::rsp, x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, jit_entry_limit))));
+  a.jb(impl_->entry_slow);
+  a.bind(impl_->entry_resume);
   // Zero the declared locals.
   uint32_t n = (end_local_off - first_local_off) / 8;
   if (n > 0) {
@@ -213,9 +279,6 @@ void Masm::prologue(Function* self, uint32_t frame_slots, uint32_t first_local_o
       a.rep().stosq();
     }
   }
-  impl_->memory = memory;
-  impl_->has_memory = memory != nullptr;
-  impl_->load_memory_registers();
 }
 
 void Masm::reload_memory() {
@@ -226,17 +289,26 @@ void Masm::reload_memory() {
 }
 
 void Masm::return_ok() {
-  impl_->a.xor_(x86::eax, x86::eax);
-  impl_->a.jmp(impl_->epilogue);
+  // The epilogue inline: a return costs no jump.
+  auto& a = impl_->a;
+  a.xor_(x86::eax, x86::eax);
+  a.dec(x86::ebp);
+  a.mov(x86::dword_ptr(kCtx, int32_t(offsetof(ExecContext, depth))), x86::ebp);
+  a.pop(x86::rcx);
+  a.mov(x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, cur_func))), x86::rcx);
+  a.ret();
 }
 
 void Masm::finish() {
   auto& a = impl_->a;
   for (const Impl::OsrStub& st : impl_->osr_stubs) {
+    // An EntryFn adopting the interpreter's frame: no checks, no zeroing.
+    asmjit::Label inner = a.newLabel();
     a.bind(st.entry);
-    impl_->save_registers();
+    impl_->c_entry(inner, impl_->result_in_reg);
+    a.bind(inner);
+    impl_->enter_internal();
     impl_->push_frame_record();
-    impl_->load_memory_registers();
     a.jmp(st.loop);
   }
   for (unsigned k = 0; k < 32; ++k) {
@@ -248,6 +320,27 @@ void Masm::finish() {
     a.call(kT1);
     a.jmp(impl_->epilogue);
   }
+  // The entry's limit compare failed: the native stack ran out, or the
+  // attention flag is set (or both).
+  asmjit::Label native_exhausted = a.newLabel();
+  a.bind(impl_->entry_slow);
+  a.cmp(x86::rsp, x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, native_stack_limit))));
+  a.jb(native_exhausted);
+  a.cmp(x86::byte_ptr(kCtx, int32_t(offsetof(ExecContext, interrupt))), Imm(0));
+  a.je(impl_->entry_resume);
+  a.mov(x86::rdi, kCtx);
+  a.mov(x86::rsi, kFp);
+  a.mov(kT1, Imm(reinterpret_cast<uint64_t>(&jit_check_attention)));
+  a.call(kT1);
+  a.test(x86::eax, x86::eax);
+  a.jnz(impl_->epilogue);
+  a.jmp(impl_->entry_resume);
+  // Out of native stack: undo the frame record, trap as before it.
+  a.bind(native_exhausted);
+  a.dec(x86::ebp);
+  a.mov(x86::dword_ptr(kCtx, int32_t(offsetof(ExecContext, depth))), x86::ebp);
+  a.mov(x86::rcx, x86::qword_ptr(x86::rsp));
+  a.mov(x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, cur_func))), x86::rcx);
   a.bind(impl_->exhausted_noframe);
   a.mov(x86::rdi, kCtx);
   a.mov(x86::esi, Imm(unsigned(TrapKind::StackExhausted)));
@@ -255,21 +348,15 @@ void Masm::finish() {
   a.call(kT1);
   a.jmp(impl_->epilogue_noframe);
 
-  // Epilogue: eax holds the result (0 or a TrapKind).
+  // Epilogue of the internal entry: eax holds the result (0 or a TrapKind).
   a.bind(impl_->epilogue);
-  a.mov(x86::ecx, x86::dword_ptr(kCtx, int32_t(offsetof(ExecContext, depth))));
-  a.dec(x86::ecx);
-  a.mov(x86::dword_ptr(kCtx, int32_t(offsetof(ExecContext, depth))), x86::ecx);
-  a.mov(kT1, x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, frames))));
-  a.lea(x86::ecx, x86::ptr(x86::ecx, x86::ecx, 1));
-  a.mov(kT1, x86::ptr(kT1, x86::rcx, 3, 16));
-  a.mov(x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, cur_func))), kT1);
+  a.dec(x86::ebp);
+  a.mov(x86::dword_ptr(kCtx, int32_t(offsetof(ExecContext, depth))), x86::ebp);
+  a.pop(x86::rcx);
+  a.mov(x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, cur_func))), x86::rcx);
+  a.ret();
   a.bind(impl_->epilogue_noframe);
-  a.pop(x86::r15);
-  a.pop(x86::r14);
-  a.pop(x86::r13);
-  a.pop(x86::r12);
-  a.pop(x86::rbx);
+  a.pop(x86::rcx);
   a.ret();
 }
 
@@ -847,12 +934,24 @@ void call_and_check(Masm::Impl& im) {
 }
 }  // namespace
 
-void Masm::call_wasm(Function* callee, int32_t argbase) {
+void Masm::call_wasm(Function* callee, int32_t argbase, bool fast, bool self) {
   auto& a = impl_->a;
-  a.mov(x86::rdi, kCtx);
-  a.lea(x86::rsi, slot(argbase));
+  if (!fast) {
+    a.mov(x86::rdi, kCtx);
+    a.lea(x86::rsi, slot(argbase));
+    a.mov(x86::rdx, Imm(reinterpret_cast<uint64_t>(callee)));
+    a.call(x86::qword_ptr(x86::rdx, int32_t(offsetof(Function, entry))));
+    call_and_check(*impl_);
+    reload_memory();
+    return;
+  }
+  if (argbase) a.lea(kFp, slot(argbase));
   a.mov(x86::rdx, Imm(reinterpret_cast<uint64_t>(callee)));
-  a.call(x86::qword_ptr(x86::rdx, int32_t(offsetof(Function, entry))));
+  if (self)
+    a.call(impl_->fast_entry);
+  else
+    a.call(x86::qword_ptr(x86::rdx, int32_t(offsetof(Function, fast_entry))));
+  if (argbase) a.lea(kFp, slot(-argbase));
   call_and_check(*impl_);
   reload_memory();
 }
