@@ -177,16 +177,8 @@ bool val_to_slot(brisk_store* s, const brisk_val_t& v, ValType t, uint64_t* slot
     *why = "has the wrong type";
     return false;
   }
+  if (number_to_slot(v, t, slot)) return true;
   switch (t) {
-    case ValType::I32: *slot = uint32_t(v.of.i32); return true;
-    case ValType::I64: *slot = uint64_t(v.of.i64); return true;
-    case ValType::F32: {
-      uint32_t b;
-      std::memcpy(&b, &v.of.f32, 4);
-      *slot = b;
-      return true;
-    }
-    case ValType::F64: std::memcpy(slot, &v.of.f64, 8); return true;
     case ValType::V128: std::memcpy(slot, v.of.v128, 16); return true;  // two slots
     case ValType::FuncRef: {
       if (v.of.ref == 0) {
@@ -222,16 +214,9 @@ brisk_val_t slot_to_val_at(brisk_store* s, ValType t, const uint64_t* p) {
 
 brisk_val_t slot_to_val(brisk_store* s, ValType t, uint64_t b) {
   brisk_val_t v;
+  if (slot_to_number(t, b, &v)) return v;
   v.type = brisk_valtype_t(t);
   switch (t) {
-    case ValType::I32: v.of.i32 = int32_t(uint32_t(b)); break;
-    case ValType::I64: v.of.i64 = int64_t(b); break;
-    case ValType::F32: {
-      uint32_t x = uint32_t(b);
-      std::memcpy(&v.of.f32, &x, 4);
-      break;
-    }
-    case ValType::F64: std::memcpy(&v.of.f64, &b, 8); break;
     case ValType::FuncRef:
       v.of.ref = reinterpret_cast<uint64_t>(func_handle(s, reinterpret_cast<Function*>(b)));
       break;
