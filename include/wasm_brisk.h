@@ -19,6 +19,12 @@ typedef enum {
 } wasm_brisk_mode_t;
 WASM_API_EXTERN bool wasm_config_set_brisk_mode(wasm_config_t*, wasm_brisk_mode_t mode);
 
+/* The value kind brisk reports for v128 in function, global and table
+ * types (the standard wasm.h has no v128 kind, nor room for one in
+ * wasm_val_t). Values of this kind cannot cross wasm.h: a call whose
+ * signature has a v128 fails with a type mismatch, before it runs. */
+#define WASM_BRISK_V128 ((wasm_valkind_t)4)
+
 /* Tier-up threshold of tiered stores (0: brisk's default). Tests set 1 to
  * compile every function at its first call. */
 WASM_API_EXTERN void wasm_config_set_brisk_tier_up_threshold(wasm_config_t*, uint32_t threshold);

@@ -129,6 +129,9 @@ wasm_trap_t* wasm_func_call(const wasm_func_t* f, const wasm_val_vec_t* args, wa
   if (nres != t.num_results)
     return trap_with_message(s, "wasm_func_call: the function returns " + std::to_string(t.num_results) +
                                     " results, the results vector has room for " + std::to_string(nres));
+  for (size_t i = 0; i < nargs + nres; ++i)
+    if ((i < nargs ? t.params[i] : t.results[i - nargs]) == BRISK_V128)
+      return trap_with_message(s, "wasm_func_call: a v128 value cannot cross wasm.h (use brisk.h's brisk_func_call)");
   std::vector<brisk_val_t> a(nargs), r(nres);
   std::string error;
   for (size_t i = 0; i < nargs; ++i)

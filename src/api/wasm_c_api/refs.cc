@@ -72,6 +72,7 @@ wasm_valkind_t kind_of(brisk_valtype_t t) {
     case BRISK_F64: return WASM_F64;
     case BRISK_FUNCREF: return WASM_FUNCREF;
     case BRISK_EXTERNREF: return WASM_EXTERNREF;
+    case BRISK_V128: return WASM_BRISK_V128;  // no wasm.h kind: see wasm_brisk.h
   }
   return WASM_I32;
 }
@@ -84,6 +85,7 @@ static const char* kind_name(wasm_valkind_t k) {
     case WASM_F64: return "f64";
     case WASM_FUNCREF: return "funcref";
     case WASM_EXTERNREF: return "externref";
+    case WASM_BRISK_V128: return "v128";
   }
   return "an unknown kind";
 }
