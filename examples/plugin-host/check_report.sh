@@ -1,10 +1,12 @@
 #!/bin/sh
 # Runs the plugin host in one mode and checks its report line by line: each
 # plugin's outcome, and the well-behaved plugin answering after every other.
-#   check_report.sh HOST MODE PLUGIN_DIR
+#   check_report.sh HOST MODE PLUGIN_DIR [EMULATOR ARGS...]
+# (a cross build passes its emulator, e.g. qemu-aarch64 -L SYSROOT)
 set -u
 host=$1 mode=$2 dir=$3
-report=$("$host" "$mode" "$dir" 2>&1)
+shift 3
+report=$("$@" "$host" "$mode" "$dir" 2>&1)
 status=$?
 echo "$report"
 fail=0
