@@ -94,7 +94,8 @@ bool stub_imports(Lane& lane, const Module& m, const DiffOptions& opts, std::str
     switch (imp.kind) {
       case ExternKind::Func: {
         const FuncType& ft = m.types[imp.func_type];
-        size_t np = ft.params.size(), nr = ft.results.size();
+        // Host callbacks see arguments and results in slot layout (a v128 takes two).
+        size_t np = slot_count(ft.params), nr = slot_count(ft.results);
         Lane* l = &lane;
         e.ptr = store.create_host_function(
             ft,
@@ -148,6 +149,18 @@ bool same_slot(const Lane& a, const Lane& b, ValType t, uint64_t x, uint64_t y) 
   return same_value(t, x, y);
 }
 
+// Compares two value lists of types {ts} in slot layout (a v128 is two
+// slots, compared bit for bit); returns the first differing slot.
+std::optional<size_t> first_difference(const Lane& a, const Lane& b, const std::vector<ValType>& ts,
+                                       const uint64_t* x, const uint64_t* y) {
+  size_t slot = 0;
+  for (ValType t : ts) {
+    for (uint32_t h = 0; h < val_slots(t); ++h, ++slot)
+      if (t == ValType::V128 ? x[slot] != y[slot] : !same_slot(a, b, t, x[slot], y[slot])) return slot;
+  }
+  return std::nullopt;
+}
+
 std::string hex(uint64_t v) {
   char buf[24];
   std::snprintf(buf, sizeof buf, "0x%llx", (unsigned long long)v);
@@ -180,18 +193,18 @@ std::optional<std::string> compare_state(const Module& m, const Lane& a, const L
     const Import& imp = m.imports[x.import];
     if (x.import != y.import) return "stub call " + std::to_string(i) + ": import " + std::to_string(x.import) + " vs " + std::to_string(y.import);
     const FuncType& ft = m.types[imp.func_type];
-    for (size_t k = 0; k < x.args.size(); ++k)
-      if (!same_slot(a, b, ft.params[k], x.args[k], y.args[k]))
-        return "stub call " + std::to_string(i) + " (" + imp.module + "." + imp.name + ") argument " +
-               std::to_string(k) + ": " + hex(x.args[k]) + " vs " + hex(y.args[k]);
+    if (auto k = first_difference(a, b, ft.params, x.args.data(), y.args.data()))
+      return "stub call " + std::to_string(i) + " (" + imp.module + "." + imp.name + ") argument " +
+             std::to_string(*k) + ": " + hex(x.args[*k]) + " vs " + hex(y.args[*k]);
   }
   const Instance& ia = *a.inst;
   const Instance& ib = *b.inst;
   for (size_t g = 0; g < ia.globals.size(); ++g) {
     const Global& x = *ia.globals[g];
     const Global& y = *ib.globals[g];
-    if (!same_slot(a, b, x.type.type, x.bits, y.bits))
-      return "global " + std::to_string(g) + ": " + hex(x.bits) + " vs " + hex(y.bits);
+    if (!same_slot(a, b, x.type.type, x.bits, y.bits) || x.hi != y.hi)
+      return "global " + std::to_string(g) + ": " + hex(x.hi) + ":" + hex(x.bits) + " vs " + hex(y.hi) + ":" +
+             hex(y.bits);
   }
   for (size_t t = 0; t < ia.tables.size(); ++t) {
     const Table& x = *ia.tables[t];
@@ -357,20 +370,21 @@ DiffReport run_differential(const std::shared_ptr<const Module>& m, const std::v
     const FuncType& ft = m->func_type(e.index);
     for (int variant = 0; variant < 2; ++variant) {
       if (Clock::now() >= deadline) return rep;
-      std::vector<uint64_t> args(ft.params.size());
-      for (size_t k = 0; k < args.size(); ++k) args[k] = simple_arg(ft.params[k], variant);
+      std::vector<uint64_t> args;  // slot layout: a v128 argument takes two
+      for (ValType t : ft.params)
+        for (uint32_t h = 0; h < val_slots(t); ++h) args.push_back(simple_arg(t, variant));
       std::vector<Outcome> out(lanes.size());
       for (size_t i = 0; i < lanes.size(); ++i) {
         Lane& l = lanes[i];
         if (!l.live) continue;
         l.log.clear();
         l.log_total = 0;
-        std::vector<uint64_t> res(ft.results.size() + 1);
+        std::vector<uint64_t> res(slot_count(ft.results) + 1);
         dog.arm(l.store.get(), opts.call_ms);
         CallResult r = l.store->call(l.inst->funcs[e.index], args.data(), res.data());
         dog.disarm();
         if (r.trap) out[i].trap = r.trap->kind;
-        else out[i].results.assign(res.begin(), res.begin() + ft.results.size());
+        else out[i].results.assign(res.begin(), res.begin() + slot_count(ft.results));
         if (out[i].trap == TrapKind::Interrupted) {
           l.live = false;
           rep.interrupted++;
@@ -393,9 +407,9 @@ DiffReport run_differential(const std::shared_ptr<const Module>& m, const std::v
                             ft.to_string() + ") with " + (variant ? "simple" : "zero") + " arguments: ";
         const Outcome& x = out[r0];
         const Outcome& y = out[i];
-        bool same = x.trap == y.trap && x.results.size() == y.results.size();
-        for (size_t k = 0; same && k < x.results.size(); ++k)
-          same = same_slot(a, b, ft.results[k], x.results[k], y.results[k]);
+        bool same = x.trap == y.trap && x.results.size() == y.results.size() &&
+                    (x.trap != TrapKind::None ||
+                     !first_difference(a, b, ft.results, x.results.data(), y.results.data()));
         if (!same) return mismatch(where + describe(y) + " vs " + describe(x));
         if (auto d = compare_state(*m, a, b, opts)) return mismatch(where + *d);
       }
