@@ -7,13 +7,14 @@
  *
  * Self-check (exit 1 on failure): the first frame's motion vectors and costs
  * against the same search with vectorisation disabled.
- * Usage: autovec_sad [FRAMES] (default 170 frames of 320x240). */
+ * Usage: autovec_sad [FRAMES [RADIUS]] (default 170 frames of 320x240, radius 8). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { W = 320, H = 240, B = 16, R = 8 };
+enum { W = 320, H = 240, B = 16, MAX_R = 8 };
+static int R = MAX_R;   /* search radius; the tests use a small one */
 
 static unsigned sad16(const uint8_t *a, const uint8_t *b) {
   unsigned s = 0;
@@ -42,8 +43,8 @@ typedef unsigned (*sad_fn)(const uint8_t *, const uint8_t *);
 /* Best (dx, dy, cost) per block, ties to the first in scan order. */
 static void search(const uint8_t *cur, const uint8_t *prev, int *mv, sad_fn sad) {
   int blk = 0;
-  for (int by = R; by + B + R <= H; by += B)
-    for (int bx = R; bx + B + R <= W; bx += B, blk++) {
+  for (int by = MAX_R; by + B + MAX_R <= H; by += B)
+    for (int bx = MAX_R; bx + B + MAX_R <= W; bx += B, blk++) {
       unsigned best = ~0u;
       int bdx = 0, bdy = 0;
       for (int dy = -R; dy <= R; dy++)
@@ -69,7 +70,11 @@ static void render(uint8_t *p, int f, uint32_t *seed) {
 
 int main(int argc, char **argv) {
   int frames = argc > 1 ? atoi(argv[1]) : 170;
-  enum { BLOCKS = ((H - 2 * R) / B) * ((W - 2 * R) / B) };
+  if (argc > 2) {
+    R = atoi(argv[2]);
+    if (R < 0 || R > MAX_R) return 2;
+  }
+  enum { BLOCKS = ((H - 2 * MAX_R) / B) * ((W - 2 * MAX_R) / B) };
   uint8_t *prev = malloc(W * H), *cur = malloc(W * H);
   int *mv = malloc(sizeof(int) * 3 * BLOCKS), *mvr = malloc(sizeof(int) * 3 * BLOCKS);
   if (!prev || !cur || !mv || !mvr) return 1;

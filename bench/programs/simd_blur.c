@@ -11,13 +11,15 @@
  *
  * Self-check (exit 1 on failure): four iterations of the SIMD kernel against
  * the scalar reference, byte for byte.
- * Usage: simd_blur [ITERATIONS] (default 900 on a 1000x600 image). */
+ * Usage: simd_blur [ITERATIONS [WIDTH HEIGHT]] (default 900 on 1000x600). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { W = 1000, H = 600 };   /* W - 2 = 998: 62 blocks of 16 and 6 scalar columns */
+/* Image size: 1000x600 by default (W - 2 = 998: 62 blocks of 16 and 6 columns
+ * of scalar code per row); the tests use a small one. */
+static int W = 1000, H = 600;
 
 #ifdef __wasm_simd128__
 #include <wasm_simd128.h>
@@ -148,6 +150,11 @@ static uint64_t fnv1a(const uint8_t *p, size_t n) {
 
 int main(int argc, char **argv) {
   int iters = argc > 1 ? atoi(argv[1]) : 900;
+  if (argc > 3) {
+    W = atoi(argv[2]);
+    H = atoi(argv[3]);
+    if (W < 3 || H < 3) return 2;
+  }
   size_t n = (size_t)W * H;
   uint8_t *a = malloc(n), *b = malloc(n), *ra = malloc(n), *rb = malloc(n);
   if (!a || !b || !ra || !rb) return 1;

@@ -12,8 +12,8 @@
  *
  * Self-check (exit 1 on failure): the first product and the first matrix-
  * vector product against scalar references, exactly.
- * Usage: simd_gemm [REPS] (default 120 rounds, each a 256x256 multiply and 3
- * matrix-vector products with a 512x1024 int16 matrix). */
+ * Usage: simd_gemm [REPS [N]] (default 120 rounds, each a 256x256 multiply
+ * and 3 matrix-vector products with a 512x1024 int16 matrix). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +23,9 @@
  * wasm f32x4 ops: no fused multiply-add (AArch64 would fuse otherwise). */
 #pragma STDC FP_CONTRACT OFF
 
-enum { N = 256, M = 512, K = 1024 };
+/* f32 matrices N x N, int16 matrix M x K with M = 2N, K = 4N; N = 256 by
+ * default (a multiple of 8); the tests use a small one. */
+static int N = 256, M = 512, K = 1024;
 
 #ifdef __wasm_simd128__
 #include <wasm_simd128.h>
@@ -122,6 +124,12 @@ static uint64_t mix64(uint64_t h, uint64_t v) { return (h ^ v) * 0x100000001b3ul
 
 int main(int argc, char **argv) {
   int reps = argc > 1 ? atoi(argv[1]) : 120;
+  if (argc > 2) {
+    N = atoi(argv[2]);
+    if (N < 8 || N % 8) return 2;
+    M = 2 * N;
+    K = 4 * N;
+  }
   float *a = malloc(sizeof(float) * N * N), *b = malloc(sizeof(float) * N * N);
   float *c = malloc(sizeof(float) * N * N), *cr = malloc(sizeof(float) * N * N);
   int16_t *w = malloc(sizeof(int16_t) * M * K), *x = malloc(sizeof(int16_t) * K);
