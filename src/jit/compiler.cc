@@ -1279,6 +1279,9 @@ bool compile_code(Function* f, CompiledCode* out) {
   thread_local Compiler::Buffers t_compiler_buffers;
   thread_local WalkerBuffers t_walker_buffers;
   Masm masm(cfg.bounds);
+  // Fuel stores keep the remaining fuel in a register the arch reserves
+  // only for them (masm.h): nothing changes for the others.
+  if (cfg.consume_fuel) masm.use_fuel_register();
   Compiler c(f, masm, &t_compiler_buffers);
   c.begin();
   WalkerEnv env{&mod, nullptr};

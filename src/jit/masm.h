@@ -132,6 +132,20 @@ class Masm {
   // Subtracts {n} from the store's fuel (ExecContext::fuel) and traps with
   // OutOfFuel when it becomes negative. Clobbers scratch and flags only.
   void charge_fuel(uint32_t n);
+  // Before prologue(), for stores that consume fuel: keep the remaining
+  // fuel in a reserved register while JIT code runs, where the arch has one
+  // to spare (x64: r14 unless bounds are explicit, where r14 holds the
+  // memory size; AArch64: x24), so that a charge is a register subtract
+  // and a plain store instead of a read-modify-write of the context. The
+  // store keeps ExecContext::fuel exact at every instant (a guard-page
+  // fault longjmps, a trap or a call out reads it); the register is loaded
+  // by the external entry and reloaded after every call that may run other
+  // code (host, runtime, indirect, a fast call to another function: its
+  // callee may be the interpreter behind the call adapter). A self call
+  // shares the register: the callee leaves it equal to the context.
+  // Returns whether the register is used; without this call, and for
+  // stores without fuel, no code changes.
+  bool use_fuel_register();
   void br_cmp(Cond c, W w, Reg a, Opnd b, Label l);
   void br_test(bool if_nonzero, W w, Reg a, Label l);
   void br_fcmp(FCond c, FW w, Reg a, Reg b, Label l, bool negate);

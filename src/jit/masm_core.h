@@ -49,6 +49,9 @@ struct MasmCore {
   std::vector<OsrStub> osr_stubs;
   bool has_memory = false;
   Memory* memory = nullptr;
+  // The store consumes fuel and this arch keeps it in a register here
+  // (Masm::use_fuel_register).
+  bool fuel_reg = false;
 
   asmjit::Label& L(Label l) { return labels[l.id]; }
 
@@ -72,6 +75,7 @@ struct MasmCore {
     osr_stubs.clear();
     has_memory = false;
     memory = nullptr;
+    fuel_reg = false;
   }
 
  private:

@@ -6,7 +6,9 @@
 // x16/x17 = scratch (also the ABI's intra-procedure-call registers),
 // x15 = scratch for frame-slot addresses, v30/v31 = float scratch,
 // w23 = call depth (a copy of ExecContext::depth, which every change also
-// stores). x18 (platform register) and x24-x28 are never touched. The
+// stores), x24 = the remaining fuel in a store that consumes fuel (masm.h,
+// use_fuel_register; saved by the external entry then). x18 (platform
+// register) and x25-x28 are never touched. The
 // pools are the caller-saved x0-x14, v0-v7 and v16-v29.
 //
 // Fast calls (masm.h, prologue): the caller points x20 at the callee's
@@ -64,7 +66,8 @@ const a64::GpX kTA = a64::x15;  // slot addresses only
 const a64::VecD kF1 = a64::d30;
 const a64::VecD kF2 = a64::d31;
 const a64::GpX kDepth = a64::x23;
-constexpr uint32_t kFrameBytes = 64;  // x29, x30, x19-x23 and a pad
+const a64::GpX kFuel = a64::x24;  // only when Impl::fuel_reg
+constexpr uint32_t kFrameBytes = 64;  // x29, x30, x19-x23 and x24 (or a pad)
 
 // Reg codes: 0-30 GP registers x0-x30, 32-63 vector registers v0-v31.
 constexpr Reg kFpBase = 32;
@@ -273,14 +276,21 @@ struct Masm::Impl : MasmCore<a64::Assembler> {
     a.mov(a64::x29, a64::sp);
     a.stp(a64::x19, a64::x20, a64::ptr(a64::sp, 16));
     a.stp(a64::x21, a64::x22, a64::ptr(a64::sp, 32));
-    a.str(kDepth, a64::ptr(a64::sp, 48));
+    if (fuel_reg)
+      a.stp(kDepth, kFuel, a64::ptr(a64::sp, 48));
+    else
+      a.str(kDepth, a64::ptr(a64::sp, 48));
     a.mov(kCtx, a64::x0);
     a.mov(kFp, a64::x1);
     a.ldr(w_of(kDepth), ctx_field(offsetof(ExecContext, depth), 4));
     load_memory_registers();
+    load_fuel();
     a.bl(target);
     if (result_in_reg) a.str(a64::x1, a64::ptr(kFp));
-    a.ldr(kDepth, a64::ptr(a64::sp, 48));
+    if (fuel_reg)
+      a.ldp(kDepth, kFuel, a64::ptr(a64::sp, 48));
+    else
+      a.ldr(kDepth, a64::ptr(a64::sp, 48));
     a.ldp(a64::x21, a64::x22, a64::ptr(a64::sp, 32));
     a.ldp(a64::x19, a64::x20, a64::ptr(a64::sp, 16));
     a.ldp(a64::x29, a64::x30, a64::ptr_post(a64::sp, int32_t(kFrameBytes)));
@@ -306,6 +316,11 @@ struct Masm::Impl : MasmCore<a64::Assembler> {
     a.add(w_of(kDepth), w_of(kDepth), Imm(1));
     a.str(w_of(kDepth), ctx_field(offsetof(ExecContext, depth), 4));
     a.str(a64::x2, ctx_field(offsetof(ExecContext, cur_func), 8));
+  }
+  // The fuel register (use_fuel_register) from the context, after anything
+  // that may have charged or changed ExecContext::fuel.
+  void load_fuel() {
+    if (fuel_reg) a.ldr(kFuel, ctx_field(offsetof(ExecContext, fuel), 8));
   }
   void load_memory_registers() {
     if (!memory) return;
@@ -468,6 +483,7 @@ void Masm::finish() {
   im.mov_ptr(kT1, reinterpret_cast<const void*>(&jit_check_attention));
   a.blr(kT1);
   a.cbnz(a64::w0, im.epilogue);
+  im.load_fuel();  // the host's epoch callback may have added fuel
   a.b(im.entry_resume);
   // Out of native stack: undo the frame record, trap as before it.
   a.bind(native_exhausted);
@@ -502,16 +518,22 @@ void Masm::br_attention(Label l) {
   a.ldrb(w_of(kT1), impl_->ctx_field(offsetof(ExecContext, interrupt), 1));
   a.cbnz(w_of(kT1), impl_->L(l));
 }
+bool Masm::use_fuel_register() {
+  impl_->fuel_reg = true;
+  return true;
+}
 void Masm::charge_fuel(uint32_t n) {
   auto& a = impl_->a;
-  a.ldr(kT1, impl_->ctx_field(offsetof(ExecContext, fuel), 8));
+  // In the register (use_fuel_register) the store does not wait for a load.
+  const a64::GpX fuel = impl_->fuel_reg ? kFuel : kT1;
+  if (!impl_->fuel_reg) a.ldr(fuel, impl_->ctx_field(offsetof(ExecContext, fuel), 8));
   if (n < 4096) {
-    a.subs(kT1, kT1, Imm(n));
+    a.subs(fuel, fuel, Imm(n));
   } else {
     impl_->mov_imm(W::W64, kT2, n);
-    a.subs(kT1, kT1, kT2);
+    a.subs(fuel, fuel, kT2);
   }
-  a.str(kT1, impl_->ctx_field(offsetof(ExecContext, fuel), 8));
+  a.str(fuel, impl_->ctx_field(offsetof(ExecContext, fuel), 8));
   a.b(CondCode::kMI, impl_->L(trap_label(TrapKind::OutOfFuel)));
 }
 void Masm::br_cmp(Cond c, W w, Reg ra, Opnd b, Label l) {
@@ -898,6 +920,7 @@ void Masm::call_wasm(Function* callee, int32_t argbase, bool fast, bool self) {
     a.blr(kT1);
     im.check_call_result();
     reload_memory();
+    im.load_fuel();
     return;
   }
   im.add_imm(kFp, kFp, argbase);
@@ -911,6 +934,7 @@ void Masm::call_wasm(Function* callee, int32_t argbase, bool fast, bool self) {
   im.add_imm(kFp, kFp, -int64_t(argbase));
   im.check_call_result();
   reload_memory();
+  if (!self) im.load_fuel();  // the callee may be behind the call adapter
 }
 
 void Masm::call_indirect(Table* table, uint32_t sig_id, Reg index, int32_t argbase) {
@@ -935,6 +959,7 @@ void Masm::call_indirect(Table* table, uint32_t sig_id, Reg index, int32_t argba
   a.blr(kT1);
   im.check_call_result();
   reload_memory();
+  im.load_fuel();
 }
 
 void Masm::call_runtime(const void* fn, uint64_t a0, uint64_t a1, uint64_t a2) {
@@ -949,6 +974,7 @@ void Masm::call_runtime(const void* fn, uint64_t a0, uint64_t a1, uint64_t a2) {
   a.blr(kT1);
   im.check_call_result();
   reload_memory();
+  im.load_fuel();
 }
 
 }  // namespace brisk::jit

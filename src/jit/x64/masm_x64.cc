@@ -2,8 +2,9 @@
 // asmjit::x86::Assembler, System V ABI.
 //
 // Reserved registers: rbx = ExecContext*, r12 = wasm frame pointer,
-// r13 = linear-memory base, r14 = linear-memory size (explicit bounds),
-// ebp = call depth (a copy of ExecContext::depth, which every change also
+// r13 = linear-memory base, r14 = linear-memory size (explicit bounds)
+// or, with guard pages in a store that consumes fuel, the remaining fuel
+// (masm.h, use_fuel_register), ebp = call depth (a copy of ExecContext::depth, which every change also
 // stores), r11/r15 and xmm14/xmm15 = scratch. Everything else caller-saved
 // is the allocatable pool.
 //
@@ -38,6 +39,7 @@ const x86::Gp kCtx = x86::rbx;
 const x86::Gp kFp = x86::r12;
 const x86::Gp kMem = x86::r13;
 const x86::Gp kMemSize = x86::r14;
+const x86::Gp kFuel = x86::r14;  // only when Impl::fuel_reg (never with explicit bounds)
 const x86::Gp kT1 = x86::r11;
 const x86::Gp kT2 = x86::r15;
 const x86::Xmm kF1 = x86::xmm14;
@@ -112,6 +114,7 @@ struct Masm::Impl : MasmCore<x86::Assembler> {
     a.mov(kFp, x86::rsi);
     a.mov(x86::ebp, x86::dword_ptr(kCtx, int32_t(offsetof(ExecContext, depth))));
     load_memory_registers();
+    load_fuel();
     a.call(target);
     if (result_in_reg) a.mov(x86::qword_ptr(kFp), x86::rsi);
     a.add(x86::rsp, Imm(8));
@@ -122,6 +125,11 @@ struct Masm::Impl : MasmCore<x86::Assembler> {
     a.pop(x86::rbp);
     a.pop(x86::rbx);
     a.ret();
+  }
+  // The fuel register (use_fuel_register) from the context, after anything
+  // that may have charged or changed ExecContext::fuel.
+  void load_fuel() {
+    if (fuel_reg) a.mov(kFuel, x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, fuel))));
   }
   void load_memory_registers() {
     if (!memory) return;
@@ -334,6 +342,7 @@ void Masm::finish() {
   a.call(kT1);
   a.test(x86::eax, x86::eax);
   a.jnz(impl_->epilogue);
+  impl_->load_fuel();  // the host's epoch callback may have added fuel
   a.jmp(impl_->entry_resume);
   // Out of native stack: undo the frame record, trap as before it.
   a.bind(native_exhausted);
@@ -368,10 +377,23 @@ void Masm::br_attention(Label l) {
   a.cmp(x86::byte_ptr(kCtx, int32_t(offsetof(ExecContext, interrupt))), Imm(0));
   a.jne(impl_->L(l));
 }
+bool Masm::use_fuel_register() {
+  impl_->fuel_reg = impl_->bounds != BoundsMode::Explicit;
+  return impl_->fuel_reg;
+}
 void Masm::charge_fuel(uint32_t n) {
   auto& a = impl_->a;
   // Blocks are far shorter than 2^31 instructions; clamp to keep the imm32.
-  a.sub(x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, fuel))), Imm(int32_t(std::min<uint32_t>(n, INT32_MAX))));
+  const Imm amount(int32_t(std::min<uint32_t>(n, INT32_MAX)));
+  const x86::Mem field = x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, fuel)));
+  if (impl_->fuel_reg) {
+    // No load: the store does not wait for the previous charge's store, and
+    // the mov keeps the flags of the sub for the js.
+    a.sub(kFuel, amount);
+    a.mov(field, kFuel);
+  } else {
+    a.sub(field, amount);
+  }
   a.js(impl_->L(trap_label(TrapKind::OutOfFuel)));
 }
 void Masm::br_cmp(Cond c, W w, Reg ra, Opnd b, Label l) {
@@ -943,6 +965,7 @@ void Masm::call_wasm(Function* callee, int32_t argbase, bool fast, bool self) {
     a.call(x86::qword_ptr(x86::rdx, int32_t(offsetof(Function, entry))));
     call_and_check(*impl_);
     reload_memory();
+    impl_->load_fuel();
     return;
   }
   if (argbase) a.lea(kFp, slot(argbase));
@@ -954,6 +977,7 @@ void Masm::call_wasm(Function* callee, int32_t argbase, bool fast, bool self) {
   if (argbase) a.lea(kFp, slot(-argbase));
   call_and_check(*impl_);
   reload_memory();
+  if (!self) impl_->load_fuel();  // the callee may be behind the call adapter
 }
 
 void Masm::call_indirect(Table* table, uint32_t sig_id, Reg index, int32_t argbase) {
@@ -974,6 +998,7 @@ void Masm::call_indirect(Table* table, uint32_t sig_id, Reg index, int32_t argba
   a.call(x86::qword_ptr(x86::rdx, int32_t(offsetof(Function, entry))));
   call_and_check(*impl_);
   reload_memory();
+  impl_->load_fuel();
 }
 
 void Masm::call_runtime(const void* fn, uint64_t a0, uint64_t a1, uint64_t a2) {
@@ -987,6 +1012,7 @@ void Masm::call_runtime(const void* fn, uint64_t a0, uint64_t a1, uint64_t a2) {
   a.call(kT1);
   call_and_check(*impl_);
   reload_memory();
+  impl_->load_fuel();
 }
 
 }  // namespace brisk::jit
