@@ -52,6 +52,9 @@ struct MasmCore {
   // The store consumes fuel and this arch keeps it in a register here
   // (Masm::use_fuel_register).
   bool fuel_reg = false;
+  // fuel_reg: a charge may have changed the register since it was last
+  // stored to ExecContext::fuel on some path to this point (set at labels).
+  bool fuel_dirty = false;
 
   asmjit::Label& L(Label l) { return labels[l.id]; }
 
@@ -76,6 +79,7 @@ struct MasmCore {
     has_memory = false;
     memory = nullptr;
     fuel_reg = false;
+    fuel_dirty = false;
   }
 
  private:
