@@ -1279,6 +1279,9 @@ bool compile_code(Function* f, CompiledCode* out) {
   thread_local Compiler::Buffers t_compiler_buffers;
   thread_local WalkerBuffers t_walker_buffers;
   Masm masm(cfg.bounds);
+  // Fuel stores keep the remaining fuel in a register the arch reserves
+  // only for them (masm.h): nothing changes for the others.
+  if (cfg.consume_fuel) masm.use_fuel_register();
   Compiler c(f, masm, &t_compiler_buffers);
   c.begin();
   WalkerEnv env{&mod, nullptr};
@@ -1326,8 +1329,10 @@ void install_code(Function* f, CompiledCode&& code) {
   // Callees this code calls by the internal convention that have no
   // compiled code yet enter through the adapter (on the store's thread, so
   // no compile thread writes a Function that JIT code reads).
+  const EngineConfig& cfg = f->instance->store->config();
+  const bool fuel_register = cfg.consume_fuel && Masm::fuel_register_available(cfg.bounds);
   for (Function* callee : code.adapter_callees)
-    if (!callee->fast_entry) callee->fast_entry = Masm::call_adapter();
+    if (!callee->fast_entry) callee->fast_entry = Masm::call_adapter(fuel_register);
   f->jit_code = code.code;
   f->fast_entry = code.code + code.fast_entry_offset;
   f->entry = reinterpret_cast<EntryFn>(code.code);

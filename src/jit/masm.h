@@ -110,7 +110,9 @@ class Masm {
   // Where a fast call lands while the callee is not compiled: an arch stub
   // that calls the callee's {entry} with the C ABI and returns with the
   // internal convention. Function::fast_entry starts out pointing here.
-  static void* call_adapter();
+  // {fuel_register}: the caller's store keeps fuel in a register
+  // (use_fuel_register); the stub stores it before and reloads it after.
+  static void* call_adapter(bool fuel_register = false);
   // Returns 0 (no trap) to the caller.
   void return_ok();
   // An entry point for on-stack replacement at loop header {loop}: like the
@@ -132,6 +134,21 @@ class Masm {
   // Subtracts {n} from the store's fuel (ExecContext::fuel) and traps with
   // OutOfFuel when it becomes negative. Clobbers scratch and flags only.
   void charge_fuel(uint32_t n);
+  // Before prologue(), for stores that consume fuel: keep the remaining
+  // fuel in a reserved register while JIT code runs, where the arch has one
+  // to spare (fuel_register_available: x64 r14 unless bounds are explicit,
+  // where r14 holds the memory size; AArch64 x24), so that a charge is a
+  // register subtract instead of a read-modify-write of the context. JIT
+  // code of the store shares the register across fast calls; it is stored
+  // to ExecContext::fuel only where someone else may read it: before host,
+  // runtime and indirect calls (reloaded after them: the host may add
+  // fuel), before a memory access that may fault on a guard page (a fault
+  // longjmps), in trap stubs, the entry's attention call-out and the
+  // external entry's return to its caller; call_adapter(true) stores and
+  // reloads it around code that is not compiled. Returns whether the
+  // register is used; without this call no code changes.
+  bool use_fuel_register();
+  static bool fuel_register_available(BoundsMode bounds);
   void br_cmp(Cond c, W w, Reg a, Opnd b, Label l);
   void br_test(bool if_nonzero, W w, Reg a, Label l);
   void br_fcmp(FCond c, FW w, Reg a, Reg b, Label l, bool negate);

@@ -49,6 +49,12 @@ struct MasmCore {
   std::vector<OsrStub> osr_stubs;
   bool has_memory = false;
   Memory* memory = nullptr;
+  // The store consumes fuel and this arch keeps it in a register here
+  // (Masm::use_fuel_register).
+  bool fuel_reg = false;
+  // fuel_reg: a charge may have changed the register since it was last
+  // stored to ExecContext::fuel on some path to this point (set at labels).
+  bool fuel_dirty = false;
 
   asmjit::Label& L(Label l) { return labels[l.id]; }
 
@@ -72,6 +78,8 @@ struct MasmCore {
     osr_stubs.clear();
     has_memory = false;
     memory = nullptr;
+    fuel_reg = false;
+    fuel_dirty = false;
   }
 
  private:

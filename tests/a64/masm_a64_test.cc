@@ -207,6 +207,40 @@ TEST(A64Masm, FuelChargeSubtractsAndTrapsWhenNegative) {
   }
 }
 
+// With the fuel register (Masm::use_fuel_register, x24) a charge touches no
+// memory: "subs x24, x24, #n; b.mi stub" (or through x17), and the
+// out-of-fuel stub stores x24 to ExecContext::fuel before recording the
+// trap, so the store sees what was charged.
+TEST(A64Masm, FuelInRegisterChargesWithoutMemoryAndStoresAtTheTrap) {
+  const size_t off = offsetof(ExecContext, fuel);
+  const uint32_t str_x24_ctx = 0xf9000000u | uint32_t(off / 8) << 10 | 19u << 5 | 24u;
+  for (uint32_t n : {12u, 5000u}) {
+    Masm m(BoundsMode::Guard);
+    ASSERT_TRUE(m.use_fuel_register());
+    m.charge_fuel(n);
+    m.finish();
+    size_t size = m.size();
+    std::vector<uint8_t> buf(size);
+    ASSERT_TRUE(m.emit_to(buf.data(), buf.data(), size));
+    std::vector<uint32_t> w(size / 4);
+    std::memcpy(w.data(), buf.data(), w.size() * 4);
+    std::vector<uint32_t> want;
+    if (n < 4096) {
+      want.push_back(0xf1000000u | n << 10 | 24u << 5 | 24u);  // subs x24, x24, #n
+    } else {
+      want.push_back(0xd2800000u | n << 5 | 17u);  // movz x17, #n
+      want.push_back(0xeb110318u);                 // subs x24, x24, x17
+    }
+    ASSERT_GT(w.size(), want.size());
+    EXPECT_EQ(hex(std::vector<uint32_t>(w.begin(), w.begin() + long(want.size()))), hex(want)) << "n = " << n;
+    const uint32_t bmi = w[want.size()];
+    ASSERT_EQ(bmi & 0xff00001fu, 0x54000004u) << "b.mi to the stub, n = " << n;
+    const size_t stub = want.size() + ((bmi >> 5) & 0x7ffff);
+    ASSERT_LT(stub, w.size());
+    EXPECT_EQ(hex({w[stub]}), hex({str_x24_ctx})) << "the stub starts with str x24, [x19, #fuel]";
+  }
+}
+
 // A conditional branch reaches +-1 MiB; past that the masm must refuse
 // the function (it then stays interpreted) rather than emit a wrong branch.
 TEST(A64Masm, OutOfRangeBranchIsRejected) {

@@ -6,7 +6,9 @@
 // x16/x17 = scratch (also the ABI's intra-procedure-call registers),
 // x15 = scratch for frame-slot addresses, v30/v31 = float scratch,
 // w23 = call depth (a copy of ExecContext::depth, which every change also
-// stores). x18 (platform register) and x24-x28 are never touched. The
+// stores), x24 = the remaining fuel in a store that consumes fuel (masm.h,
+// use_fuel_register; saved by the external entry then). x18 (platform
+// register) and x25-x28 are never touched. The
 // pools are the caller-saved x0-x14, v0-v7 and v16-v29.
 //
 // Fast calls (masm.h, prologue): the caller points x20 at the callee's
@@ -64,7 +66,8 @@ const a64::GpX kTA = a64::x15;  // slot addresses only
 const a64::VecD kF1 = a64::d30;
 const a64::VecD kF2 = a64::d31;
 const a64::GpX kDepth = a64::x23;
-constexpr uint32_t kFrameBytes = 64;  // x29, x30, x19-x23 and a pad
+const a64::GpX kFuel = a64::x24;  // only when Impl::fuel_reg
+constexpr uint32_t kFrameBytes = 64;  // x29, x30, x19-x23 and x24 (or a pad)
 
 // Reg codes: 0-30 GP registers x0-x30, 32-63 vector registers v0-v31.
 constexpr Reg kFpBase = 32;
@@ -242,6 +245,10 @@ struct Masm::Impl : MasmCore<a64::Assembler> {
   // The address of a linear-memory access of {size} bytes at {addr} +
   // {offset}; checks bounds in explicit mode. Uses x16 and x17.
   a64::Mem heap(Reg addr, uint32_t offset, uint32_t size, Label oob) {
+    // A guard-page fault longjmps out of the code: the context must hold
+    // the fuel charged so far (explicit checks trap through a stub, which
+    // stores it).
+    if (bounds == BoundsMode::Guard) store_fuel();
     // The address is a zero-extended i32 in a 64-bit register.
     if (bounds == BoundsMode::Explicit) {
       const uint64_t end = uint64_t(offset) + size;
@@ -273,14 +280,22 @@ struct Masm::Impl : MasmCore<a64::Assembler> {
     a.mov(a64::x29, a64::sp);
     a.stp(a64::x19, a64::x20, a64::ptr(a64::sp, 16));
     a.stp(a64::x21, a64::x22, a64::ptr(a64::sp, 32));
-    a.str(kDepth, a64::ptr(a64::sp, 48));
+    if (fuel_reg)
+      a.stp(kDepth, kFuel, a64::ptr(a64::sp, 48));
+    else
+      a.str(kDepth, a64::ptr(a64::sp, 48));
     a.mov(kCtx, a64::x0);
     a.mov(kFp, a64::x1);
     a.ldr(w_of(kDepth), ctx_field(offsetof(ExecContext, depth), 4));
     load_memory_registers();
+    load_fuel();
     a.bl(target);
+    store_fuel(true);  // back to the host: the callee charged the register only
     if (result_in_reg) a.str(a64::x1, a64::ptr(kFp));
-    a.ldr(kDepth, a64::ptr(a64::sp, 48));
+    if (fuel_reg)
+      a.ldp(kDepth, kFuel, a64::ptr(a64::sp, 48));
+    else
+      a.ldr(kDepth, a64::ptr(a64::sp, 48));
     a.ldp(a64::x21, a64::x22, a64::ptr(a64::sp, 32));
     a.ldp(a64::x19, a64::x20, a64::ptr(a64::sp, 16));
     a.ldp(a64::x29, a64::x30, a64::ptr_post(a64::sp, int32_t(kFrameBytes)));
@@ -306,6 +321,20 @@ struct Masm::Impl : MasmCore<a64::Assembler> {
     a.add(w_of(kDepth), w_of(kDepth), Imm(1));
     a.str(w_of(kDepth), ctx_field(offsetof(ExecContext, depth), 4));
     a.str(a64::x2, ctx_field(offsetof(ExecContext, cur_func), 8));
+  }
+  // The fuel register (use_fuel_register) from the context, after anything
+  // that may have charged or changed ExecContext::fuel.
+  void load_fuel() {
+    if (!fuel_reg) return;
+    a.ldr(kFuel, ctx_field(offsetof(ExecContext, fuel), 8));
+    fuel_dirty = false;
+  }
+  // The fuel register to the context, before anything else may read it:
+  // {always} on cold paths and where the compiler cannot track it.
+  void store_fuel(bool always = false) {
+    if (!fuel_reg || !(fuel_dirty || always)) return;
+    a.str(kFuel, ctx_field(offsetof(ExecContext, fuel), 8));
+    fuel_dirty = false;
   }
   void load_memory_registers() {
     if (!memory) return;
@@ -360,7 +389,42 @@ brisk_jit_call_adapter_a64:
   ret
   .size brisk_jit_call_adapter_a64, .-brisk_jit_call_adapter_a64
 )");
-void* Masm::call_adapter() { return reinterpret_cast<void*>(&brisk_jit_call_adapter_a64); }
+// The same for fuel in x24 (use_fuel_register): the callee reads and
+// charges ExecContext::fuel, so x24 goes there before and comes back after.
+// The offset is read from memory: it is not known to the assembler.
+extern "C" {
+extern const uint64_t brisk_jit_fuel_offset_a64 __attribute__((visibility("hidden")));
+const uint64_t brisk_jit_fuel_offset_a64 = offsetof(ExecContext, fuel);
+}
+extern "C" void brisk_jit_call_adapter_fuel_a64();
+asm(R"(
+  .text
+  .p2align 4
+  .globl brisk_jit_call_adapter_fuel_a64
+  .hidden brisk_jit_call_adapter_fuel_a64
+  .type brisk_jit_call_adapter_fuel_a64, %function
+brisk_jit_call_adapter_fuel_a64:
+  stp x29, x30, [sp, #-16]!
+  mov x29, sp
+  adrp x16, brisk_jit_fuel_offset_a64
+  ldr x16, [x16, #:lo12:brisk_jit_fuel_offset_a64]
+  str x24, [x19, x16]
+  mov x0, x19
+  mov x1, x20
+  ldr x16, [x2]
+  blr x16
+  adrp x16, brisk_jit_fuel_offset_a64
+  ldr x16, [x16, #:lo12:brisk_jit_fuel_offset_a64]
+  ldr x24, [x19, x16]
+  ldr x1, [x20]
+  ldp x29, x30, [sp], #16
+  ret
+  .size brisk_jit_call_adapter_fuel_a64, .-brisk_jit_call_adapter_fuel_a64
+)");
+void* Masm::call_adapter(bool fuel_register) {
+  return fuel_register ? reinterpret_cast<void*>(&brisk_jit_call_adapter_fuel_a64)
+                       : reinterpret_cast<void*>(&brisk_jit_call_adapter_a64);
+}
 
 // Every AArch64 CPU has what the masm uses (base A64 + FP/AdvSIMD).
 bool jit_cpu_supported() { return true; }
@@ -394,6 +458,8 @@ void Masm::prologue(Function* self, uint32_t frame_slots, uint32_t first_local_o
   a.cmp(kT2, kT1);
   a.b(CondCode::kLO, im.entry_slow);
   a.bind(im.entry_resume);
+  // A self call passes the fuel in the register without storing it.
+  im.fuel_dirty = im.fuel_reg;
   // Zero the declared locals.
   uint32_t n = (end_local_off - first_local_off) / 8;
   if (n > 0 && n <= 16) {
@@ -447,6 +513,7 @@ void Masm::finish() {
   for (unsigned k = 0; k < 32; ++k) {
     if (!im.trap_stubs[k].isValid()) continue;
     a.bind(im.trap_stubs[k]);
+    im.store_fuel(true);
     a.mov(a64::x0, kCtx);
     a.mov(a64::w1, Imm(k));
     im.mov_ptr(kT1, reinterpret_cast<const void*>(&jit_record_trap));
@@ -463,10 +530,12 @@ void Masm::finish() {
   a.b(CondCode::kLO, native_exhausted);
   a.ldrb(w_of(kT1), im.ctx_field(offsetof(ExecContext, interrupt), 1));
   a.cbz(w_of(kT1), im.entry_resume);
+  im.store_fuel(true);  // a self call does not store it
   a.mov(a64::x0, kCtx);
   a.mov(a64::x1, kFp);
   im.mov_ptr(kT1, reinterpret_cast<const void*>(&jit_check_attention));
   a.blr(kT1);
+  im.load_fuel();  // the host's epoch callback may have added fuel
   a.cbnz(a64::w0, im.epilogue);
   a.b(im.entry_resume);
   // Out of native stack: undo the frame record, trap as before it.
@@ -476,6 +545,7 @@ void Masm::finish() {
   a.ldr(kT1, a64::ptr(a64::sp, 8));
   a.str(kT1, im.ctx_field(offsetof(ExecContext, cur_func), 8));
   a.bind(im.exhausted_noframe);
+  im.store_fuel(true);
   a.mov(a64::x0, kCtx);
   a.mov(a64::w1, Imm(unsigned(TrapKind::StackExhausted)));
   im.mov_ptr(kT1, reinterpret_cast<const void*>(&jit_record_trap_noframe));
@@ -502,16 +572,27 @@ void Masm::br_attention(Label l) {
   a.ldrb(w_of(kT1), impl_->ctx_field(offsetof(ExecContext, interrupt), 1));
   a.cbnz(w_of(kT1), impl_->L(l));
 }
+bool Masm::fuel_register_available(BoundsMode) { return true; }
+bool Masm::use_fuel_register() {
+  impl_->fuel_reg = true;
+  return true;
+}
 void Masm::charge_fuel(uint32_t n) {
   auto& a = impl_->a;
-  a.ldr(kT1, impl_->ctx_field(offsetof(ExecContext, fuel), 8));
+  // In the register (use_fuel_register) the context is updated only where
+  // someone else may read it (Impl::store_fuel callers).
+  const a64::GpX fuel = impl_->fuel_reg ? kFuel : kT1;
+  if (!impl_->fuel_reg) a.ldr(fuel, impl_->ctx_field(offsetof(ExecContext, fuel), 8));
   if (n < 4096) {
-    a.subs(kT1, kT1, Imm(n));
+    a.subs(fuel, fuel, Imm(n));
   } else {
     impl_->mov_imm(W::W64, kT2, n);
-    a.subs(kT1, kT1, kT2);
+    a.subs(fuel, fuel, kT2);
   }
-  a.str(kT1, impl_->ctx_field(offsetof(ExecContext, fuel), 8));
+  if (impl_->fuel_reg)
+    impl_->fuel_dirty = true;
+  else
+    a.str(fuel, impl_->ctx_field(offsetof(ExecContext, fuel), 8));
   a.b(CondCode::kMI, impl_->L(trap_label(TrapKind::OutOfFuel)));
 }
 void Masm::br_cmp(Cond c, W w, Reg ra, Opnd b, Label l) {
@@ -891,11 +972,15 @@ void Masm::call_wasm(Function* callee, int32_t argbase, bool fast, bool self) {
   Impl& im = *impl_;
   auto& a = im.a;
   if (!fast) {
+    im.store_fuel();
     a.mov(a64::x0, kCtx);
     im.add_imm(a64::x1, kFp, argbase);
     im.mov_ptr(a64::x2, callee);
     a.ldr(kT1, a64::ptr(a64::x2, int32_t(offsetof(Function, entry))));
     a.blr(kT1);
+    // Before the trap check: a trap returns through the external entry,
+    // which stores the register.
+    im.load_fuel();
     im.check_call_result();
     reload_memory();
     return;
@@ -911,6 +996,9 @@ void Masm::call_wasm(Function* callee, int32_t argbase, bool fast, bool self) {
   im.add_imm(kFp, kFp, -int64_t(argbase));
   im.check_call_result();
   reload_memory();
+  // The callee shares the fuel register (the fuel adapter, call_adapter,
+  // stores and reloads it around code that is not compiled).
+  im.fuel_dirty = im.fuel_reg;
 }
 
 void Masm::call_indirect(Table* table, uint32_t sig_id, Reg index, int32_t argbase) {
@@ -929,10 +1017,12 @@ void Masm::call_indirect(Table* table, uint32_t sig_id, Reg index, int32_t argba
   a.ldr(w_of(kT1), a64::ptr(a64::x2, int32_t(offsetof(Function, sig_id))));
   im.cmp_imm(W::W32, w_of(kT1), int64_t(sig_id));
   a.b(CondCode::kNE, im.L(trap_label(TrapKind::IndirectCallTypeMismatch)));
+  im.store_fuel();
   a.mov(a64::x0, kCtx);
   im.add_imm(a64::x1, kFp, argbase);
   a.ldr(kT1, a64::ptr(a64::x2, int32_t(offsetof(Function, entry))));
   a.blr(kT1);
+  im.load_fuel();
   im.check_call_result();
   reload_memory();
 }
@@ -940,6 +1030,7 @@ void Masm::call_indirect(Table* table, uint32_t sig_id, Reg index, int32_t argba
 void Masm::call_runtime(const void* fn, uint64_t a0, uint64_t a1, uint64_t a2) {
   Impl& im = *impl_;
   auto& a = im.a;
+  im.store_fuel();
   a.mov(a64::x0, kCtx);
   a.mov(a64::x1, kFp);
   im.mov_imm(W::W64, a64::x2, a0);
@@ -947,6 +1038,7 @@ void Masm::call_runtime(const void* fn, uint64_t a0, uint64_t a1, uint64_t a2) {
   im.mov_imm(W::W64, a64::x4, a2);
   im.mov_ptr(kT1, fn);
   a.blr(kT1);
+  im.load_fuel();
   im.check_call_result();
   reload_memory();
 }

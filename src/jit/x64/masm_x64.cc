@@ -2,8 +2,9 @@
 // asmjit::x86::Assembler, System V ABI.
 //
 // Reserved registers: rbx = ExecContext*, r12 = wasm frame pointer,
-// r13 = linear-memory base, r14 = linear-memory size (explicit bounds),
-// ebp = call depth (a copy of ExecContext::depth, which every change also
+// r13 = linear-memory base, r14 = linear-memory size (explicit bounds)
+// or, with guard pages in a store that consumes fuel, the remaining fuel
+// (masm.h, use_fuel_register), ebp = call depth (a copy of ExecContext::depth, which every change also
 // stores), r11/r15 and xmm14/xmm15 = scratch. Everything else caller-saved
 // is the allocatable pool.
 //
@@ -38,6 +39,7 @@ const x86::Gp kCtx = x86::rbx;
 const x86::Gp kFp = x86::r12;
 const x86::Gp kMem = x86::r13;
 const x86::Gp kMemSize = x86::r14;
+const x86::Gp kFuel = x86::r14;  // only when Impl::fuel_reg (never with explicit bounds)
 const x86::Gp kT1 = x86::r11;
 const x86::Gp kT2 = x86::r15;
 const x86::Xmm kF1 = x86::xmm14;
@@ -112,7 +114,9 @@ struct Masm::Impl : MasmCore<x86::Assembler> {
     a.mov(kFp, x86::rsi);
     a.mov(x86::ebp, x86::dword_ptr(kCtx, int32_t(offsetof(ExecContext, depth))));
     load_memory_registers();
+    load_fuel();
     a.call(target);
+    store_fuel(true);  // back to the host: the callee charged the register only
     if (result_in_reg) a.mov(x86::qword_ptr(kFp), x86::rsi);
     a.add(x86::rsp, Imm(8));
     a.pop(x86::r15);
@@ -122,6 +126,20 @@ struct Masm::Impl : MasmCore<x86::Assembler> {
     a.pop(x86::rbp);
     a.pop(x86::rbx);
     a.ret();
+  }
+  // The fuel register (use_fuel_register) from the context, after anything
+  // that may have charged or changed ExecContext::fuel.
+  void load_fuel() {
+    if (!fuel_reg) return;
+    a.mov(kFuel, x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, fuel))));
+    fuel_dirty = false;
+  }
+  // The fuel register to the context, before anything else may read it:
+  // {always} on cold paths and where the compiler cannot track it.
+  void store_fuel(bool always = false) {
+    if (!fuel_reg || !(fuel_dirty || always)) return;
+    a.mov(x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, fuel))), kFuel);
+    fuel_dirty = false;
   }
   void load_memory_registers() {
     if (!memory) return;
@@ -176,6 +194,10 @@ struct Masm::Impl : MasmCore<x86::Assembler> {
   }
   // Effective address of a linear-memory access; checks bounds in explicit mode.
   x86::Mem heap(Reg addr, uint32_t offset, uint32_t size, Label oob, Masm* m) {
+    // A guard-page fault longjmps out of the code: the context must hold
+    // the fuel charged so far (explicit checks trap through a stub, which
+    // stores it).
+    if (bounds == BoundsMode::Guard) store_fuel();
     // The address is a zero-extended i32 in a 64-bit register.
     if (bounds == BoundsMode::Explicit) {
       a.lea(kT1, x86::qword_ptr(gp64(addr), int32_t(0)));
@@ -235,7 +257,38 @@ brisk_jit_call_adapter_x64:
   ret
   .size brisk_jit_call_adapter_x64, .-brisk_jit_call_adapter_x64
 )");
-void* Masm::call_adapter() { return reinterpret_cast<void*>(&brisk_jit_call_adapter_x64); }
+// The same for fuel in r14 (use_fuel_register): the callee reads and
+// charges ExecContext::fuel, so r14 goes there before and comes back after.
+// The offset is read from memory: it is not known to the assembler.
+extern "C" {
+extern const uint64_t brisk_jit_fuel_offset_x64 __attribute__((visibility("hidden")));
+const uint64_t brisk_jit_fuel_offset_x64 = offsetof(ExecContext, fuel);
+}
+extern "C" void brisk_jit_call_adapter_fuel_x64();
+asm(R"(
+  .text
+  .p2align 4
+  .globl brisk_jit_call_adapter_fuel_x64
+  .hidden brisk_jit_call_adapter_fuel_x64
+  .type brisk_jit_call_adapter_fuel_x64, @function
+brisk_jit_call_adapter_fuel_x64:
+  sub $8, %rsp
+  mov brisk_jit_fuel_offset_x64(%rip), %r11
+  mov %r14, (%rbx,%r11)
+  mov %rbx, %rdi
+  mov %r12, %rsi
+  call *(%rdx)
+  mov brisk_jit_fuel_offset_x64(%rip), %r11
+  mov (%rbx,%r11), %r14
+  mov (%r12), %rsi
+  add $8, %rsp
+  ret
+  .size brisk_jit_call_adapter_fuel_x64, .-brisk_jit_call_adapter_fuel_x64
+)");
+void* Masm::call_adapter(bool fuel_register) {
+  return fuel_register ? reinterpret_cast<void*>(&brisk_jit_call_adapter_fuel_x64)
+                       : reinterpret_cast<void*>(&brisk_jit_call_adapter_x64);
+}
 
 bool jit_cpu_supported() {
   const auto& cpu = asmjit::CpuInfo::host();
@@ -267,6 +320,8 @@ void Masm::prologue(Function* self, uint32_t frame_slots, uint32_t first_local_o
   a.cmp(x86::rsp, x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, jit_entry_limit))));
   a.jb(impl_->entry_slow);
   a.bind(impl_->entry_resume);
+  // A self call passes the fuel in the register without storing it.
+  impl_->fuel_dirty = impl_->fuel_reg;
   // Zero the declared locals.
   uint32_t n = (end_local_off - first_local_off) / 8;
   if (n > 0) {
@@ -314,6 +369,7 @@ void Masm::finish() {
   for (unsigned k = 0; k < 32; ++k) {
     if (!impl_->trap_stubs[k].isValid()) continue;
     a.bind(impl_->trap_stubs[k]);
+    impl_->store_fuel(true);
     a.mov(x86::rdi, kCtx);
     a.mov(x86::esi, Imm(k));
     a.mov(kT1, Imm(reinterpret_cast<uint64_t>(&jit_record_trap)));
@@ -328,10 +384,12 @@ void Masm::finish() {
   a.jb(native_exhausted);
   a.cmp(x86::byte_ptr(kCtx, int32_t(offsetof(ExecContext, interrupt))), Imm(0));
   a.je(impl_->entry_resume);
+  impl_->store_fuel(true);  // a self call does not store it
   a.mov(x86::rdi, kCtx);
   a.mov(x86::rsi, kFp);
   a.mov(kT1, Imm(reinterpret_cast<uint64_t>(&jit_check_attention)));
   a.call(kT1);
+  impl_->load_fuel();  // the host's epoch callback may have added fuel
   a.test(x86::eax, x86::eax);
   a.jnz(impl_->epilogue);
   a.jmp(impl_->entry_resume);
@@ -342,6 +400,7 @@ void Masm::finish() {
   a.mov(x86::rcx, x86::qword_ptr(x86::rsp));
   a.mov(x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, cur_func))), x86::rcx);
   a.bind(impl_->exhausted_noframe);
+  impl_->store_fuel(true);
   a.mov(x86::rdi, kCtx);
   a.mov(x86::esi, Imm(unsigned(TrapKind::StackExhausted)));
   a.mov(kT1, Imm(reinterpret_cast<uint64_t>(&jit_record_trap_noframe)));
@@ -368,10 +427,24 @@ void Masm::br_attention(Label l) {
   a.cmp(x86::byte_ptr(kCtx, int32_t(offsetof(ExecContext, interrupt))), Imm(0));
   a.jne(impl_->L(l));
 }
+bool Masm::fuel_register_available(BoundsMode bounds) { return bounds != BoundsMode::Explicit; }
+bool Masm::use_fuel_register() {
+  impl_->fuel_reg = fuel_register_available(impl_->bounds);
+  return impl_->fuel_reg;
+}
 void Masm::charge_fuel(uint32_t n) {
   auto& a = impl_->a;
   // Blocks are far shorter than 2^31 instructions; clamp to keep the imm32.
-  a.sub(x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, fuel))), Imm(int32_t(std::min<uint32_t>(n, INT32_MAX))));
+  const Imm amount(int32_t(std::min<uint32_t>(n, INT32_MAX)));
+  const x86::Mem field = x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, fuel)));
+  if (impl_->fuel_reg) {
+    // The context is updated only where someone else may read it
+    // (Impl::store_fuel callers).
+    a.sub(kFuel, amount);
+    impl_->fuel_dirty = true;
+  } else {
+    a.sub(field, amount);
+  }
   a.js(impl_->L(trap_label(TrapKind::OutOfFuel)));
 }
 void Masm::br_cmp(Cond c, W w, Reg ra, Opnd b, Label l) {
@@ -937,10 +1010,14 @@ void call_and_check(Masm::Impl& im) {
 void Masm::call_wasm(Function* callee, int32_t argbase, bool fast, bool self) {
   auto& a = impl_->a;
   if (!fast) {
+    impl_->store_fuel();
     a.mov(x86::rdi, kCtx);
     a.lea(x86::rsi, slot(argbase));
     a.mov(x86::rdx, Imm(reinterpret_cast<uint64_t>(callee)));
     a.call(x86::qword_ptr(x86::rdx, int32_t(offsetof(Function, entry))));
+    // Before the trap check: a trap returns through the external entry,
+    // which stores the register.
+    impl_->load_fuel();
     call_and_check(*impl_);
     reload_memory();
     return;
@@ -954,6 +1031,9 @@ void Masm::call_wasm(Function* callee, int32_t argbase, bool fast, bool self) {
   if (argbase) a.lea(kFp, slot(-argbase));
   call_and_check(*impl_);
   reload_memory();
+  // The callee shares the fuel register (the fuel adapter, call_adapter,
+  // stores and reloads it around code that is not compiled).
+  impl_->fuel_dirty = impl_->fuel_reg;
 }
 
 void Masm::call_indirect(Table* table, uint32_t sig_id, Reg index, int32_t argbase) {
@@ -969,15 +1049,18 @@ void Masm::call_indirect(Table* table, uint32_t sig_id, Reg index, int32_t argba
   a.jz(impl_->L(trap_label(TrapKind::UninitializedElement)));
   a.cmp(x86::dword_ptr(x86::rdx, int32_t(offsetof(Function, sig_id))), Imm(sig_id));
   a.jne(impl_->L(trap_label(TrapKind::IndirectCallTypeMismatch)));
+  impl_->store_fuel();
   a.mov(x86::rdi, kCtx);
   a.lea(x86::rsi, slot(argbase));
   a.call(x86::qword_ptr(x86::rdx, int32_t(offsetof(Function, entry))));
+  impl_->load_fuel();
   call_and_check(*impl_);
   reload_memory();
 }
 
 void Masm::call_runtime(const void* fn, uint64_t a0, uint64_t a1, uint64_t a2) {
   auto& a = impl_->a;
+  impl_->store_fuel();
   a.mov(x86::rdi, kCtx);
   a.mov(x86::rsi, kFp);
   a.mov(x86::rdx, Imm(a0));
@@ -985,6 +1068,7 @@ void Masm::call_runtime(const void* fn, uint64_t a0, uint64_t a1, uint64_t a2) {
   a.mov(x86::r8, Imm(a2));
   a.mov(kT1, Imm(reinterpret_cast<uint64_t>(fn)));
   a.call(kT1);
+  impl_->load_fuel();
   call_and_check(*impl_);
   reload_memory();
 }
