@@ -10,12 +10,15 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <cstring>
 #include <unordered_map>
 
 #include "base/reader.h"
 #include "core/code_walker.h"
 #include "jit/jit_runtime.h"
+#include "interp/simd_ops.h"
 #include "jit/masm.h"
+#include "jit/simd_runtime.h"
 #include "runtime/runtime_ops.h"
 
 namespace brisk::jit {
@@ -32,7 +35,7 @@ FW fwidth(ValType t) { return t == ValType::F32 ? FW::F32 : FW::F64; }
 // body is valid (it was validated at decode), so immediates are skipped by
 // their kind, read from the opcode table once into a per-byte action table
 // (this scan runs for every compiled function).
-enum class ScanAction : uint8_t { Leb, None, TwoLeb, Open, OpenLoop, End, LocalUse, BrTable, SelectT, Skip4, Skip8, Prefix };
+enum class ScanAction : uint8_t { Leb, None, TwoLeb, Open, OpenLoop, End, LocalUse, BrTable, SelectT, Skip4, Skip8, Prefix, SimdPrefix };
 
 const std::array<ScanAction, 256>& scan_actions() {
   static const std::array<ScanAction, 256> table = [] {
@@ -55,6 +58,7 @@ const std::array<ScanAction, 256>& scan_actions() {
       }
     }
     t[0xfc] = ScanAction::Prefix;
+    t[0xfd] = ScanAction::SimdPrefix;
     return t;
   }();
   return table;
@@ -111,6 +115,19 @@ void weighted_local_uses(const uint8_t* p, const uint8_t* end, uint32_t num_loca
       case ScanAction::SelectT: skip(size_t(leb())); break;
       case ScanAction::Skip4: skip(4); break;
       case ScanAction::Skip8: skip(8); break;
+      case ScanAction::SimdPrefix: {  // 0xFD: skip the immediates (16 raw bytes may look like opcodes)
+        uint64_t sub = leb();
+        if (sub >= kFdOpCount || kFdOps[sub] == kInvalidOp) return;
+        switch (op_info(Op(kFdOps[sub])).imm) {
+          case ImmKind::Memarg: leb(); leb(); break;
+          case ImmKind::MemLane: leb(); leb(); skip(1); break;
+          case ImmKind::Lane: skip(1); break;
+          case ImmKind::V128:
+          case ImmKind::Shuffle: skip(16); break;
+          default: break;
+        }
+        break;
+      }
       case ScanAction::Prefix: {  // 0xFC: bulk memory, table ops, trunc_sat
         uint64_t sub = leb();
         if (sub >= kFcOpCount || kFcOps[sub] == kInvalidOp) return;
@@ -143,7 +160,16 @@ class Compiler : public NullVisitor {
     local_types_.insert(local_types_.end(), body.locals.begin(), body.locals.end());
     results_ = ft.results;
     result_in_reg_ = returns_in_reg(ft);
-    frame_slots_ = num_locals_ + body.max_stack + 3;
+    // Frame offsets are prefix sums of slot widths (a v128 takes two slots).
+    uint32_t slot = 0;
+    for (ValType t : local_types_) {
+      loc_off_.push_back(int32_t(slot * 8));
+      slot += val_slots(t);
+    }
+    local_slots_ = slot;
+    param_slots_ = slot_count(ft.params);
+    // body.max_stack counts values; each may be a v128 of two slots.
+    frame_slots_ = local_slots_ + body.max_stack * (body.uses_simd ? 2 : 1) + 3;
     owner_.fill(-1);
     choose_homes(body);
   }
@@ -155,17 +181,18 @@ class Compiler : public NullVisitor {
     // Declared locals start at zero. A local with a home is read from its
     // slot only after save_homes() wrote it, so only the others' slots are
     // zeroed (one by one when few, else the whole range by the prologue).
-    std::vector<uint32_t> slot_locals;
+    std::vector<int32_t> slot_locals;  // offsets of the slots to zero
     for (uint32_t i = num_params_; i < num_locals_; ++i)
-      if (home_[i] == kNoReg) slot_locals.push_back(i);
+      if (home_[i] == kNoReg)
+        for (uint32_t j = 0; j < val_slots(local_types_[i]); ++j) slot_locals.push_back(loc_off_[i] + int32_t(j * 8));
     const bool zero_each = slot_locals.size() <= 16;
-    m_.prologue(f_, frame_slots_, num_params_ * 8, zero_each ? num_params_ * 8 : num_locals_ * 8, mem,
+    m_.prologue(f_, frame_slots_, param_slots_ * 8, zero_each ? param_slots_ * 8 : local_slots_ * 8, mem,
                 result_in_reg_);
     if (zero_each)
-      for (uint32_t i : slot_locals) m_.store_slot(int32_t(i * 8), Opnd::i(0));
+      for (int32_t off : slot_locals) m_.store_slot(off, Opnd::i(0));
     for (uint32_t i : homed_) {
       ValType t = local_types_[i];
-      Opnd src = i < num_params_ ? Opnd::s(int32_t(i * 8)) : Opnd::i(0);
+      Opnd src = i < num_params_ ? Opnd::s(loc_off_[i]) : Opnd::i(0);
       if (is_float(t))
         m_.fmov(fwidth(t), home_[i], src);
       else
@@ -180,12 +207,14 @@ class Compiler : public NullVisitor {
     want_osr_ = inst_->store->config().mode == ExecMode::Tiered;
   }
   uint32_t frame_slots() const { return frame_slots_; }
+  bool unsupported() const { return unsupported_; }
   const std::vector<Label>& osr_labels() const { return osr_labels_; }
   const std::vector<Function*>& adapter_callees() const { return adapter_callees_; }
 
   // ---------------------------------------------------------------- visitor
   void on_simple(Op op, MemArg ma) {
     flush_cond();
+    if (is_simd_op(op)) return simd_simple(op, ma);
     const OpInfo& info = op_info(op);
     if (info.imm == ImmKind::Memarg) return memory_access(op, ma);
     if (op >= Op::i32_eq && op <= Op::i32_ge_u) return compare(op, W::W32);
@@ -284,6 +313,11 @@ class Compiler : public NullVisitor {
     }
   }
 
+  void on_simd(Op op, const SimdImm& imm) {
+    flush_cond();
+    simd_imm(op, imm);
+  }
+
   void on_const(Op op, uint64_t bits) {
     flush_cond();
     ValType t = op == Op::i32_const ? ValType::I32 : op == Op::i64_const ? ValType::I64
@@ -312,7 +346,7 @@ class Compiler : public NullVisitor {
     v.kind = Val::Local;
     v.type = local_types_[i];
     v.local = i;
-    vs_.push_back(v);
+    push_val(v);
   }
   void on_local_set(uint32_t i) {
     flush_cond();
@@ -326,6 +360,7 @@ class Compiler : public NullVisitor {
     flush_cond();
     Global* g = inst_->globals[i];
     ValType t = g->type.type;
+    if (t == ValType::V128) return v128_global_get(g);
     Reg r = alloc(is_float(t));
     m_.global_get(g, r, is_float(t), fwidth(t));
     push_reg(t, r);
@@ -334,6 +369,7 @@ class Compiler : public NullVisitor {
     flush_cond();
     Global* g = inst_->globals[i];
     size_t k = top();
+    if (vs_[k].type == ValType::V128) return v128_global_set(g);
     Opnd v = is_float(vs_[k].type) ? Opnd::r(read_reg(k)) : gp_operand(k, /*allow_slot=*/false);
     m_.global_set(g, v, is_float(vs_[k].type), fwidth(vs_[k].type));
     pop();
@@ -344,6 +380,7 @@ class Compiler : public NullVisitor {
   }
   void on_select(ValType t) {
     flush_cond();
+    if (t == ValType::V128) return v128_select();
     size_t kc = top();
     Reg cond = read_reg(kc);
     size_t kb = kc - 1, ka = kc - 2;
@@ -536,7 +573,7 @@ class Compiler : public NullVisitor {
 
  private:
   // ------------------------------------------------------------ value stack
-  // 24 bytes, trivially copyable: the stack is pushed and popped per operand.
+  // 32 bytes, trivially copyable: the stack is pushed and popped per operand.
   struct Val {
     enum Kind : uint8_t { Const, Reg_, Local, Stack, Cond_ } kind = Stack;
     ValType type = ValType::I32;
@@ -549,6 +586,7 @@ class Compiler : public NullVisitor {
     Opnd::Kind rhs_kind = Opnd::Kind::Imm;
     Reg rhs_reg = kNoReg;
     uint32_t local = 0;
+    uint32_t pos = 0;  // first slot, counted from the operand stack base (set by push_val)
     uint64_t c = 0;  // Const: the value; Cond_: the rhs immediate or slot
     Opnd rhs() const {
       switch (rhs_kind) {
@@ -563,7 +601,7 @@ class Compiler : public NullVisitor {
       c = o.is_slot() ? uint64_t(int64_t(o.slot)) : uint64_t(o.imm);
     }
   };
-  static_assert(sizeof(Val) == 24);
+  static_assert(sizeof(Val) == 32);
   struct Ctl {
     Op kind = Op::block;
     bool is_function = false;
@@ -576,7 +614,21 @@ class Compiler : public NullVisitor {
   };
 
   Ctl& target(uint32_t d) { return ctl_[ctl_.size() - 1 - d]; }
-  int32_t own(size_t k) const { return int32_t((num_locals_ + k) * 8); }
+  // The stack position (in slots) just above the top entry.
+  uint32_t end_pos() const { return vs_.empty() ? 0 : vs_.back().pos + val_slots(vs_.back().type); }
+  // The position entry k has, or would have when pushed next (k == size).
+  uint32_t pos_of(size_t k) const { return k < vs_.size() ? vs_[k].pos : end_pos(); }
+  // The byte offset of entry k's own slot (pair).
+  int32_t own(size_t k) const { return int32_t((local_slots_ + pos_of(k)) * 8); }
+  void push_val(Val v) {
+    v.pos = end_pos();
+    vs_.push_back(v);
+  }
+  // Copies a value of type {t} between slots (two for a v128).
+  void copy_val(ValType t, int32_t dst, int32_t src) {
+    m_.copy_slot(dst, src);
+    if (t == ValType::V128) m_.copy_slot(dst + 8, src + 8);
+  }
   size_t top() const { return vs_.size() - 1; }
   uint32_t label_arity(const Ctl& t) const { return t.kind == Op::loop ? t.nparams : t.nresults; }
 
@@ -585,7 +637,7 @@ class Compiler : public NullVisitor {
     v.kind = Val::Const;
     v.type = t;
     v.c = bits;
-    vs_.push_back(v);
+    push_val(v);
   }
   void push_reg(ValType t, Reg r) {
     Val v;
@@ -593,13 +645,13 @@ class Compiler : public NullVisitor {
     v.type = t;
     v.reg = r;
     owner_[r] = int(vs_.size());
-    vs_.push_back(v);
+    push_val(v);
   }
   void push_stack(ValType t) {
     Val v;
     v.kind = Val::Stack;
     v.type = t;
-    vs_.push_back(v);
+    push_val(v);
   }
   void release(Reg r) {
     if (r != kNoReg) owner_[r] = -1;
@@ -660,7 +712,7 @@ class Compiler : public NullVisitor {
         break;
       case Val::Local:
         if (home_[v.local] == kNoReg)
-          m_.copy_slot(own(k), int32_t(v.local * 8));
+          copy_val(v.type, own(k), loc_off_[v.local]);
         else if (is_float(v.type))
           m_.fstore_slot(own(k), home_[v.local], fwidth(v.type));
         else
@@ -764,7 +816,7 @@ class Compiler : public NullVisitor {
       if (c >= INT32_MIN && c <= INT32_MAX) return Opnd::i(v.type == ValType::I32 ? int64_t(uint32_t(v.c)) : c);
     }
     if (v.kind == Val::Local && home_[v.local] != kNoReg) return Opnd::r(home_[v.local]);
-    if (allow_slot && v.kind == Val::Local) return Opnd::s(int32_t(v.local * 8));
+    if (allow_slot && v.kind == Val::Local) return Opnd::s(loc_off_[v.local]);
     if (allow_slot && v.kind == Val::Stack) return Opnd::s(own(k));
     return Opnd::r(to_reg(k));
   }
@@ -777,7 +829,7 @@ class Compiler : public NullVisitor {
     return to_reg(k);
   }
   Opnd local_operand(uint32_t i) const {
-    return home_[i] != kNoReg ? Opnd::r(home_[i]) : Opnd::s(int32_t(i * 8));
+    return home_[i] != kNoReg ? Opnd::r(home_[i]) : Opnd::s(loc_off_[i]);
   }
 
   // ------------------------------------------------------------ register homes
@@ -821,30 +873,31 @@ class Compiler : public NullVisitor {
     for (uint32_t i : homed_) {
       ValType t = local_types_[i];
       if (is_float(t))
-        m_.fmov(fwidth(t), home_[i], Opnd::s(int32_t(i * 8)));
+        m_.fmov(fwidth(t), home_[i], Opnd::s(loc_off_[i]));
       else
-        m_.mov(width(t), home_[i], Opnd::s(int32_t(i * 8)));
+        m_.mov(width(t), home_[i], Opnd::s(loc_off_[i]));
     }
   }
   void save_homes() {
     for (uint32_t i : homed_) {
       ValType t = local_types_[i];
       if (is_float(t))
-        m_.fstore_slot(int32_t(i * 8), home_[i], fwidth(t));
+        m_.fstore_slot(loc_off_[i], home_[i], fwidth(t));
       else
-        m_.store_slot(int32_t(i * 8), Opnd::r(home_[i]));
+        m_.store_slot(loc_off_[i], Opnd::r(home_[i]));
     }
   }
 
   // ------------------------------------------------------------ locals
   void store_local(uint32_t i, bool keep) {
-    const int32_t loc = int32_t(i * 8);
+    const int32_t loc = loc_off_[i];
     size_t k = top();
     Val v = vs_[k];
     if (v.kind == Val::Local && v.local == i) {
       if (!keep) pop();
       return;
     }
+    if (v.type == ValType::V128) return v128_store_local(i, keep);
     // Entries still reading the local's old value load it first.
     for (size_t j = 0; j < vs_.size(); ++j)
       if (j != k && vs_[j].kind == Val::Local && vs_[j].local == i) to_reg(j);
@@ -964,7 +1017,7 @@ class Compiler : public NullVisitor {
     v.home_lhs = home_lhs;
     if (!home_lhs) owner_[a] = int(vs_.size());
     if (b.is_reg()) owner_[b.reg] = int(vs_.size());
-    vs_.push_back(v);
+    push_val(v);
   }
   void eqz(W w) {
     Reg a = take_reg(top());
@@ -976,7 +1029,7 @@ class Compiler : public NullVisitor {
     v.cw = w;
     v.is_test = true;
     owner_[a] = int(vs_.size());
-    vs_.push_back(v);
+    push_val(v);
   }
   // Branches to {l} when the top value (popped) is nonzero == {when}.
   void branch_on_top(bool when, Label l, bool spill_first) {
@@ -1106,8 +1159,14 @@ class Compiler : public NullVisitor {
     }
     uint32_t arity = label_arity(t);
     size_t base = vs_.size() - arity;
-    for (uint32_t j = 0; j < arity; ++j)
-      if (base + j != t.height + j) m_.copy_slot(own(t.height + j), own(base + j));
+    if (base != t.height) {
+      const ValType* types = t.kind == Op::loop ? t.param_types : t.result_types;
+      int32_t dst = own(t.height);  // the entries below the label's values are the block's
+      for (uint32_t j = 0; j < arity; ++j) {
+        copy_val(types[j], dst, own(base + j));
+        dst += int32_t(val_slots(types[j]) * 8);
+      }
+    }
     m_.jmp(t.label);  // a loop header checks for attention itself
   }
   // Functions with one integer result return it in a register to fast
@@ -1133,9 +1192,11 @@ class Compiler : public NullVisitor {
     // Values read from locals are moved out first: results overwrite slot 0..n.
     for (size_t j = 0; j < n; ++j)
       if (vs_[base + j].kind == Val::Local) spill(base + j);
+    int32_t next_dst = 0;  // results are at prefix sums of their slot widths
     for (size_t j = 0; j < n; ++j) {
       const Val& v = vs_[base + j];
-      const int32_t dst = int32_t(j * 8);
+      const int32_t dst = next_dst;
+      next_dst += int32_t(val_slots(v.type) * 8);
       switch (v.kind) {
         case Val::Reg_:
         case Val::Cond_: {
@@ -1151,12 +1212,14 @@ class Compiler : public NullVisitor {
                                                                                         : int64_t(v.c)));
           break;
         default:
-          if (own(base + j) != dst) m_.copy_slot(dst, own(base + j));
+          if (own(base + j) != dst) copy_val(v.type, dst, own(base + j));
           break;
       }
     }
     m_.return_ok();
   }
+
+#include "jit/simd_compiler.inc"
 
   static constexpr int kTempOwner = 1 << 30;  // reserved by an instruction in progress
 
@@ -1165,6 +1228,8 @@ class Compiler : public NullVisitor {
   const Module& mod_;
   Masm& m_;
   uint32_t num_params_ = 0, num_locals_ = 0, frame_slots_ = 0;
+  uint32_t param_slots_ = 0, local_slots_ = 0;  // in slots (a v128 takes two)
+  std::vector<int32_t> loc_off_;  // per local: its slot's byte offset
   std::vector<ValType> local_types_;
   std::vector<ValType> results_;
   std::vector<Val> vs_;
@@ -1197,6 +1262,7 @@ class Compiler : public NullVisitor {
   // (and cleared), moved back by the destructor.
   struct Buffers {
     std::vector<ValType> local_types, results;
+    std::vector<int32_t> loc_off;
     std::vector<Val> vs;
     std::vector<Ctl> ctl;
     std::vector<Label> osr_labels;
@@ -1218,7 +1284,7 @@ class Compiler : public NullVisitor {
  private:
   Buffers* reuse_ = nullptr;
 #define BRISK_COMPILER_BUFFERS(X)                                                                         \
-  X(local_types) X(results) X(vs) X(ctl) X(osr_labels) X(osr_stubs) X(attention_stubs) X(home) X(gp_pool) \
+  X(local_types) X(results) X(loc_off) X(vs) X(ctl) X(osr_labels) X(osr_stubs) X(attention_stubs) X(home) X(gp_pool) \
   X(fp_pool) X(homed) X(local_uses) X(is_loop) X(br_targets) X(br_stub_of_depth) X(br_stub_depths)
   void take_buffers() {
 #define X(name)                           \
@@ -1261,19 +1327,6 @@ bool compile_code(Function* f, CompiledCode* out) {
   const Module& mod = *inst->module;
   const FuncBody& body = mod.body(f->index);
   CodeArena& arena = inst->store->code_arena();
-  // No SIMD code generation yet: decline before emitting anything. The
-  // function keeps its interpreter entry; tier-up and OSR (which come here
-  // too) never move it, and its frames follow the interpreter's layout.
-  // Counted once, under the arena's lock (this may run on a compile thread).
-  if (body.uses_simd) {
-    arena.add_stats([f](JitStats& s) {
-      if (!f->jit_declined) {
-        f->jit_declined = true;
-        s.simd_interpreted++;
-      }
-    });
-    return false;
-  }
   auto t0 = std::chrono::steady_clock::now();
   // Working vectors reused by every compilation on this thread.
   thread_local Compiler::Buffers t_compiler_buffers;
@@ -1293,7 +1346,7 @@ bool compile_code(Function* f, CompiledCode* out) {
     g_compile_failures.fetch_add(1, std::memory_order_relaxed);
     return false;
   };
-  if (!w.walk(body.locals).ok()) return fail();
+  if (!w.walk(body.locals).ok() || c.unsupported()) return fail();
   masm.finish();
   size_t size = masm.size();
   CodeArena::Block block = arena.allocate(size);
@@ -1310,6 +1363,7 @@ bool compile_code(Function* f, CompiledCode* out) {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   arena.add_stats([&](JitStats& st) {
     st.functions++;
+    st.simd_functions += body.uses_simd;
     st.wasm_bytes += body.code_end - body.code_offset;
     st.code_bytes += size;
     st.compile_seconds += seconds;

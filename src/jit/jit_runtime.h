@@ -24,9 +24,9 @@ struct JitStats {
   uint64_t tier_ups = 0;
   uint64_t osr_entries = 0;
   uint64_t failures = 0;  // functions that could not be compiled and stay interpreted
-  // Functions with v128 values or SIMD instructions, which the JIT does not
-  // compile yet: they stay interpreted in every mode (not failures).
-  uint64_t simd_interpreted = 0;
+  // Compiled functions with v128 values or SIMD instructions (their SIMD
+  // ops call the interpreter's semantics: simd_compiler.inc).
+  uint64_t simd_functions = 0;
 };
 
 // Append-only executable memory, W^X by dual mapping: each chunk is mapped

@@ -129,9 +129,6 @@ struct Function {
   int32_t budget = 0;
   // JIT entry points at loop headers for on-stack replacement, by loop index.
   std::vector<void*> osr_entries;
-  // The JIT declined this function before emitting code (it uses SIMD,
-  // which stays interpreted); set once so that it is counted once.
-  bool jit_declined = false;
   // Set when the owning instance (or, for a host function, the last
   // holder) is gone. The Function stays allocated as a shell, a host
   // function that traps, because funcrefs to it may still sit in tables

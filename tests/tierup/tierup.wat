@@ -140,4 +140,33 @@
       (then (local.get $n))
       (else (i32.add (call $slow_fib (i32.sub (local.get $n) (i32.const 1)))
                      (call $slow_fib (i32.sub (local.get $n) (i32.const 2)))))))
+
+  ;; SIMD across tiers: v128 params, locals and a result, a call with v128
+  ;; arguments, a v128 block result, select and a mutable v128 global, all
+  ;; live across the OSR entry of the loop; then an out-of-bounds v128 load
+  ;; in a loop, which traps with the interpreter's kind.
+  (global $gv (mut v128) (v128.const i32x4 0 0 0 0))
+  (func $v_mix (param $a v128) (param $k i32) (param $b v128) (result v128)
+    (i32x4.add (local.get $a) (i32x4.mul (local.get $b) (i32x4.splat (local.get $k)))))
+  (func $simd_loop (export "simd_loop") (param $n i32) (result i32)
+    (local $i i32) (local $acc v128) (local $one v128)
+    (local.set $one (v128.const i32x4 1 2 3 4))
+    (loop $l
+      (local.set $acc
+        (call $v_mix (local.get $acc) (local.get $i)
+          (block (result v128)
+            (select (result v128) (local.get $one) (global.get $gv)
+                    (i32.and (local.get $i) (i32.const 1))))))
+      (global.set $gv (local.get $acc))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (i32.xor (i32x4.extract_lane 0 (local.get $acc))
+             (i32.rotl (i32x4.extract_lane 3 (global.get $gv)) (i32.const 7))))
+  (func $simd_oob (export "simd_oob") (param $n i32) (result i32)
+    (local $i i32) (local $v v128)
+    (loop $l
+      (local.set $v (i8x16.add (local.get $v) (v128.load offset=8 (i32.shl (local.get $i) (i32.const 4)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (i32x4.extract_lane 0 (local.get $v)))
 )

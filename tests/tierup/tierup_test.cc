@@ -169,6 +169,37 @@ TEST_P(TierUpTest, HostCallsAndReentryAcrossOsr) {
   EXPECT_EQ(r.trap->frames[0].name, "host_trap_in_loop");
 }
 
+// Issue 14: v128 values in locals, params, results, a block result, select
+// and a global, live across tier-up and OSR, give the interpreter's result;
+// an out-of-bounds v128 load traps precisely (kind and frame) in any tier.
+TEST_P(TierUpTest, SimdValuesAcrossOsrAndPreciseSimdTrap) {
+  const uint32_t n = 3000;
+  uint32_t acc[4] = {0, 0, 0, 0};
+  const uint32_t one[4] = {1, 2, 3, 4};
+  for (uint32_t i = 0; i < n; ++i) {
+    uint32_t sel[4];
+    for (int l = 0; l < 4; ++l) sel[l] = (i & 1) ? one[l] : acc[l];  // $gv holds the last $acc
+    for (int l = 0; l < 4; ++l) acc[l] += sel[l] * i;
+  }
+  const uint32_t want = acc[0] ^ ((acc[3] << 7) | (acc[3] >> 25));
+  uint64_t v = 0;
+  ASSERT_FALSE(call("simd_loop", {n}, &v).trap);
+  EXPECT_EQ(uint32_t(v), want);
+  if (GetParam().mode != ExecMode::Interp) {
+    EXPECT_GT(store_->code_arena().snapshot().simd_functions, 0u);
+  }
+  if (GetParam().mode == ExecMode::Tiered) {
+    EXPECT_GT(store_->code_arena().snapshot().osr_entries, 0u);
+  }
+  // Loads 16 bytes at i * 16 + 8: in bounds while i < 4095 (memory: 1 page).
+  ASSERT_FALSE(call("simd_oob", {4095}, &v).trap);
+  CallResult r = call("simd_oob", {10000}, nullptr);
+  ASSERT_TRUE(r.trap);
+  EXPECT_EQ(r.trap->kind, TrapKind::MemoryOutOfBounds);
+  ASSERT_FALSE(r.trap->frames.empty());
+  EXPECT_EQ(r.trap->frames[0].name, "simd_oob");
+}
+
 // Issue 11.2: interpreted -> OSR'd loop -> compiled callee -> interpreted
 // recursion -> trap. Every frame appears, innermost first, in every mode.
 TEST_P(TierUpTest, DeepMixedStackBacktraceIsComplete) {
