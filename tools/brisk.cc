@@ -75,6 +75,9 @@ void print_run_help() {
       "  --dir=HOST[::GUEST]        preopen directory HOST, visible to the guest as\n"
       "                             GUEST (default: the same path); repeatable;\n"
       "                             also `--dir HOST::GUEST`\n"
+      "  --dir-ro=HOST[::GUEST]     the same, read-only: the guest can read and list\n"
+      "                             but not write, create, rename, link, unlink,\n"
+      "                             truncate or set times (EROFS); repeatable\n"
       "  --env=NAME=VALUE           set a guest environment variable; repeatable;\n"
       "                             also `--env NAME=VALUE`\n"
       "  --invoke=NAME              call export NAME with ARGS (i32/i64/f32/f64 as\n"
@@ -90,6 +93,7 @@ void print_run_help() {
 
 struct Dir {
   std::string host_path, guest_path;
+  bool read_only = false;  // --dir-ro: preopened with BRISK_WASI_DIR_READ_ONLY
 };
 
 struct RunOptions {
@@ -223,12 +227,17 @@ int parse_run_options(int argc, char** argv, RunOptions* o) {
       if (v == "guard") o->bounds = BoundsMode::Guard;
       else if (v == "explicit") o->bounds = BoundsMode::Explicit;
       else return usage_error("unknown bounds mode '" + v + "' (expected guard or explicit)");
-    } else if (take_option(argc, argv, &i, "--dir", &v)) {
+    } else if (take_option(argc, argv, &i, "--dir", &v) || take_option(argc, argv, &i, "--dir-ro", &v)) {
+      // take_option leaves {a} as it was, so it still tells the two spellings apart.
+      const bool read_only = a.compare(0, 8, "--dir-ro") == 0;
       size_t sep = v.find("::");
       Dir p;
       p.host_path = sep == std::string::npos ? v : v.substr(0, sep);
       p.guest_path = sep == std::string::npos ? v : v.substr(sep + 2);
-      if (p.host_path.empty() || p.guest_path.empty()) return usage_error("bad --dir '" + v + "'");
+      p.read_only = read_only;
+      if (p.host_path.empty() || p.guest_path.empty())
+        return usage_error(std::string("bad ") + (read_only ? "--dir-ro" : "--dir") + " '" + v +
+                           "' (expected HOST or HOST::GUEST)");
       o->dirs.push_back(p);
     } else if (take_option(argc, argv, &i, "--env", &v)) {
       if (v.find('=') == std::string::npos || v[0] == '=') return usage_error("bad --env '" + v + "' (expected NAME=VALUE)");
@@ -359,7 +368,7 @@ int cmd_validate(int argc, char** argv) {
 }
 
 // WASI through the public API: argv (the file, then the guest's arguments
-// unless --invoke takes them), --env, --dir and the CLI's own stdio (a
+// unless --invoke takes them), --env, --dir, --dir-ro and the CLI's own stdio (a
 // closed one stays closed to the guest: stdin at EOF, output discarded).
 int define_wasi(const RunOptions& o, brisk_linker_t* linker) {
   std::unique_ptr<brisk_wasi_config_t, void (*)(brisk_wasi_config_t*)> wc(brisk_wasi_config_new(),
@@ -371,7 +380,9 @@ int define_wasi(const RunOptions& o, brisk_linker_t* linker) {
     size_t eq = v.find('=');
     brisk_wasi_config_set_env(wc.get(), v.substr(0, eq).c_str(), v.c_str() + eq + 1);
   }
-  for (const Dir& d : o.dirs) brisk_wasi_config_preopen_dir(wc.get(), d.host_path.c_str(), d.guest_path.c_str(), 0);
+  for (const Dir& d : o.dirs)
+    brisk_wasi_config_preopen_dir(wc.get(), d.host_path.c_str(), d.guest_path.c_str(),
+                                  d.read_only ? BRISK_WASI_DIR_READ_ONLY : 0u);
   if (fcntl(0, F_GETFD) >= 0) brisk_wasi_config_set_stdin_fd(wc.get(), 0);
   if (fcntl(1, F_GETFD) >= 0) brisk_wasi_config_set_stdout_fd(wc.get(), 1);
   if (fcntl(2, F_GETFD) >= 0) brisk_wasi_config_set_stderr_fd(wc.get(), 2);

@@ -2,6 +2,7 @@
 // Op is a dense internal numbering (prefixed opcodes included), not the
 // binary encoding; decode_op() maps bytes to it.
 #pragma once
+#include <array>
 #include <cstdint>
 
 #include "core/types.h"
@@ -65,12 +66,13 @@ inline bool is_simd_op(Op op) { return op_info(op).prefix == 0xfd; }
 // The lane count of a Lane or MemLane op (its access_bytes is the lane width).
 inline uint32_t simd_lane_count(Op op) { return 16u / op_info(op).access_bytes; }
 
-// Decoding tables: single-byte opcodes and the 0xFC and 0xFD prefixes. kInvalidOp marks holes.
+// Decoding tables: single-byte opcodes and the 0xFC and 0xFD prefixes, each indexed by the
+// byte (or LEB128 sub-opcode) after the prefix and holding an Op. kInvalidOp marks holes.
 constexpr uint16_t kInvalidOp = 0xffff;
-extern const uint16_t kSingleByteOps[256];
+extern const std::array<uint16_t, 256> kSingleByteOps;
 constexpr unsigned kFcOpCount = 18;
-extern const uint16_t kFcOps[kFcOpCount];
+extern const std::array<uint16_t, kFcOpCount> kFcOps;
 constexpr unsigned kFdOpCount = 256;  // 0x100.. is relaxed SIMD
-extern const uint16_t kFdOps[kFdOpCount];
+extern const std::array<uint16_t, kFdOpCount> kFdOps;
 
 }  // namespace brisk

@@ -153,17 +153,6 @@ TrapKind run(ExecContext* ctx, Function* entry, uint64_t* entry_fp, void** expor
 #define SIMD_BIN SIMD_PLAIN
 #define SIMD_TERN SIMD_PLAIN
 #include "interp/simd_ops.inc"
-#undef SIMD_LOAD
-#undef SIMD_STORE
-#undef SIMD_LOAD_LANE
-#undef SIMD_STORE_LANE
-#undef SIMD_CONST
-#undef SIMD_SHUFFLE
-#undef SIMD_EXTRACT
-#undef SIMD_REPLACE
-#undef SIMD_UN
-#undef SIMD_BIN
-#undef SIMD_TERN
 #undef SIMD_MEM
 #undef SIMD_PLAIN
 #define BRISK_IOP(name, doc) export_table[handler_id(XOp::name)] = &&X_##name;

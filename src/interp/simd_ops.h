@@ -18,16 +18,5 @@ namespace brisk::interp::simd {
 #define SIMD_BIN(name) void name(void* dst, const void* a, const void* b);
 #define SIMD_TERN(name) void name(void* dst, const void* a, const void* b, const void* c);
 #include "interp/simd_ops.inc"
-#undef SIMD_LOAD
-#undef SIMD_STORE
-#undef SIMD_LOAD_LANE
-#undef SIMD_STORE_LANE
-#undef SIMD_CONST
-#undef SIMD_SHUFFLE
-#undef SIMD_EXTRACT
-#undef SIMD_REPLACE
-#undef SIMD_UN
-#undef SIMD_BIN
-#undef SIMD_TERN
 
 }  // namespace brisk::interp::simd

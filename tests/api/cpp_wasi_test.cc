@@ -6,44 +6,16 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
 
-#define CHECK(cond)                                                                 \
-  do {                                                                              \
-    if (!(cond)) {                                                                  \
-      std::fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-      std::exit(1);                                                                 \
-    }                                                                               \
-  } while (0)
-#define CHECK_OK(res)                                                                                  \
-  do {                                                                                                 \
-    const auto& r_ = (res);                                                                            \
-    if (!r_.ok()) {                                                                                    \
-      std::fprintf(stderr, "%s:%d: %s failed: status %d: %s\n", __FILE__, __LINE__, #res,              \
-                   (int)r_.error().status, r_.error().message.c_str());                               \
-      std::exit(1);                                                                                    \
-    }                                                                                                  \
-  } while (0)
-
-static std::vector<uint8_t> guest_bytes() {
-  std::ifstream f(BRISK_API_WASI_GUEST, std::ios::binary);
-  CHECK(f.good());
-  return std::vector<uint8_t>(std::istreambuf_iterator<char>(f), {});
-}
+#include "cpp_test_util.h"
 
 int main(int argc, char** argv) {
-  brisk::Config config;
   const std::string mode = argc > 1 ? argv[1] : "interp";
-  if (mode == "jit") config.mode = BRISK_MODE_JIT;
-  if (mode == "tiered") {
-    config.mode = BRISK_MODE_TIERED;
-    config.tier_up_threshold = 1;
-  }
-  const std::vector<uint8_t> bytes = guest_bytes();
+  const brisk::Config config = config_for_mode(mode.c_str());
+  const std::vector<uint8_t> bytes = read_wasm_file(BRISK_API_WASI_GUEST);
 
   // Output captured by lambdas; the lambda state is freed by brisk.
   std::string out, err;

@@ -7,38 +7,16 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
-#define CHECK(cond)                                                            \
-  do {                                                                         \
-    if (!(cond)) {                                                             \
-      std::fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-      std::exit(1);                                                            \
-    }                                                                          \
-  } while (0)
-// A Result that must be ok (prints the error otherwise).
-#define CHECK_OK(res)                                                                              \
-  do {                                                                                             \
-    const auto& r_ = (res);                                                                        \
-    if (!r_.ok()) {                                                                                \
-      std::fprintf(stderr, "%s:%d: %s failed: status %d: %s\n", __FILE__, __LINE__, #res,            \
-                   (int)r_.error().status, r_.error().message.c_str());                             \
-      std::exit(1);                                                                                \
-    }                                                                                              \
-  } while (0)
+#include "cpp_test_util.h"
 
 static brisk::Config g_config;
 
-static std::vector<uint8_t> wasm_bytes() {
-  std::ifstream f(BRISK_API_WASM_DIR "/cpp_wrapper.wasm", std::ios::binary);
-  CHECK(f.good());
-  return std::vector<uint8_t>(std::istreambuf_iterator<char>(f), {});
-}
+static std::vector<uint8_t> wasm_bytes() { return read_wasm_file(BRISK_API_WASM_DIR "/cpp_wrapper.wasm"); }
 
 // Defines env.log as a lambda reading the string from the caller's memory;
 // it holds {token} so the test can see when brisk freed the lambda.
@@ -366,15 +344,7 @@ static void moves_and_lifetimes(const std::vector<uint8_t>& bytes) {
 
 int main(int argc, char** argv) {
   const char* mode = argc > 1 ? argv[1] : "interp";
-  if (std::strcmp(mode, "jit") == 0) {
-    g_config.mode = BRISK_MODE_JIT;
-  } else if (std::strcmp(mode, "tiered") == 0) {
-    g_config.mode = BRISK_MODE_TIERED;
-    g_config.tier_up_threshold = 1;
-  } else if (std::strcmp(mode, "interp") != 0) {
-    std::fprintf(stderr, "unknown mode %s\n", mode);
-    return 2;
-  }
+  g_config = config_for_mode(mode);
   std::vector<uint8_t> bytes = wasm_bytes();
   {
     brisk::Store store(g_config);
