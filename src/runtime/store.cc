@@ -504,6 +504,7 @@ void make_shell(Function* f) {
   f->instance = nullptr;
   f->interp = nullptr;
   f->jit_code = nullptr;
+  f->fast_entry = nullptr;  // pointed into code that is freed now
   f->osr_entries.clear();
   f->osr_entries.shrink_to_fit();
   f->budget = INT32_MAX;
@@ -534,6 +535,10 @@ void Store::release(Instance* inst) {
   all.pop_back();
   if (internals_->compiles) internals_->compiles->cancel(inst);
   for (auto& f : inst->own_funcs) {
+    // Its code goes back to the arena: the instance owns the code of its
+    // functions (no other instance's code jumps into it: cross-instance
+    // calls go through Function::entry, which the shell replaces).
+    internals_->arena.release(f->jit_code);
     make_shell(f.get());
     internals_->shells.push_back(std::move(f));
   }
