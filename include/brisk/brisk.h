@@ -566,6 +566,11 @@ typedef struct brisk_store_stats_t {
   size_t instances;      /* live instances (deleted ones still imported by others count) */
   size_t live_handles;   /* handles issued and not yet stale */
   size_t handle_slots;   /* handle memory allocated: live plus recyclable */
+  /* JIT code memory: bytes of machine code of live instances' functions,
+   * and bytes of executable memory mapped for it. Code is owned by its
+   * instance and released when the instance is destroyed; 0 in interp mode. */
+  size_t jit_code_bytes;
+  size_t jit_code_mapped_bytes;
 } brisk_store_stats_t;
 BRISK_API void brisk_store_stats(const brisk_store_t* store, brisk_store_stats_t* out);
 

@@ -4,6 +4,7 @@
 #include <new>
 
 #include "api/handles.h"
+#include "jit/jit_runtime.h"
 #include "runtime/memory_pool.h"
 
 using namespace brisk;
@@ -85,11 +86,16 @@ void* brisk_store_get_data(const brisk_store_t* store) { return store ? store->d
 
 void brisk_store_stats(const brisk_store_t* store, brisk_store_stats_t* out) {
   if (!out) return;
-  *out = brisk_store_stats_t{0, 0, 0};
+  *out = brisk_store_stats_t{};
   if (!store) return;
   out->instances = store->store.instance_count();
   out->live_handles = store->live_handles;
   out->handle_slots = store->handles.size();
+  // code_arena() is a member access; usage() only locks (const_cast: the
+  // stats are a read-only view, the lock is the arena's own).
+  const jit::CodeArena::Usage code = const_cast<brisk_store*>(store)->store.code_arena().usage();
+  out->jit_code_bytes = code.live_bytes;
+  out->jit_code_mapped_bytes = code.mapped_bytes;
 }
 
 void brisk_memory_pool_config_default(brisk_memory_pool_config_t* c) {

@@ -243,6 +243,24 @@ brisk_result_t brisk_func_call(brisk_store_t* s, brisk_func_t* func, const brisk
   // Slot layout: a v128 takes two.
   constexpr size_t kInline = 16;
   uint64_t abuf[kInline], rbuf[kInline];
+  // Numbers only (the common case): one slot per value, no reference to
+  // check, the slot counts known from the interned signature.
+  if (s->store.sig_shape(f->sig_id).plain_numbers && num_args <= kInline && num_results <= kInline) {
+    for (size_t i = 0; i < num_args; ++i) {
+      const ValType t = ft.params[i];
+      if (raw_enum(args[i].type) != int(t)) [[unlikely]] {
+        const char* why = nullptr;  // val_to_slot words the mismatch
+        val_to_slot(s, args[i], t, &abuf[i], &why);
+        return bad_call_argument(s, i, why, t);
+      }
+      number_to_slot(args[i], t, &abuf[i]);
+    }
+    CallResult cr = s->store.call(f, abuf, rbuf);
+    if (cr.trap) return from_trap(s, *cr.trap);
+    if (!s->trap_frames.empty()) s->trap_frames.clear();
+    for (size_t i = 0; i < num_results; ++i) slot_to_number(ft.results[i], rbuf[i], &results[i]);
+    return ok();
+  }
   std::unique_ptr<uint64_t[]> big;
   uint64_t* a = abuf;
   uint64_t* r = rbuf;

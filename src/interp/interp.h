@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "runtime/fault_handler.h"
 #include "runtime/objects.h"
 
 namespace brisk {
@@ -80,7 +81,7 @@ struct ExecContext {
   // first call sets it, which only sends prologues to the slow path.
   std::atomic<uintptr_t> jit_entry_limit{UINTPTR_MAX};
   uint32_t pending_trap = 0;         // set by runtime helpers that return no code
-  sigjmp_buf* fault_jmp = nullptr;  // where a guard-page fault resumes
+  FaultJmp* fault_jmp = nullptr;  // where a guard-page fault resumes (runtime/fault_handler.h)
   Store* store = nullptr;
   HostCall* host_call = nullptr;    // details of a trapping host call
   std::string trap_message;

@@ -90,7 +90,7 @@ void* const* interp::handler_table() {
 }
 void* interp::invalid_handler() { return handler_table()[handler_id(Op::nop)]; }
 
-sigjmp_buf* interp_fault_target(const void* fault_addr) {
+FaultJmp* interp_fault_target(const void* fault_addr) {
   ExecContext* ctx = t_current_ctx;
   if (!ctx || !ctx->fault_jmp || !ctx->cur_func || !ctx->cur_func->instance) return nullptr;
   Instance* inst = ctx->cur_func->instance;
@@ -679,7 +679,7 @@ uint32_t host_entry(ExecContext* ctx, uint64_t* fp, Function* callee) {
   hc.caller = caller;
   hc.memory = caller && !caller->memories.empty() ? caller->memories[0] : nullptr;
   uint64_t* const saved_top = ctx->top;
-  sigjmp_buf* const saved_jmp = ctx->fault_jmp;
+  FaultJmp* const saved_jmp = ctx->fault_jmp;
   ctx->top = fp + std::max(param_slots, size_t(slot_count(ft.results)));
   ctx->fault_jmp = nullptr;  // a fault in host code is not a wasm trap
   TrapKind k = callee->host->callback(hc, args, fp);
@@ -695,7 +695,7 @@ uint32_t host_entry(ExecContext* ctx, uint64_t* fp, Function* callee) {
 
 TrapKind exec_call(ExecContext& ctx, Function* f, uint64_t* fp, std::optional<Trap>* trap) {
   ExecContext* const prev_ctx = t_current_ctx;
-  sigjmp_buf* const prev_jmp = ctx.fault_jmp;
+  FaultJmp* const prev_jmp = ctx.fault_jmp;
   const uint32_t entry_depth = ctx.depth;
   const uint32_t prev_base = ctx.activation_base;
   Function* const entry_caller = ctx.cur_func;
@@ -704,8 +704,8 @@ TrapKind exec_call(ExecContext& ctx, Function* f, uint64_t* fp, std::optional<Tr
   TrapKind k;
   // The jump buffer lives here, not in the dispatch loop, so that the loop
   // is not a returns-twice function and keeps its state in registers.
-  sigjmp_buf jb;
-  if (sigsetjmp(jb, 0)) {
+  FaultJmp jb;
+  if (BRISK_FAULT_SETJMP(jb)) {
     // A guard-page fault in wasm code: ctx.cur_func and ctx.depth are
     // current because every tier keeps them in memory for this purpose.
     record_trap_frames(&ctx);

@@ -1,6 +1,7 @@
 #include "jit/compile_queue.h"
 
 #include "runtime/objects.h"
+#include "runtime/store.h"
 
 namespace brisk::jit {
 
@@ -54,7 +55,12 @@ void CompileQueue::cancel(const Instance* inst) {
       if (job.running && mine(f)) return false;
     return true;
   });
-  std::erase_if(jobs_, [&](const auto& kv) { return mine(kv.first); });
+  // Finished code nobody will install goes back to the arena.
+  std::erase_if(jobs_, [&](const auto& kv) {
+    if (!mine(kv.first)) return false;
+    if (kv.second.state == State::Ready) inst->store->code_arena().release(kv.second.code.code);
+    return true;
+  });
 }
 
 void CompileQueue::drain() {

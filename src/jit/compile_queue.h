@@ -44,7 +44,8 @@ class CompileQueue {
   // cannot be compiled (asked again, the answer stays Failed).
   State take(Function* f, CompiledCode* out);
   // Forgets every request of {inst}'s functions, waiting for compiles of
-  // them that already run (their code stays unused in the arena).
+  // them that already run; code finished and not installed is released to
+  // the store's arena.
   void cancel(const Instance* inst);
   // Test hook: waits until nothing is queued or compiling.
   void drain();

@@ -1363,7 +1363,10 @@ bool compile_code(Function* f, CompiledCode* out) {
   arena.begin_write(block, size);
   bool ok = masm.emit_to(block.exec, block.write, size);
   arena.end_write(block, size);
-  if (!ok) return fail();
+  if (!ok) {
+    arena.release(block.exec);
+    return fail();
+  }
   out->code = block.exec;
   out->fast_entry_offset = uint32_t(masm.label_offset(masm.fast_entry()));
   out->osr_offsets.clear();

@@ -3,7 +3,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <iterator>
 
 #include "base/host_page.h"
 #include "jit/compile_queue.h"
@@ -35,10 +37,12 @@ bool jit_available() {
 }
 
 CodeArena::~CodeArena() {
-  for (const Chunk& c : chunks_) {
-    munmap(c.exec, c.size);
-    if (c.write) munmap(c.write, c.size);
-  }
+  for (const Chunk& c : chunks_) unmap(c);
+}
+
+void CodeArena::unmap(const Chunk& c) {
+  munmap(c.exec, c.size);
+  if (c.write) munmap(c.write, c.size);
 }
 
 bool concurrent_code_writes_supported() {
@@ -56,37 +60,113 @@ JitStats CodeArena::snapshot() {
   return stats;
 }
 
+CodeArena::Usage CodeArena::usage() {
+  std::lock_guard<std::mutex> lock(mu_);
+  Usage u;
+  for (const Chunk& c : chunks_) {
+    u.live_bytes += c.live;
+    u.mapped_bytes += c.size;
+  }
+  return u;
+}
+
+// Maps a chunk of at least {min_size} bytes at the end of chunks_.
+bool CodeArena::map_chunk(size_t min_size) {
+  const size_t page = host_page_size();
+  size_t n = std::max(kChunkSize, (min_size + page - 1) & ~(page - 1));
+  Chunk c{nullptr, nullptr, n, 0};
+  int fd = memfd_create("brisk-jit", MFD_CLOEXEC);
+  if (fd >= 0 && ftruncate(fd, off_t(n)) == 0) {
+    void* w = mmap(nullptr, n, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    void* x = mmap(nullptr, n, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
+    if (w != MAP_FAILED && x != MAP_FAILED) {
+      c.write = static_cast<uint8_t*>(w);
+      c.exec = static_cast<uint8_t*>(x);
+    } else {
+      if (w != MAP_FAILED) munmap(w, n);
+      if (x != MAP_FAILED) munmap(x, n);
+    }
+  }
+  if (fd >= 0) close(fd);
+  if (!c.exec) {
+    void* p = mmap(nullptr, n, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) return false;
+    c.exec = static_cast<uint8_t*>(p);
+  }
+  chunks_.push_back(std::move(c));
+  return true;
+}
+
 CodeArena::Block CodeArena::allocate(size_t size) {
   std::lock_guard<std::mutex> lock(mu_);
   size = (size + 15) & ~size_t(15);
-  if (chunks_.empty() || chunks_.back().size - chunks_.back().used < size) {
-    const size_t page = host_page_size();
-    size_t n = std::max(kChunkSize, (size + page - 1) & ~(page - 1));
-    Chunk c{nullptr, nullptr, n, 0};
-    int fd = memfd_create("brisk-jit", MFD_CLOEXEC);
-    if (fd >= 0 && ftruncate(fd, off_t(n)) == 0) {
-      void* w = mmap(nullptr, n, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-      void* x = mmap(nullptr, n, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
-      if (w != MAP_FAILED && x != MAP_FAILED) {
-        c.write = static_cast<uint8_t*>(w);
-        c.exec = static_cast<uint8_t*>(x);
-      } else {
-        if (w != MAP_FAILED) munmap(w, n);
-        if (x != MAP_FAILED) munmap(x, n);
-      }
+  auto hand_out = [&](Chunk& c, size_t off) {
+    c.blocks.emplace(off, size);
+    c.live += size;
+    return Block{c.exec + off, c.write ? c.write + off : c.exec + off};
+  };
+  // Released space first (first fit), so that a store which keeps
+  // replacing instances reuses the same pages.
+  for (Chunk& c : chunks_)
+    for (auto it = c.free.begin(); it != c.free.end(); ++it) {
+      if (it->second < size) continue;
+      const size_t off = it->first, rest = it->second - size;
+      c.free.erase(it);
+      if (rest) c.free.emplace(off + size, rest);
+      return hand_out(c, off);
     }
-    if (fd >= 0) close(fd);
-    if (!c.exec) {
-      void* p = mmap(nullptr, n, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-      if (p == MAP_FAILED) return {};
-      c.exec = static_cast<uint8_t*>(p);
+  for (auto it = chunks_.rbegin(); it != chunks_.rend(); ++it)
+    if (it->size - it->used >= size) {
+      const size_t off = it->used;
+      it->used += size;
+      return hand_out(*it, off);
     }
-    chunks_.push_back(c);
-  }
+  if (!map_chunk(size)) return {};
   Chunk& c = chunks_.back();
-  Block b{c.exec + c.used, c.write ? c.write + c.used : c.exec + c.used};
-  c.used += size;
-  return b;
+  c.used = size;
+  return hand_out(c, 0);
+}
+
+void CodeArena::release(void* exec) {
+  if (!exec) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  uint8_t* p = static_cast<uint8_t*>(exec);
+  auto c = std::find_if(chunks_.begin(), chunks_.end(), [p](const Chunk& k) { return p >= k.exec && p < k.exec + k.size; });
+  if (c == chunks_.end()) return;
+  const auto b = c->blocks.find(size_t(p - c->exec));
+  if (b == c->blocks.end()) return;  // not a block start: ignore rather than corrupt the lists
+  size_t off = b->first, size = b->second;
+  c->blocks.erase(b);
+  c->live -= size;
+  if (c->live == 0) {
+    // No code left: unmap the chunk, but keep the last one mapped so that
+    // an instance created right after does not map a fresh chunk.
+    if (chunks_.size() > 1) {
+      unmap(*c);
+      chunks_.erase(c);
+    } else {
+      c->used = 0;
+      c->free.clear();
+    }
+    return;
+  }
+  // Coalesce with the neighbouring free ranges; a range that reaches the
+  // bump pointer goes back to it.
+  auto next = c->free.lower_bound(off);
+  if (next != c->free.end() && off + size == next->first) {
+    size += next->second;
+    next = c->free.erase(next);
+  }
+  if (next != c->free.begin()) {
+    auto prev = std::prev(next);
+    if (prev->first + prev->second == off) {
+      off = prev->first;
+      size += prev->second;
+      c->free.erase(prev);
+    }
+  }
+  if (off + size == c->used) c->used = off;
+  else c->free.emplace(off, size);
 }
 
 void CodeArena::begin_write(const Block& b, size_t n) {

@@ -4,7 +4,9 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <mutex>
+#include <unordered_map>
 #include <vector>
 
 #include "interp/interp.h"
@@ -29,11 +31,20 @@ struct JitStats {
   uint64_t simd_functions = 0;
 };
 
-// Append-only executable memory, W^X by dual mapping: each chunk is mapped
-// twice, writable and executable, so no page is ever both and installing a
+// Executable memory, W^X by dual mapping: each chunk is mapped twice,
+// writable and executable, so no page is ever both and installing a
 // function needs no mprotect. Falls back to mprotect toggling when shared
-// anonymous memory is unavailable. Allocation and the statistics are
-// locked: background compile threads write code while the store runs.
+// anonymous memory is unavailable. Allocation, release and the statistics
+// are locked: background compile threads write code while the store runs.
+//
+// Ownership: a block belongs to the function whose code it holds, which
+// belongs to its instance (code embeds the instance's addresses, so it is
+// never shared between instances). The store releases an instance's blocks
+// when it destroys the instance (no frame of it can be running then: the
+// destruction is deferred while wasm runs); released space is reused by
+// later compiles, and a chunk left without live code is unmapped, so a
+// store that loads and unloads instances forever keeps its code memory
+// bounded.
 class CodeArena {
  public:
   CodeArena() = default;
@@ -49,6 +60,17 @@ class CodeArena {
   Block allocate(size_t size);
   void begin_write(const Block& b, size_t size);
   void end_write(const Block& b, size_t size);
+  // Gives back the block starting at {exec} (from allocate; null is a
+  // no-op). Its code must not run any more.
+  void release(void* exec);
+
+  // Bytes of code in live blocks, and bytes of code memory mapped (each
+  // chunk counted once, not per mapping).
+  struct Usage {
+    size_t live_bytes = 0;
+    size_t mapped_bytes = 0;
+  };
+  Usage usage();
 
   // Written under the lock (add_stats); read directly only when no
   // background compile can run (after CompileQueue::drain, or in a store
@@ -66,8 +88,15 @@ class CodeArena {
     uint8_t* exec;
     uint8_t* write;  // null: single mapping toggled with mprotect
     size_t size;
-    size_t used;
+    size_t used;     // bump pointer: [used, size) was never handed out
+    size_t live = 0; // bytes in live blocks
+    // Released ranges below {used}: offset -> size, coalesced.
+    std::map<size_t, size_t> free;
+    // Live blocks: offset -> size (release() needs the size).
+    std::unordered_map<size_t, size_t> blocks;
   };
+  bool map_chunk(size_t min_size);
+  void unmap(const Chunk& c);
   std::vector<Chunk> chunks_;
   std::mutex mu_;
 };

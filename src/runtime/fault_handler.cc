@@ -12,6 +12,10 @@
 
 #include <signal.h>
 
+#if BRISK_UNDER_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
+
 #include <cstring>
 #include <mutex>
 
@@ -46,7 +50,7 @@ void on_fault(int sig, siginfo_t* info, void* uctx) {
 
 bool handle_wasm_fault(int sig, siginfo_t* info, void*) {
   if ((sig != SIGSEGV && sig != SIGBUS) || !info) return false;
-  sigjmp_buf* target = interp_fault_target(info->si_addr);
+  FaultJmp* target = interp_fault_target(info->si_addr);
   if (!target) return false;
   // The handler may run with the signal blocked: a host handler calling us
   // without SA_NODEFER, or ThreadSanitizer, whose signal wrapper ignores
@@ -57,7 +61,16 @@ bool handle_wasm_fault(int sig, siginfo_t* info, void*) {
   sigemptyset(&set);
   sigaddset(&set, sig);
   pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
-  siglongjmp(*target, 1);
+#if BRISK_FAULT_JMP_BUILTIN
+#if BRISK_UNDER_ASAN
+  // What ASan's siglongjmp interceptor does: forget the poisoning of the
+  // frames the jump abandons.
+  __asan_handle_no_return();
+#endif
+  __builtin_longjmp(target->buf, 1);
+#else
+  siglongjmp(target->buf, 1);
+#endif
 }
 
 void install_fault_handler() {

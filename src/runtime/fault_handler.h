@@ -8,7 +8,55 @@
 #include <csetjmp>
 #include <csignal>
 
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define BRISK_UNDER_TSAN 1
+#endif
+#if __has_feature(address_sanitizer)
+#define BRISK_UNDER_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_THREAD__)
+#define BRISK_UNDER_TSAN 1
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define BRISK_UNDER_ASAN 1
+#endif
+
+// How exec_call marks where a guard-page fault resumes. Every host->wasm
+// call sets one, so it is on the call path. A fault jumps back from the
+// signal handler, which runs on the faulting stack (or the host's
+// sigaltstack) below exec_call's frame, with the signal unblocked by the
+// handler itself (the jump never restores a signal mask: none is saved).
+// So the jump only needs exec_call's stack and frame pointers and the
+// resume address: the compiler's __builtin_setjmp saves exactly those (the
+// code after it reloads every register from the frame), in a few
+// instructions, where sigsetjmp saves and mangles every callee-saved
+// register and goes through libc. Where the builtin is not known to work
+// (clang on AArch64, other targets) or a runtime must see the jump
+// (ThreadSanitizer intercepts siglongjmp to unwind its shadow stack), it
+// is sigsetjmp(buf, 0). Not supported either way: hosts running with
+// hardware shadow stacks (CET), whose return addresses a jump out of the
+// handler would leave unbalanced.
+#if (defined(__x86_64__) || (defined(__aarch64__) && !defined(__clang__))) && !defined(BRISK_UNDER_TSAN)
+#define BRISK_FAULT_JMP_BUILTIN 1
+#endif
+
 namespace brisk {
+
+struct FaultJmp {
+#if BRISK_FAULT_JMP_BUILTIN
+  void* buf[5];  // frame pointer, resume address, stack pointer (+ target scratch)
+#else
+  sigjmp_buf buf;
+#endif
+};
+// BRISK_FAULT_SETJMP(j): 0 when set, nonzero when a fault jumped back.
+#if BRISK_FAULT_JMP_BUILTIN
+#define BRISK_FAULT_SETJMP(j) __builtin_setjmp((j).buf)
+#else
+#define BRISK_FAULT_SETJMP(j) sigsetjmp((j).buf, 0)
+#endif
 
 // Installs the SIGSEGV/SIGBUS handler once per process (idempotent). Called
 // only when a store with guard-page bounds is created.
@@ -22,6 +70,6 @@ bool handle_wasm_fault(int sig, siginfo_t* info, void* uctx);
 
 // Implemented by the execution tier: the jump buffer to resume at when
 // {fault_addr} is a guard-page access of the running wasm code, else null.
-sigjmp_buf* interp_fault_target(const void* fault_addr);
+FaultJmp* interp_fault_target(const void* fault_addr);
 
 }  // namespace brisk

@@ -111,7 +111,17 @@ uint32_t Store::intern_sig(const FuncType& t) {
   key.push_back('\0');  // not a value type byte
   for (ValType v : t.results) key.push_back(char(v));
   auto [it, inserted] = sig_ids_.emplace(std::move(key), uint32_t(sigs_.size()));
-  if (inserted) sigs_.push_back(std::make_unique<FuncType>(t));
+  if (inserted) {
+    auto is = std::make_unique<InternedSig>(InternedSig{t, {}});
+    is->shape.param_slots = slot_count(t.params);
+    is->shape.result_slots = slot_count(t.results);
+    auto plain = [](ValType v) {
+      return v == ValType::I32 || v == ValType::I64 || v == ValType::F32 || v == ValType::F64;
+    };
+    is->shape.plain_numbers = std::all_of(t.params.begin(), t.params.end(), plain) &&
+                              std::all_of(t.results.begin(), t.results.end(), plain);
+    sigs_.push_back(std::move(is));
+  }
   return it->second;
 }
 
@@ -504,6 +514,7 @@ void make_shell(Function* f) {
   f->instance = nullptr;
   f->interp = nullptr;
   f->jit_code = nullptr;
+  f->fast_entry = nullptr;  // pointed into code that is freed now
   f->osr_entries.clear();
   f->osr_entries.shrink_to_fit();
   f->budget = INT32_MAX;
@@ -534,6 +545,10 @@ void Store::release(Instance* inst) {
   all.pop_back();
   if (internals_->compiles) internals_->compiles->cancel(inst);
   for (auto& f : inst->own_funcs) {
+    // Its code goes back to the arena: the instance owns the code of its
+    // functions (no other instance's code jumps into it: cross-instance
+    // calls go through Function::entry, which the shell replaces).
+    internals_->arena.release(f->jit_code);
     make_shell(f.get());
     internals_->shells.push_back(std::move(f));
   }
@@ -653,17 +668,26 @@ CallResult Store::call(Function* f, const uint64_t* args, uint64_t* results) {
     }
   } finish{ctx, cpu};
   uint64_t* fp = ctx.top;
-  const size_t param_slots = slot_count(ft.params);
-  const size_t slots = std::max<size_t>(param_slots, slot_count(ft.results));
+  const SigShape& shape = sig_shape(f->sig_id);
+  const size_t param_slots = shape.param_slots;
+  const size_t slots = std::max<size_t>(param_slots, shape.result_slots);
   if (fp + slots + 1 > ctx.stack_end) {
     res.trap = Trap{TrapKind::StackExhausted, trap_message(TrapKind::StackExhausted), 0, {}};
     return res;
   }
   for (size_t i = 0; i < param_slots; ++i) fp[i] = args[i];
-  if (ctx.depth == 0)
-    ctx.native_stack_limit = native_stack_limit(reinterpret_cast<uintptr_t>(__builtin_frame_address(0)),
-                                                StackRange{in.stack_lo, in.stack_hi});
-  if (ctx.depth == 0) sync_jit_entry_limit(&ctx);
+  if (ctx.depth == 0) {
+    const uintptr_t limit = native_stack_limit(reinterpret_cast<uintptr_t>(__builtin_frame_address(0)),
+                                               StackRange{in.stack_lo, in.stack_hi});
+    // Usually the same as for the last call (same thread, same stack): then
+    // jit_entry_limit is already right, or UINTPTR_MAX with the attention
+    // flag set, which the slow path resynchronises (check_attention). Only
+    // a change needs the (sequentially consistent) update.
+    if (limit != ctx.native_stack_limit) {
+      ctx.native_stack_limit = limit;
+      sync_jit_entry_limit(&ctx);
+    }
+  }
   // wasm -> host -> wasm recursion nests on the native stack: trap before it
   // overflows (JIT prologues check the same limit).
   if (reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) < ctx.native_stack_limit) {
@@ -672,12 +696,17 @@ CallResult Store::call(Function* f, const uint64_t* args, uint64_t* results) {
   }
   // The trap, if any, is built in place: a call that returns builds nothing.
   if (exec_call(ctx, f, fp, &res.trap) == TrapKind::None) {
-    size_t slot = 0;
-    for (ValType t : ft.results) {
-      uint64_t v = fp[slot];
-      if (t == ValType::I32 || t == ValType::F32) v = uint32_t(v);
-      results[slot++] = v;
-      if (t == ValType::V128) results[slot] = fp[slot], ++slot;
+    if (shape.result_slots == 1 && ft.results.size() == 1) {  // the common case, without the loop
+      const ValType t = ft.results[0];
+      results[0] = t == ValType::I32 || t == ValType::F32 ? uint32_t(fp[0]) : fp[0];
+    } else {
+      size_t slot = 0;
+      for (ValType t : ft.results) {
+        uint64_t v = fp[slot];
+        if (t == ValType::I32 || t == ValType::F32) v = uint32_t(v);
+        results[slot++] = v;
+        if (t == ValType::V128) results[slot] = fp[slot], ++slot;
+      }
     }
   }
   if (ctx.depth == 0 && (!in.pending_instances.empty() || !in.pending_hosts.empty())) flush_pending();

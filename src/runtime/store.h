@@ -192,7 +192,16 @@ class Store {
 
   // Interned signature ids: equal FuncTypes have equal ids across modules.
   uint32_t intern_sig(const FuncType& t);
-  const FuncType& sig(uint32_t id) const { return *sigs_[id]; }
+  const FuncType& sig(uint32_t id) const { return sigs_[id]->type; }
+  // What a call needs to know of a signature, computed once when interned
+  // (the call path must not walk the type lists).
+  struct SigShape {
+    uint32_t param_slots = 0, result_slots = 0;  // slot layout: a v128 takes two
+    // Every param and result is i32, i64, f32 or f64 (one slot each, no
+    // references to check): the C API's fast path.
+    bool plain_numbers = false;
+  };
+  const SigShape& sig_shape(uint32_t id) const { return sigs_[id]->shape; }
 
   // Asks wasm code of this store to stop with TrapKind::Interrupted at its
   // next check (loop back-edge or call), or, when none runs, the next call
@@ -228,7 +237,11 @@ class Store {
  private:
   std::optional<Error> check_limits(const Module& m);
   EngineConfig config_;
-  std::vector<std::unique_ptr<FuncType>> sigs_;
+  struct InternedSig {
+    FuncType type;
+    SigShape shape;
+  };
+  std::vector<std::unique_ptr<InternedSig>> sigs_;
   std::unordered_map<std::string, uint32_t> sig_ids_;
   // intern_sig runs on compile threads too (call_indirect); instantiation
   // interns every type of a module first, so those calls only look up.
