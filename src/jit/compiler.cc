@@ -10,6 +10,9 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
 #include <unordered_map>
 
 #include "base/reader.h"
@@ -32,7 +35,9 @@ FW fwidth(ValType t) { return t == ValType::F32 ? FW::F32 : FW::F64; }
 // body is valid (it was validated at decode), so immediates are skipped by
 // their kind, read from the opcode table once into a per-byte action table
 // (this scan runs for every compiled function).
-enum class ScanAction : uint8_t { Leb, None, TwoLeb, Open, OpenLoop, End, LocalUse, BrTable, SelectT, Skip4, Skip8, Prefix };
+enum class ScanAction : uint8_t {
+  Leb, None, TwoLeb, Open, OpenLoop, End, LocalUse, BrTable, SelectT, Skip4, Skip8, Prefix, Call, CallIndirect
+};
 
 const std::array<ScanAction, 256>& scan_actions() {
   static const std::array<ScanAction, 256> table = [] {
@@ -55,15 +60,19 @@ const std::array<ScanAction, 256>& scan_actions() {
       }
     }
     t[0xfc] = ScanAction::Prefix;
+    t[0x10] = ScanAction::Call;          // call
+    t[0x11] = ScanAction::CallIndirect;  // call_indirect
     return t;
   }();
   return table;
 }
 
 // Fills {uses} (one count per local); {is_loop} is scratch. Both are the
-// caller's so that their capacity is reused across functions.
-void weighted_local_uses(const uint8_t* p, const uint8_t* end, uint32_t num_locals, std::vector<uint64_t>& uses,
+// caller's so that their capacity is reused across functions. Returns
+// whether the body calls wasm functions (call, call_indirect).
+bool weighted_local_uses(const uint8_t* p, const uint8_t* end, uint32_t num_locals, std::vector<uint64_t>& uses,
                          std::vector<uint8_t>& is_loop) {
+  bool calls = false;
   uses.assign(num_locals, 0);
   is_loop.clear();
   auto leb = [&]() -> uint64_t {
@@ -86,6 +95,8 @@ void weighted_local_uses(const uint8_t* p, const uint8_t* end, uint32_t num_loca
       case ScanAction::None: break;
       case ScanAction::Leb: leb(); break;
       case ScanAction::TwoLeb: leb(); leb(); break;
+      case ScanAction::Call: leb(); calls = true; break;
+      case ScanAction::CallIndirect: leb(); leb(); calls = true; break;
       case ScanAction::LocalUse: {
         uint64_t idx = leb();
         if (idx < num_locals) uses[idx] += uint64_t(1) << (3 * std::min(loops, 5u));
@@ -113,7 +124,7 @@ void weighted_local_uses(const uint8_t* p, const uint8_t* end, uint32_t num_loca
       case ScanAction::Skip8: skip(8); break;
       case ScanAction::Prefix: {  // 0xFC: bulk memory, table ops, trunc_sat
         uint64_t sub = leb();
-        if (sub >= kFcOpCount || kFcOps[sub] == kInvalidOp) return;
+        if (sub >= kFcOpCount || kFcOps[sub] == kInvalidOp) return calls;
         switch (op_info(Op(kFcOps[sub])).imm) {
           case ImmKind::MemCopy: skip(2); break;
           case ImmKind::MemInit:
@@ -126,6 +137,7 @@ void weighted_local_uses(const uint8_t* p, const uint8_t* end, uint32_t num_loca
       }
     }
   }
+  return calls;
 }
 
 class Compiler : public NullVisitor {
@@ -159,6 +171,7 @@ class Compiler : public NullVisitor {
     for (uint32_t i = num_params_; i < num_locals_; ++i)
       if (home_[i] == kNoReg) slot_locals.push_back(i);
     const bool zero_each = slot_locals.size() <= 16;
+    m_.use_saved_homes(saved_regs_, num_saved_);
     m_.prologue(f_, frame_slots_, num_params_ * 8, zero_each ? num_params_ * 8 : num_locals_ * 8, mem,
                 result_in_reg_);
     if (zero_each)
@@ -376,7 +389,7 @@ class Compiler : public NullVisitor {
     const FuncType& ft = *callee->type;
     spill_all();
     size_t base = vs_.size() - ft.params.size();
-    save_homes();
+    save_homes(/*across_wasm_call=*/true);
     // Functions of this instance share its memory registers: they take the
     // internal convention (a direct call once compiled, the adapter before).
     const bool fast = callee->instance == inst_ && !callee->host && !callee->dead;
@@ -385,7 +398,7 @@ class Compiler : public NullVisitor {
     // when this code is installed (compilation may run on another thread).
     if (fast && !self) adapter_callees_.push_back(callee);
     m_.call_wasm(callee, own(base), fast, self);
-    load_homes();
+    load_homes(/*across_wasm_call=*/true);
     finish_call(base, ft);
     if (fast && returns_in_reg(ft)) {  // the result is in a register, not (only) its slot
       vs_.pop_back();
@@ -400,9 +413,9 @@ class Compiler : public NullVisitor {
     spill_all_except(ki);
     Reg idx = to_reg(ki);
     size_t base = vs_.size() - 1 - ft.params.size();
-    save_homes();
+    save_homes(/*across_wasm_call=*/true);
     m_.call_indirect(inst_->tables[table], inst_->store->intern_sig(ft), idx, own(base));
-    load_homes();
+    load_homes(/*across_wasm_call=*/true);
     pop();
     finish_call(base, ft);
   }
@@ -782,19 +795,40 @@ class Compiler : public NullVisitor {
 
   // ------------------------------------------------------------ register homes
   // The most used locals (by a cheap scan of the body for local.get/set/tee)
-  // live in registers for the whole function; their slots are written only
-  // around calls, which clobber the registers.
+  // live in registers for the whole function. Homes in pool registers are
+  // written to their slots around calls, which clobber them; homes in
+  // callee-saved registers (RegInfo::gp_saved_homes) survive wasm calls
+  // and cost a push and a pop per activation instead (the internal entry
+  // saves them). A function that calls takes those first, a leaf function
+  // the free pool registers first. Around call-outs to the runtime
+  // (attention, bulk memory, memory.grow) and at OSR entry, the slots of
+  // every home are written or read: the frame stays authoritative there.
   void choose_homes(const FuncBody& body) {
     home_.assign(num_locals_, kNoReg);
+    saved_home_.assign(num_locals_, 0);
+    num_saved_ = 0;
     gp_pool_ = Masm::regs().gp_pool;
     fp_pool_ = Masm::regs().fp_pool;
-    const auto& gp_homes = Masm::regs().gp_homes;
     const auto& fp_homes = Masm::regs().fp_homes;
-    if (gp_homes.empty() && fp_homes.empty()) return;
     if (num_locals_ == 0) return;
     std::vector<uint64_t>& uses = local_uses_;
-    weighted_local_uses(mod_.bytes.data() + body.code_offset, mod_.bytes.data() + body.code_end, num_locals_, uses,
-                        is_loop_);
+    const bool calls = weighted_local_uses(mod_.bytes.data() + body.code_offset, mod_.bytes.data() + body.code_end,
+                                           num_locals_, uses, is_loop_);
+    // The GP home registers in the order they are handed out.
+    std::vector<Reg>& gp_homes = gp_home_order_;
+    const RegInfo& ri = Masm::regs();
+    std::vector<Reg> saved = ri.gp_saved_homes;
+    if (ri.gp_saved_home_guard != kNoReg && inst_->store->config().bounds != BoundsMode::Explicit)
+      saved.push_back(ri.gp_saved_home_guard);
+    if (calls) {
+      gp_homes = saved;
+      gp_homes.insert(gp_homes.end(), ri.gp_homes.begin(), ri.gp_homes.end());
+    } else {
+      gp_homes = ri.gp_homes;
+      gp_homes.insert(gp_homes.end(), saved.begin(), saved.end());
+    }
+    if (gp_homes.empty() && fp_homes.empty()) return;
+    auto is_saved = [&](Reg r) { return std::find(saved.begin(), saved.end(), r) != saved.end(); };
     size_t ngp = 0, nfp = 0;
     // Repeatedly take the most used remaining local (few homes: O(homes * n)).
     for (;;) {
@@ -813,12 +847,19 @@ class Compiler : public NullVisitor {
       ValType t = local_types_[best];
       home_[best] = is_float(t) ? fp_homes[nfp++] : gp_homes[ngp++];
       homed_.push_back(best);
+      if (!is_float(t) && is_saved(home_[best])) {
+        saved_home_[best] = 1;
+        saved_regs_[num_saved_++] = home_[best];
+      }
       auto& pool = is_float(t) ? fp_pool_ : gp_pool_;
       pool.erase(std::remove(pool.begin(), pool.end(), home_[best]), pool.end());
     }
   }
-  void load_homes() {
+  // {across_wasm_call}: around a wasm call, where homes in callee-saved
+  // registers stay as they are.
+  void load_homes(bool across_wasm_call = false) {
     for (uint32_t i : homed_) {
+      if (across_wasm_call && saved_home_[i]) continue;
       ValType t = local_types_[i];
       if (is_float(t))
         m_.fmov(fwidth(t), home_[i], Opnd::s(int32_t(i * 8)));
@@ -826,8 +867,9 @@ class Compiler : public NullVisitor {
         m_.mov(width(t), home_[i], Opnd::s(int32_t(i * 8)));
     }
   }
-  void save_homes() {
+  void save_homes(bool across_wasm_call = false) {
     for (uint32_t i : homed_) {
+      if (across_wasm_call && saved_home_[i]) continue;
       ValType t = local_types_[i];
       if (is_float(t))
         m_.fstore_slot(int32_t(i * 8), home_[i], fwidth(t));
@@ -1183,6 +1225,10 @@ class Compiler : public NullVisitor {
   std::vector<AttentionStub> attention_stubs_;
   std::vector<Reg> home_;          // per local: its register, or kNoReg
   std::vector<uint32_t> homed_;    // locals with a home
+  std::vector<uint8_t> saved_home_;  // per local: its home is a callee-saved register
+  std::vector<Reg> gp_home_order_;   // scratch of choose_homes
+  Reg saved_regs_[8] = {};           // the callee-saved homes in use (Masm::use_saved_homes)
+  uint8_t num_saved_ = 0;
   std::vector<Reg> gp_pool_, fp_pool_;  // allocatable registers minus homes
   // Scratch of choose_homes and on_br_table.
   std::vector<uint64_t> local_uses_;
@@ -1204,6 +1250,8 @@ class Compiler : public NullVisitor {
     std::vector<AttentionStub> attention_stubs;
     std::vector<Reg> home, gp_pool, fp_pool;
     std::vector<uint32_t> homed;
+    std::vector<uint8_t> saved_home;
+    std::vector<Reg> gp_home_order;
     std::vector<uint64_t> local_uses;
     std::vector<uint8_t> is_loop;
     std::vector<Label> br_targets, br_stub_of_depth;
@@ -1219,7 +1267,7 @@ class Compiler : public NullVisitor {
   Buffers* reuse_ = nullptr;
 #define BRISK_COMPILER_BUFFERS(X)                                                                         \
   X(local_types) X(results) X(vs) X(ctl) X(osr_labels) X(osr_stubs) X(attention_stubs) X(home) X(gp_pool) \
-  X(fp_pool) X(homed) X(local_uses) X(is_loop) X(br_targets) X(br_stub_of_depth) X(br_stub_depths)
+  X(fp_pool) X(homed) X(saved_home) X(gp_home_order) X(local_uses) X(is_loop) X(br_targets) X(br_stub_of_depth) X(br_stub_depths)
   void take_buffers() {
 #define X(name)                           \
   name##_ = std::move(reuse_->name); \
@@ -1249,6 +1297,25 @@ bool compile_function(Function* f) {
   if (!compile_code(f, &code)) return false;
   install_code(f, std::move(code));
   return true;
+}
+
+// Debugging aid (docs/DESIGN.md): with BRISK_JIT_DUMP=DIR set, each compiled
+// function's machine code goes to DIR/f<index>.bin (the external entry at
+// offset 0; the fast entry's offset is in the file name's companion
+// f<index>.txt), for `objdump -D -b binary -mi386:x86-64` or
+// `-maarch64`. Read once; never set in normal runs.
+static void dump_code(uint32_t index, const uint8_t* code, size_t size, uint64_t fast_entry) {
+  static const char* dir = std::getenv("BRISK_JIT_DUMP");
+  if (!dir || !*dir) return;
+  std::string base = std::string(dir) + "/f" + std::to_string(index);
+  if (FILE* out = std::fopen((base + ".bin").c_str(), "wb")) {
+    std::fwrite(code, 1, size, out);
+    std::fclose(out);
+  }
+  if (FILE* out = std::fopen((base + ".txt").c_str(), "w")) {
+    std::fprintf(out, "size %zu fast_entry %llu\n", size, static_cast<unsigned long long>(fast_entry));
+    std::fclose(out);
+  }
 }
 
 // Reads only what does not change while the store runs (see
@@ -1299,6 +1366,7 @@ bool compile_code(Function* f, CompiledCode* out) {
   bool ok = masm.emit_to(block.exec, block.write, size);
   arena.end_write(block, size);
   if (!ok) return fail();
+  dump_code(f->index, block.exec, size, masm.label_offset(masm.fast_entry()));
   out->code = block.exec;
   out->fast_entry_offset = uint32_t(masm.label_offset(masm.fast_entry()));
   out->osr_offsets.clear();

@@ -70,6 +70,14 @@ struct RegInfo {
   // Pool registers the compiler may dedicate to hot locals for a whole
   // function (taken out of its pool; saved around calls).
   std::vector<Reg> gp_homes;
+  // Callee-saved registers (outside the pool) that may also be homes: they
+  // survive every call, so a home there is not saved around calls; the
+  // internal entry saves the ones a function uses (Masm::use_saved_homes)
+  // and every return restores them.
+  std::vector<Reg> gp_saved_homes;
+  // One more such register that is free only when bounds are not explicit
+  // (x64: r14, the explicit mode's memory-size register); kNoReg if none.
+  Reg gp_saved_home_guard = kNoReg;
   // The pool register in which a function with one integer result returns
   // it to fast callers (it is also in slot 0 for every other caller: the
   // external entry and the call adapter copy it). Never a home.
@@ -103,6 +111,9 @@ class Masm {
   // [first_local_slot, end_local_slot) and enters the body.
   // {result_in_reg}: the function returns its one integer result in
   // regs().result_gp (see there), decided by its type alone.
+  // Before prologue(): the registers of regs().gp_saved_homes (or
+  // gp_saved_home_guard) this function uses as homes, at most 8.
+  void use_saved_homes(const Reg* regs, size_t n);
   void prologue(Function* self, uint32_t frame_slots, uint32_t first_local_off, uint32_t end_local_off,
                 Memory* memory, bool result_in_reg);
   // The internal entry emitted by prologue() (see there).
