@@ -891,6 +891,17 @@ class Compiler : public NullVisitor {
     for (size_t j = 0; j < vs_.size(); ++j)
       if (j != k && vs_[j].kind == Val::Local && vs_[j].local == i) to_reg(j);
     const bool fp = is_float(v.type);
+    if (home_[i] != kNoReg && !fp && redo_in_home(i, v)) {
+      if (!keep) {
+        pop();
+      } else {
+        release_entry(vs_[k]);
+        vs_[k].kind = Val::Local;
+        vs_[k].local = i;
+        vs_[k].reg = kNoReg;
+      }
+      return;
+    }
     if (home_[i] != kNoReg) {
       load_into(home_[i], v, k);
       if (!keep) {
@@ -920,16 +931,84 @@ class Compiler : public NullVisitor {
   void alu(AluOp op, ValType t) {
     size_t kb = top(), ka = kb - 1;
     Opnd b = gp_operand(kb, true);
-    Reg a = take_reg(ka);
+    // `x = x op b` and (commutative ops) `x = b op x` on a local x with a
+    // home compute in the home when a local.set/tee x follows (store_local
+    // rewrites this code; see InPlaceAlu).
+    InPlaceAlu cand;
+    const Val& va = vs_[ka];
+    if (va.kind == Val::Local && home_[va.local] != kNoReg) {
+      cand.local = va.local;
+      cand.rhs = b;
+    }
+    const bool commutative = op == AluOp::Add || op == AluOp::Mul || op == AluOp::And || op == AluOp::Or ||
+                             op == AluOp::Xor;
+    Reg a;
+    if (cand.local != UINT32_MAX) {  // take_reg without spills after the mark
+      a = alloc(false);
+      cand.from = m_.mark();
+      load_into(a, va, ka);
+    } else {
+      a = take_reg(ka);
+    }
+    if (cand.local == UINT32_MAX && commutative && b.is_reg() && vs_[kb].kind == Val::Local &&
+        home_[vs_[kb].local] == b.reg) {
+      cand.local = vs_[kb].local;
+      cand.rhs = Opnd::r(a);
+      cand.from = m_.mark();
+      cand.same_local_only = true;
+    }
     m_.alu(op, width(t), a, b);
     pop_n(2);
     push_reg(t, a);
+    if (cand.local != UINT32_MAX) {
+      cand.op = op;
+      cand.w = width(t);
+      cand.result = a;
+      cand.now = m_.mark();
+      in_place_ = cand;
+    }
+  }
+  // Emits the operation of in_place_ into the home of local {i} instead of
+  // its result register, if the code allows (see InPlaceAlu).
+  bool redo_in_home(uint32_t i, const Val& v) {
+    const InPlaceAlu& c = in_place_;
+    if (c.local == UINT32_MAX || v.kind != Val::Reg_ || v.reg != c.result) return false;
+    const Reg h = home_[i];
+    if (c.local != i && (c.same_local_only || (c.rhs.is_reg() && c.rhs.reg == h))) return false;
+    if (!m_.rewind(c.from, c.now)) return false;
+    if (c.local != i) m_.mov(c.w, h, Opnd::r(home_[c.local]));
+    if (c.is_shift)
+      m_.shift(c.shift_op, c.w, h, c.rhs);
+    else
+      m_.alu(c.op, c.w, h, c.rhs);
+    in_place_ = InPlaceAlu{};
+    return true;
   }
   void shift(ShiftOp op, ValType t) {
     size_t kb = top(), ka = kb - 1;
     const Reg cx = Masm::regs().shift_count;
     if (vs_[kb].kind == Val::Const || cx == kNoReg) {
       Opnd count = vs_[kb].kind == Val::Const ? Opnd::i(int64_t(vs_[kb].c)) : Opnd::r(to_reg(kb));
+      const Val& va = vs_[ka];
+      if (count.is_imm() && va.kind == Val::Local && home_[va.local] != kNoReg) {
+        // A candidate for computing in a home, as in alu().
+        InPlaceAlu cand;
+        cand.local = va.local;
+        cand.rhs = count;
+        cand.is_shift = true;
+        cand.shift_op = op;
+        cand.w = width(t);
+        Reg a = alloc(false);
+        cand.from = m_.mark();
+        load_into(a, va, ka);
+        m_.shift(op, width(t), a, count);
+        pop_n(2);
+        push_reg(t, a);
+        cand.result = a;
+        cand.now = m_.mark();
+        in_place_ = cand;
+        return;
+      }
       Reg a = take_reg(ka);
       m_.shift(op, width(t), a, count);
       pop_n(2);
@@ -1226,6 +1305,26 @@ class Compiler : public NullVisitor {
   std::vector<Reg> home_;          // per local: its register, or kNoReg
   std::vector<uint32_t> homed_;    // locals with a home
   std::vector<uint8_t> saved_home_;  // per local: its home is a callee-saved register
+  // The last integer ALU operation or constant shift, when it computed `x
+  // op rhs` (or `rhs op x`, commutative) for a local x with a home into the
+  // fresh register {result}: the code since {from} (ending at {now}) is a
+  // copy of x and the operation. A local.set/tee of x right after (nothing
+  // emitted or bound in between; Masm::rewind checks) replaces it by the
+  // operation on the home itself; of another local y with a home (for `x
+  // op rhs` when rhs is not y's home) by a copy of x into y's home and the
+  // operation there.
+  struct InPlaceAlu {
+    uint32_t local = UINT32_MAX;
+    AluOp op = AluOp::Add;
+    bool is_shift = false;  // a shift by a constant count {rhs}
+    ShiftOp shift_op = ShiftOp::Shl;
+    bool same_local_only = false;  // `rhs op x`: only a set of x itself
+    W w = W::W32;
+    Reg result = kNoReg;
+    Opnd rhs;
+    Masm::CodeMark from, now;
+  };
+  InPlaceAlu in_place_;
   std::vector<Reg> gp_home_order_;   // scratch of choose_homes
   Reg saved_regs_[8] = {};           // the callee-saved homes in use (Masm::use_saved_homes)
   uint8_t num_saved_ = 0;

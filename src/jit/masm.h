@@ -133,6 +133,20 @@ class Masm {
   // Emits stubs and the shared epilogue; after this, size() is final.
   void finish();
 
+  // --- rewriting the last instructions ---
+  // A position in the code: the compiler may take back what it emitted
+  // since a mark (to emit a better sequence for the same values) as long
+  // as no label was bound there.
+  struct CodeMark {
+    size_t offset = 0;
+    uint32_t binds = 0;
+  };
+  CodeMark mark();
+  // Moves the end of the code back to {from} when the code still ends at
+  // {now} and no label was bound since {from}; false (nothing changes)
+  // otherwise.
+  bool rewind(CodeMark from, CodeMark now);
+
   // --- labels and branches ---
   Label new_label();
   void bind(Label l);

@@ -44,6 +44,7 @@ struct MasmCore {
   bool result_in_reg = false;          // masm.h, prologue
   Reg saved_homes[8] = {};             // masm.h, use_saved_homes: pushed by the internal entry
   uint8_t num_saved_homes = 0;
+  uint32_t binds = 0;                  // labels bound so far (Masm::rewind)
   asmjit::Label trap_stubs[32];        // by TrapKind, created on first use
   struct OsrStub {
     asmjit::Label entry, loop;
@@ -75,6 +76,7 @@ struct MasmCore {
     has_memory = false;
     memory = nullptr;
     num_saved_homes = 0;
+    binds = 0;
   }
 
  private:
