@@ -192,10 +192,16 @@ struct Masm::Impl : MasmCore<x86::Assembler> {
   x86::Mem heap(Reg addr, uint32_t offset, uint32_t size, Label oob, Masm* m) {
     // The address is a zero-extended i32 in a 64-bit register.
     if (bounds == BoundsMode::Explicit) {
-      a.lea(kT1, x86::qword_ptr(gp64(addr), int32_t(0)));
-      a.mov(kT2.r32(), Imm(offset));
-      a.add(kT1, kT2);
-      a.add(kT1, Imm(size));
+      // addr + offset + size, in 64 bits (no wrap-around): one lea when the
+      // constant part fits in a displacement.
+      const uint64_t end = uint64_t(offset) + size;
+      if (end <= uint64_t(INT32_MAX)) {
+        a.lea(kT1, x86::qword_ptr(gp64(addr), int32_t(end)));
+      } else {
+        a.mov(kT1.r32(), Imm(offset));
+        a.add(kT1, gp64(addr));
+        a.add(kT1, Imm(size));
+      }
       a.cmp(kT1, kMemSize);
       a.ja(L(oob));
     }
