@@ -35,9 +35,7 @@ FW fwidth(ValType t) { return t == ValType::F32 ? FW::F32 : FW::F64; }
 // body is valid (it was validated at decode), so immediates are skipped by
 // their kind, read from the opcode table once into a per-byte action table
 // (this scan runs for every compiled function).
-enum class ScanAction : uint8_t {
-  Leb, None, TwoLeb, Open, OpenLoop, End, LocalUse, BrTable, SelectT, Skip4, Skip8, Prefix, Call, CallIndirect
-};
+enum class ScanAction : uint8_t { Leb, None, TwoLeb, Open, OpenLoop, End, LocalUse, BrTable, SelectT, Skip4, Skip8, Prefix };
 
 const std::array<ScanAction, 256>& scan_actions() {
   static const std::array<ScanAction, 256> table = [] {
@@ -60,19 +58,15 @@ const std::array<ScanAction, 256>& scan_actions() {
       }
     }
     t[0xfc] = ScanAction::Prefix;
-    t[0x10] = ScanAction::Call;          // call
-    t[0x11] = ScanAction::CallIndirect;  // call_indirect
     return t;
   }();
   return table;
 }
 
 // Fills {uses} (one count per local); {is_loop} is scratch. Both are the
-// caller's so that their capacity is reused across functions. Returns
-// whether the body calls wasm functions (call, call_indirect).
-bool weighted_local_uses(const uint8_t* p, const uint8_t* end, uint32_t num_locals, std::vector<uint64_t>& uses,
+// caller's so that their capacity is reused across functions.
+void weighted_local_uses(const uint8_t* p, const uint8_t* end, uint32_t num_locals, std::vector<uint64_t>& uses,
                          std::vector<uint8_t>& is_loop) {
-  bool calls = false;
   uses.assign(num_locals, 0);
   is_loop.clear();
   auto leb = [&]() -> uint64_t {
@@ -95,8 +89,6 @@ bool weighted_local_uses(const uint8_t* p, const uint8_t* end, uint32_t num_loca
       case ScanAction::None: break;
       case ScanAction::Leb: leb(); break;
       case ScanAction::TwoLeb: leb(); leb(); break;
-      case ScanAction::Call: leb(); calls = true; break;
-      case ScanAction::CallIndirect: leb(); leb(); calls = true; break;
       case ScanAction::LocalUse: {
         uint64_t idx = leb();
         if (idx < num_locals) uses[idx] += uint64_t(1) << (3 * std::min(loops, 5u));
@@ -124,7 +116,7 @@ bool weighted_local_uses(const uint8_t* p, const uint8_t* end, uint32_t num_loca
       case ScanAction::Skip8: skip(8); break;
       case ScanAction::Prefix: {  // 0xFC: bulk memory, table ops, trunc_sat
         uint64_t sub = leb();
-        if (sub >= kFcOpCount || kFcOps[sub] == kInvalidOp) return calls;
+        if (sub >= kFcOpCount || kFcOps[sub] == kInvalidOp) return;
         switch (op_info(Op(kFcOps[sub])).imm) {
           case ImmKind::MemCopy: skip(2); break;
           case ImmKind::MemInit:
@@ -137,7 +129,6 @@ bool weighted_local_uses(const uint8_t* p, const uint8_t* end, uint32_t num_loca
       }
     }
   }
-  return calls;
 }
 
 class Compiler : public NullVisitor {
@@ -799,8 +790,10 @@ class Compiler : public NullVisitor {
   // written to their slots around calls, which clobber them; homes in
   // callee-saved registers (RegInfo::gp_saved_homes) survive wasm calls
   // and cost a push and a pop per activation instead (the internal entry
-  // saves them). A function that calls takes those first, a leaf function
-  // the free pool registers first. Around call-outs to the runtime
+  // saves them). They come after the pool homes: in call-heavy code such
+  // as fib, most activations are leaves that never call, and the push and
+  // pop would cost them more than the saves around calls cost the others
+  // (measured). Around call-outs to the runtime
   // (attention, bulk memory, memory.grow) and at OSR entry, the slots of
   // every home are written or read: the frame stays authoritative there.
   void choose_homes(const FuncBody& body) {
@@ -812,21 +805,16 @@ class Compiler : public NullVisitor {
     const auto& fp_homes = Masm::regs().fp_homes;
     if (num_locals_ == 0) return;
     std::vector<uint64_t>& uses = local_uses_;
-    const bool calls = weighted_local_uses(mod_.bytes.data() + body.code_offset, mod_.bytes.data() + body.code_end,
-                                           num_locals_, uses, is_loop_);
+    weighted_local_uses(mod_.bytes.data() + body.code_offset, mod_.bytes.data() + body.code_end, num_locals_, uses,
+                        is_loop_);
     // The GP home registers in the order they are handed out.
     std::vector<Reg>& gp_homes = gp_home_order_;
     const RegInfo& ri = Masm::regs();
     std::vector<Reg> saved = ri.gp_saved_homes;
     if (ri.gp_saved_home_guard != kNoReg && inst_->store->config().bounds != BoundsMode::Explicit)
       saved.push_back(ri.gp_saved_home_guard);
-    if (calls) {
-      gp_homes = saved;
-      gp_homes.insert(gp_homes.end(), ri.gp_homes.begin(), ri.gp_homes.end());
-    } else {
-      gp_homes = ri.gp_homes;
-      gp_homes.insert(gp_homes.end(), saved.begin(), saved.end());
-    }
+    gp_homes = ri.gp_homes;
+    gp_homes.insert(gp_homes.end(), saved.begin(), saved.end());
     if (gp_homes.empty() && fp_homes.empty()) return;
     auto is_saved = [&](Reg r) { return std::find(saved.begin(), saved.end(), r) != saved.end(); };
     size_t ngp = 0, nfp = 0;

@@ -3,16 +3,18 @@
 //
 // Reserved registers: rbx = ExecContext*, r12 = wasm frame pointer,
 // r13 = linear-memory base, r14 = linear-memory size (explicit bounds),
-// r11/r15 and xmm14/xmm15 = scratch. Everything else caller-saved is the
-// allocatable pool. rbp, and r14 when bounds are not explicit, are homes
-// of hot locals (RegInfo::gp_saved_homes): the internal entry pushes the
-// ones a function uses, every return pops them. The call depth lives in
-// ExecContext::depth only.
+// ebp = call depth (a copy of ExecContext::depth, which every change also
+// stores; kept in a register because a memory copy would chain every call
+// and return through a store-to-load dependency), r11/r15 and xmm14/xmm15 =
+// scratch. Everything else caller-saved is the allocatable pool. r14 when
+// bounds are not explicit is a home of a hot local
+// (RegInfo::gp_saved_home_guard): the internal entry pushes it when a
+// function uses it, every return pops it.
 //
 // Fast calls (masm.h, prologue): the caller points r12 at the callee's
 // frame, puts the callee's Function* in rdx and calls its internal entry
 // (rel32 to itself, else through Function::fast_entry); rbx, rbp, r13 and
-// r14 stay as they are (a callee saves the homes it keeps in rbp or r14).
+// r14 stay as they are (a callee saves r14 when it keeps a home there).
 // The callee pushes its caller's Function* (which
 // also realigns rsp to 16 inside every body, so C calls need no
 // adjustment), returns the TrapKind in eax and leaves every reserved
@@ -81,19 +83,17 @@ struct Masm::Impl : MasmCore<x86::Assembler> {
   using MasmCore::MasmCore;
 
   // Internal entry, after the checks: frames[depth] = {null, -, caller
-  // (rcx)}; depth++; cur_func = self (rdx). {depth_in_eax}: eax already
-  // holds ExecContext::depth. (No reader uses the fp of a JIT-pushed
-  // record; interp.h.)
-  void push_frame_record(bool depth_in_eax) {
+  // (rcx)}; depth++; cur_func = self (rdx). Stores only: the depth is in
+  // ebp. (No reader uses the fp of a JIT-pushed record; interp.h.)
+  void push_frame_record() {
     static_assert(sizeof(CallFrame) == 24);
-    if (!depth_in_eax) a.mov(x86::eax, x86::dword_ptr(kCtx, int32_t(offsetof(ExecContext, depth))));
     a.mov(kT1, x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, frames))));
-    a.lea(kT2, x86::ptr(x86::rax, x86::rax, 1));
-    a.lea(kT1, x86::ptr(kT1, kT2, 3));
+    a.lea(x86::rax, x86::ptr(x86::rbp, x86::rbp, 1));
+    a.lea(kT1, x86::ptr(kT1, x86::rax, 3));
     a.mov(x86::qword_ptr(kT1, int32_t(offsetof(CallFrame, ret_pc))), Imm(0));
     a.mov(x86::qword_ptr(kT1, int32_t(offsetof(CallFrame, func))), x86::rcx);
-    a.inc(x86::eax);
-    a.mov(x86::dword_ptr(kCtx, int32_t(offsetof(ExecContext, depth))), x86::eax);
+    a.inc(x86::ebp);
+    a.mov(x86::dword_ptr(kCtx, int32_t(offsetof(ExecContext, depth))), x86::ebp);
     a.mov(x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, cur_func))), x86::rdx);
   }
   // The first instructions of an internal entry (fast entry or OSR): push
@@ -111,7 +111,10 @@ struct Masm::Impl : MasmCore<x86::Assembler> {
     if (num_saved_homes % 2) a.pop(kT1);
     for (uint8_t i = num_saved_homes; i > 0; --i) a.pop(gp64(saved_homes[i - 1]));
   }
-  void dec_depth() { a.dec(x86::dword_ptr(kCtx, int32_t(offsetof(ExecContext, depth)))); }
+  void dec_depth() {
+    a.dec(x86::ebp);
+    a.mov(x86::dword_ptr(kCtx, int32_t(offsetof(ExecContext, depth))), x86::ebp);
+  }
   // An EntryFn (C ABI: rdi = ctx, rsi = fp, rdx = self) that saves the
   // callee-saved registers, sets up the reserved ones and calls the
   // internal entry {target}.
@@ -125,6 +128,7 @@ struct Masm::Impl : MasmCore<x86::Assembler> {
     a.sub(x86::rsp, Imm(8));  // 16-byte alignment at the call below
     a.mov(kCtx, x86::rdi);
     a.mov(kFp, x86::rsi);
+    a.mov(x86::ebp, x86::dword_ptr(kCtx, int32_t(offsetof(ExecContext, depth))));
     load_memory_registers();
     a.call(target);
     if (result_in_reg) a.mov(x86::qword_ptr(kFp), x86::rsi);
@@ -223,7 +227,6 @@ const RegInfo& Masm::regs() {
     r.shift_count = 1;         // cl
     r.div_clobbers = {0, 2};   // rax, rdx
     r.gp_homes = {8, 9, 10};   // r8 r9 r10
-    r.gp_saved_homes = {5};    // rbp
     r.gp_saved_home_guard = 14;  // r14
     r.result_gp = 6;           // rsi
     for (Reg i = 8; i < 14; ++i) r.fp_homes.push_back(Reg(kFpBase + i));  // xmm8-13
@@ -279,13 +282,12 @@ void Masm::prologue(Function* self, uint32_t frame_slots, uint32_t first_local_o
   a.bind(impl_->fast_entry);
   impl_->enter_internal();
   // Call depth and value-stack room.
-  a.mov(x86::eax, x86::dword_ptr(kCtx, int32_t(offsetof(ExecContext, depth))));
-  a.cmp(x86::eax, x86::dword_ptr(kCtx, int32_t(offsetof(ExecContext, max_frames))));
+  a.cmp(x86::ebp, x86::dword_ptr(kCtx, int32_t(offsetof(ExecContext, max_frames))));
   a.jae(impl_->exhausted_noframe);
-  a.lea(kT1, x86::qword_ptr(kFp, int32_t(impl_->frame_bytes)));
-  a.cmp(kT1, x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, stack_end))));
+  a.lea(x86::rax, x86::qword_ptr(kFp, int32_t(impl_->frame_bytes)));
+  a.cmp(x86::rax, x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, stack_end))));
   a.ja(impl_->exhausted_noframe);
-  impl_->push_frame_record(/*depth_in_eax=*/true);
+  impl_->push_frame_record();
   // Native stack and attention in one compare (slow path in finish()).
   a.cmp(x86::rsp, x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, jit_entry_limit))));
   a.jb(impl_->entry_slow);
@@ -331,7 +333,7 @@ void Masm::finish() {
     impl_->c_entry(inner, impl_->result_in_reg);
     a.bind(inner);
     impl_->enter_internal();
-    impl_->push_frame_record(/*depth_in_eax=*/false);
+    impl_->push_frame_record();
     a.jmp(st.loop);
   }
   for (unsigned k = 0; k < 32; ++k) {
