@@ -807,16 +807,16 @@ class Compiler : public NullVisitor {
     std::vector<uint64_t>& uses = local_uses_;
     weighted_local_uses(mod_.bytes.data() + body.code_offset, mod_.bytes.data() + body.code_end, num_locals_, uses,
                         is_loop_);
-    // The GP home registers in the order they are handed out.
+    // The GP home registers in the order they are handed out: the pool
+    // homes, then the callee-saved ones (from index {first_saved}).
     std::vector<Reg>& gp_homes = gp_home_order_;
     const RegInfo& ri = Masm::regs();
-    std::vector<Reg> saved = ri.gp_saved_homes;
-    if (ri.gp_saved_home_guard != kNoReg && inst_->store->config().bounds != BoundsMode::Explicit)
-      saved.push_back(ri.gp_saved_home_guard);
     gp_homes = ri.gp_homes;
-    gp_homes.insert(gp_homes.end(), saved.begin(), saved.end());
+    const size_t first_saved = gp_homes.size();
+    gp_homes.insert(gp_homes.end(), ri.gp_saved_homes.begin(), ri.gp_saved_homes.end());
+    if (ri.gp_saved_home_guard != kNoReg && inst_->store->config().bounds != BoundsMode::Explicit)
+      gp_homes.push_back(ri.gp_saved_home_guard);
     if (gp_homes.empty() && fp_homes.empty()) return;
-    auto is_saved = [&](Reg r) { return std::find(saved.begin(), saved.end(), r) != saved.end(); };
     size_t ngp = 0, nfp = 0;
     // Repeatedly take the most used remaining local (few homes: O(homes * n)).
     for (;;) {
@@ -825,17 +825,21 @@ class Compiler : public NullVisitor {
       for (uint32_t i = 0; i < num_locals_; ++i) {
         if (uses[i] <= best_uses || home_[i] != kNoReg) continue;
         ValType t = local_types_[i];
+        // A callee-saved home costs a push and a pop per activation: only
+        // for a local used in a loop (a weight of 8 or more).
         bool fits = is_float(t) ? nfp < fp_homes.size()
-                                : (t == ValType::I32 || t == ValType::I64) && ngp < gp_homes.size();
+                                : (t == ValType::I32 || t == ValType::I64) && ngp < gp_homes.size() &&
+                                      (ngp < first_saved || uses[i] >= 8);
         if (!fits) continue;
         best = i;
         best_uses = uses[i];
       }
       if (best == UINT32_MAX) break;
       ValType t = local_types_[best];
+      const bool saved = !is_float(t) && ngp >= first_saved;
       home_[best] = is_float(t) ? fp_homes[nfp++] : gp_homes[ngp++];
       homed_.push_back(best);
-      if (!is_float(t) && is_saved(home_[best])) {
+      if (saved) {
         saved_home_[best] = 1;
         saved_regs_[num_saved_++] = home_[best];
       }
