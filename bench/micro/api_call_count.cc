@@ -2,8 +2,8 @@
 // small_module.h through brisk_func_call), for callgrind, which counts the
 // same on a loaded machine as on an idle one:
 //
-//   valgrind --tool=callgrind --toggle-collect=brisk_func_call \
-//     build/bench/brisk_api_call_count jit 100000
+//   valgrind --tool=callgrind --toggle-collect=brisk_func_call
+//       build/bench/brisk_api_call_count jit 100000   (one command line)
 //
 // gives the instructions of 100000 calls (divide; setup is not collected).
 // Prints the last result so that a broken call cannot go unnoticed.

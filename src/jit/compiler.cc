@@ -10,7 +10,10 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <string>
 #include <unordered_map>
 
 #include "base/reader.h"
@@ -186,6 +189,7 @@ class Compiler : public NullVisitor {
       if (home_[i] == kNoReg)
         for (uint32_t j = 0; j < val_slots(local_types_[i]); ++j) slot_locals.push_back(loc_off_[i] + int32_t(j * 8));
     const bool zero_each = slot_locals.size() <= 16;
+    m_.use_saved_homes(saved_regs_, num_saved_);
     m_.prologue(f_, frame_slots_, param_slots_ * 8, zero_each ? param_slots_ * 8 : local_slots_ * 8, mem,
                 result_in_reg_);
     if (zero_each)
@@ -413,7 +417,7 @@ class Compiler : public NullVisitor {
     const FuncType& ft = *callee->type;
     spill_all();
     size_t base = vs_.size() - ft.params.size();
-    save_homes();
+    save_homes(/*across_wasm_call=*/true);
     // Functions of this instance share its memory registers: they take the
     // internal convention (a direct call once compiled, the adapter before).
     const bool fast = callee->instance == inst_ && !callee->host && !callee->dead;
@@ -422,7 +426,7 @@ class Compiler : public NullVisitor {
     // when this code is installed (compilation may run on another thread).
     if (fast && !self) adapter_callees_.push_back(callee);
     m_.call_wasm(callee, own(base), fast, self);
-    load_homes();
+    load_homes(/*across_wasm_call=*/true);
     finish_call(base, ft);
     if (fast && returns_in_reg(ft)) {  // the result is in a register, not (only) its slot
       vs_.pop_back();
@@ -437,9 +441,9 @@ class Compiler : public NullVisitor {
     spill_all_except(ki);
     Reg idx = to_reg(ki);
     size_t base = vs_.size() - 1 - ft.params.size();
-    save_homes();
+    save_homes(/*across_wasm_call=*/true);
     m_.call_indirect(inst_->tables[table], inst_->store->intern_sig(ft), idx, own(base));
-    load_homes();
+    load_homes(/*across_wasm_call=*/true);
     pop();
     finish_call(base, ft);
   }
@@ -834,19 +838,39 @@ class Compiler : public NullVisitor {
 
   // ------------------------------------------------------------ register homes
   // The most used locals (by a cheap scan of the body for local.get/set/tee)
-  // live in registers for the whole function; their slots are written only
-  // around calls, which clobber the registers.
+  // live in registers for the whole function. Homes in pool registers are
+  // written to their slots around calls, which clobber them; homes in
+  // callee-saved registers (RegInfo::gp_saved_homes) survive wasm calls
+  // and cost a push and a pop per activation instead (the internal entry
+  // saves them). They come after the pool homes: in call-heavy code such
+  // as fib, most activations are leaves that never call, and the push and
+  // pop would cost them more than the saves around calls cost the others
+  // (measured). Around call-outs to the runtime
+  // (attention, bulk memory, memory.grow) and at OSR entry, the slots of
+  // every home are written or read: the frame stays authoritative there.
   void choose_homes(const FuncBody& body) {
     home_.assign(num_locals_, kNoReg);
+    saved_home_.assign(num_locals_, 0);
+    num_saved_ = 0;
     gp_pool_ = Masm::regs().gp_pool;
     fp_pool_ = Masm::regs().fp_pool;
-    const auto& gp_homes = Masm::regs().gp_homes;
     const auto& fp_homes = Masm::regs().fp_homes;
-    if (gp_homes.empty() && fp_homes.empty()) return;
     if (num_locals_ == 0) return;
     std::vector<uint64_t>& uses = local_uses_;
     weighted_local_uses(mod_.bytes.data() + body.code_offset, mod_.bytes.data() + body.code_end, num_locals_, uses,
                         is_loop_);
+    // The GP home registers in the order they are handed out: the pool
+    // homes, then the callee-saved ones (from index {first_saved}).
+    std::vector<Reg>& gp_homes = gp_home_order_;
+    const RegInfo& ri = Masm::regs();
+    gp_homes = ri.gp_homes;
+    const size_t first_saved = gp_homes.size();
+    gp_homes.insert(gp_homes.end(), ri.gp_saved_homes.begin(), ri.gp_saved_homes.end());
+    if (ri.gp_saved_home_guard != kNoReg && inst_->store->config().bounds != BoundsMode::Explicit)
+      gp_homes.push_back(ri.gp_saved_home_guard);
+    if (inst_->store->config().consume_fuel)  // the fuel register (Masm::use_fuel_register)
+      gp_homes.erase(std::remove(gp_homes.begin(), gp_homes.end(), ri.fuel), gp_homes.end());
+    if (gp_homes.empty() && fp_homes.empty()) return;
     size_t ngp = 0, nfp = 0;
     // Repeatedly take the most used remaining local (few homes: O(homes * n)).
     for (;;) {
@@ -855,22 +879,33 @@ class Compiler : public NullVisitor {
       for (uint32_t i = 0; i < num_locals_; ++i) {
         if (uses[i] <= best_uses || home_[i] != kNoReg) continue;
         ValType t = local_types_[i];
+        // A callee-saved home costs a push and a pop per activation: only
+        // for a local used in a loop (a weight of 8 or more).
         bool fits = is_float(t) ? nfp < fp_homes.size()
-                                : (t == ValType::I32 || t == ValType::I64) && ngp < gp_homes.size();
+                                : (t == ValType::I32 || t == ValType::I64) && ngp < gp_homes.size() &&
+                                      (ngp < first_saved || uses[i] >= 8);
         if (!fits) continue;
         best = i;
         best_uses = uses[i];
       }
       if (best == UINT32_MAX) break;
       ValType t = local_types_[best];
+      const bool saved = !is_float(t) && ngp >= first_saved;
       home_[best] = is_float(t) ? fp_homes[nfp++] : gp_homes[ngp++];
       homed_.push_back(best);
+      if (saved) {
+        saved_home_[best] = 1;
+        saved_regs_[num_saved_++] = home_[best];
+      }
       auto& pool = is_float(t) ? fp_pool_ : gp_pool_;
       pool.erase(std::remove(pool.begin(), pool.end(), home_[best]), pool.end());
     }
   }
-  void load_homes() {
+  // {across_wasm_call}: around a wasm call, where homes in callee-saved
+  // registers stay as they are.
+  void load_homes(bool across_wasm_call = false) {
     for (uint32_t i : homed_) {
+      if (across_wasm_call && saved_home_[i]) continue;
       ValType t = local_types_[i];
       if (is_float(t))
         m_.fmov(fwidth(t), home_[i], Opnd::s(loc_off_[i]));
@@ -878,8 +913,9 @@ class Compiler : public NullVisitor {
         m_.mov(width(t), home_[i], Opnd::s(loc_off_[i]));
     }
   }
-  void save_homes() {
+  void save_homes(bool across_wasm_call = false) {
     for (uint32_t i : homed_) {
+      if (across_wasm_call && saved_home_[i]) continue;
       ValType t = local_types_[i];
       if (is_float(t))
         m_.fstore_slot(loc_off_[i], home_[i], fwidth(t));
@@ -902,6 +938,17 @@ class Compiler : public NullVisitor {
     for (size_t j = 0; j < vs_.size(); ++j)
       if (j != k && vs_[j].kind == Val::Local && vs_[j].local == i) to_reg(j);
     const bool fp = is_float(v.type);
+    if (home_[i] != kNoReg && !fp && redo_in_home(i, v)) {
+      if (!keep) {
+        pop();
+      } else {
+        release_entry(vs_[k]);
+        vs_[k].kind = Val::Local;
+        vs_[k].local = i;
+        vs_[k].reg = kNoReg;
+      }
+      return;
+    }
     if (home_[i] != kNoReg) {
       load_into(home_[i], v, k);
       if (!keep) {
@@ -931,16 +978,84 @@ class Compiler : public NullVisitor {
   void alu(AluOp op, ValType t) {
     size_t kb = top(), ka = kb - 1;
     Opnd b = gp_operand(kb, true);
-    Reg a = take_reg(ka);
+    // `x = x op b` and (commutative ops) `x = b op x` on a local x with a
+    // home compute in the home when a local.set/tee x follows (store_local
+    // rewrites this code; see InPlaceAlu).
+    InPlaceAlu cand;
+    const Val& va = vs_[ka];
+    if (va.kind == Val::Local && home_[va.local] != kNoReg) {
+      cand.local = va.local;
+      cand.rhs = b;
+    }
+    const bool commutative = op == AluOp::Add || op == AluOp::Mul || op == AluOp::And || op == AluOp::Or ||
+                             op == AluOp::Xor;
+    Reg a;
+    if (cand.local != UINT32_MAX) {  // take_reg without spills after the mark
+      a = alloc(false);
+      cand.from = m_.mark();
+      load_into(a, va, ka);
+    } else {
+      a = take_reg(ka);
+    }
+    if (cand.local == UINT32_MAX && commutative && b.is_reg() && vs_[kb].kind == Val::Local &&
+        home_[vs_[kb].local] == b.reg) {
+      cand.local = vs_[kb].local;
+      cand.rhs = Opnd::r(a);
+      cand.from = m_.mark();
+      cand.same_local_only = true;
+    }
     m_.alu(op, width(t), a, b);
     pop_n(2);
     push_reg(t, a);
+    if (cand.local != UINT32_MAX) {
+      cand.op = op;
+      cand.w = width(t);
+      cand.result = a;
+      cand.now = m_.mark();
+      in_place_ = cand;
+    }
+  }
+  // Emits the operation of in_place_ into the home of local {i} instead of
+  // its result register, if the code allows (see InPlaceAlu).
+  bool redo_in_home(uint32_t i, const Val& v) {
+    const InPlaceAlu& c = in_place_;
+    if (c.local == UINT32_MAX || v.kind != Val::Reg_ || v.reg != c.result) return false;
+    const Reg h = home_[i];
+    if (c.local != i && (c.same_local_only || (c.rhs.is_reg() && c.rhs.reg == h))) return false;
+    if (!m_.rewind(c.from, c.now)) return false;
+    if (c.local != i) m_.mov(c.w, h, Opnd::r(home_[c.local]));
+    if (c.is_shift)
+      m_.shift(c.shift_op, c.w, h, c.rhs);
+    else
+      m_.alu(c.op, c.w, h, c.rhs);
+    in_place_ = InPlaceAlu{};
+    return true;
   }
   void shift(ShiftOp op, ValType t) {
     size_t kb = top(), ka = kb - 1;
     const Reg cx = Masm::regs().shift_count;
     if (vs_[kb].kind == Val::Const || cx == kNoReg) {
       Opnd count = vs_[kb].kind == Val::Const ? Opnd::i(int64_t(vs_[kb].c)) : Opnd::r(to_reg(kb));
+      const Val& va = vs_[ka];
+      if (count.is_imm() && va.kind == Val::Local && home_[va.local] != kNoReg) {
+        // A candidate for computing in a home, as in alu().
+        InPlaceAlu cand;
+        cand.local = va.local;
+        cand.rhs = count;
+        cand.is_shift = true;
+        cand.shift_op = op;
+        cand.w = width(t);
+        Reg a = alloc(false);
+        cand.from = m_.mark();
+        load_into(a, va, ka);
+        m_.shift(op, width(t), a, count);
+        pop_n(2);
+        push_reg(t, a);
+        cand.result = a;
+        cand.now = m_.mark();
+        in_place_ = cand;
+        return;
+      }
       Reg a = take_reg(ka);
       m_.shift(op, width(t), a, count);
       pop_n(2);
@@ -1257,6 +1372,30 @@ class Compiler : public NullVisitor {
   std::vector<AttentionStub> attention_stubs_;
   std::vector<Reg> home_;          // per local: its register, or kNoReg
   std::vector<uint32_t> homed_;    // locals with a home
+  std::vector<uint8_t> saved_home_;  // per local: its home is a callee-saved register
+  // The last integer ALU operation or constant shift, when it computed `x
+  // op rhs` (or `rhs op x`, commutative) for a local x with a home into the
+  // fresh register {result}: the code since {from} (ending at {now}) is a
+  // copy of x and the operation. A local.set/tee of x right after (nothing
+  // emitted or bound in between; Masm::rewind checks) replaces it by the
+  // operation on the home itself; of another local y with a home (for `x
+  // op rhs` when rhs is not y's home) by a copy of x into y's home and the
+  // operation there.
+  struct InPlaceAlu {
+    uint32_t local = UINT32_MAX;
+    AluOp op = AluOp::Add;
+    bool is_shift = false;  // a shift by a constant count {rhs}
+    ShiftOp shift_op = ShiftOp::Shl;
+    bool same_local_only = false;  // `rhs op x`: only a set of x itself
+    W w = W::W32;
+    Reg result = kNoReg;
+    Opnd rhs;
+    Masm::CodeMark from, now;
+  };
+  InPlaceAlu in_place_;
+  std::vector<Reg> gp_home_order_;   // scratch of choose_homes
+  Reg saved_regs_[8] = {};           // the callee-saved homes in use (Masm::use_saved_homes)
+  uint8_t num_saved_ = 0;
   std::vector<Reg> gp_pool_, fp_pool_;  // allocatable registers minus homes
   // Scratch of choose_homes and on_br_table.
   std::vector<uint64_t> local_uses_;
@@ -1279,6 +1418,8 @@ class Compiler : public NullVisitor {
     std::vector<AttentionStub> attention_stubs;
     std::vector<Reg> home, gp_pool, fp_pool;
     std::vector<uint32_t> homed;
+    std::vector<uint8_t> saved_home;
+    std::vector<Reg> gp_home_order;
     std::vector<uint64_t> local_uses;
     std::vector<uint8_t> is_loop;
     std::vector<Label> br_targets, br_stub_of_depth;
@@ -1294,7 +1435,7 @@ class Compiler : public NullVisitor {
   Buffers* reuse_ = nullptr;
 #define BRISK_COMPILER_BUFFERS(X)                                                                         \
   X(local_types) X(results) X(loc_off) X(vs) X(ctl) X(osr_labels) X(osr_stubs) X(attention_stubs) X(home) X(gp_pool) \
-  X(fp_pool) X(homed) X(local_uses) X(is_loop) X(br_targets) X(br_stub_of_depth) X(br_stub_depths)
+  X(fp_pool) X(homed) X(saved_home) X(gp_home_order) X(local_uses) X(is_loop) X(br_targets) X(br_stub_of_depth) X(br_stub_depths)
   void take_buffers() {
 #define X(name)                           \
   name##_ = std::move(reuse_->name); \
@@ -1324,6 +1465,25 @@ bool compile_function(Function* f) {
   if (!compile_code(f, &code)) return false;
   install_code(f, std::move(code));
   return true;
+}
+
+// Debugging aid (docs/DESIGN.md): with BRISK_JIT_DUMP=DIR set, each compiled
+// function's machine code goes to DIR/f<index>.bin (the external entry at
+// offset 0; the fast entry's offset is in the file name's companion
+// f<index>.txt), for `objdump -D -b binary -mi386:x86-64` or
+// `-maarch64`. Read once; never set in normal runs.
+static void dump_code(uint32_t index, const uint8_t* code, size_t size, uint64_t fast_entry) {
+  static const char* dir = std::getenv("BRISK_JIT_DUMP");
+  if (!dir || !*dir) return;
+  std::string base = std::string(dir) + "/f" + std::to_string(index);
+  if (FILE* out = std::fopen((base + ".bin").c_str(), "wb")) {
+    std::fwrite(code, 1, size, out);
+    std::fclose(out);
+  }
+  if (FILE* out = std::fopen((base + ".txt").c_str(), "w")) {
+    std::fprintf(out, "size %zu fast_entry %llu\n", size, static_cast<unsigned long long>(fast_entry));
+    std::fclose(out);
+  }
 }
 
 // Reads only what does not change while the store runs (see
@@ -1367,6 +1527,7 @@ bool compile_code(Function* f, CompiledCode* out) {
     arena.release(block.exec);
     return fail();
   }
+  dump_code(f->index, block.exec, size, masm.label_offset(masm.fast_entry()));
   out->code = block.exec;
   out->fast_entry_offset = uint32_t(masm.label_offset(masm.fast_entry()));
   out->osr_offsets.clear();

@@ -70,6 +70,17 @@ struct RegInfo {
   // Pool registers the compiler may dedicate to hot locals for a whole
   // function (taken out of its pool; saved around calls).
   std::vector<Reg> gp_homes;
+  // Callee-saved registers (outside the pool) that may also be homes: they
+  // survive every call, so a home there is not saved around calls; the
+  // internal entry saves the ones a function uses (Masm::use_saved_homes)
+  // and every return restores them.
+  std::vector<Reg> gp_saved_homes;
+  // One more such register that is free only when bounds are not explicit
+  // (x64: r14, the explicit mode's memory-size register); kNoReg if none.
+  Reg gp_saved_home_guard = kNoReg;
+  // The register use_fuel_register() takes in a store that consumes fuel
+  // (one of the saved homes above, which is then no home).
+  Reg fuel = kNoReg;
   // The pool register in which a function with one integer result returns
   // it to fast callers (it is also in slot 0 for every other caller: the
   // external entry and the call adapter copy it). Never a home.
@@ -103,6 +114,9 @@ class Masm {
   // [first_local_slot, end_local_slot) and enters the body.
   // {result_in_reg}: the function returns its one integer result in
   // regs().result_gp (see there), decided by its type alone.
+  // Before prologue(): the registers of regs().gp_saved_homes (or
+  // gp_saved_home_guard) this function uses as homes, at most 8.
+  void use_saved_homes(const Reg* regs, size_t n);
   void prologue(Function* self, uint32_t frame_slots, uint32_t first_local_off, uint32_t end_local_off,
                 Memory* memory, bool result_in_reg);
   // The internal entry emitted by prologue() (see there).
@@ -123,6 +137,20 @@ class Masm {
   Label trap_label(TrapKind kind);
   // Emits stubs and the shared epilogue; after this, size() is final.
   void finish();
+
+  // --- rewriting the last instructions ---
+  // A position in the code: the compiler may take back what it emitted
+  // since a mark (to emit a better sequence for the same values) as long
+  // as no label was bound there.
+  struct CodeMark {
+    size_t offset = 0;
+    uint32_t binds = 0;
+  };
+  CodeMark mark();
+  // Moves the end of the code back to {from} when the code still ends at
+  // {now} and no label was bound since {from}; false (nothing changes)
+  // otherwise.
+  bool rewind(CodeMark from, CodeMark now);
 
   // --- labels and branches ---
   Label new_label();

@@ -42,6 +42,9 @@ struct MasmCore {
   asmjit::Label entry_resume;          // back from entry_slow
   uint32_t frame_bytes = 0;            // value-stack room the function needs
   bool result_in_reg = false;          // masm.h, prologue
+  Reg saved_homes[8] = {};             // masm.h, use_saved_homes: pushed by the internal entry
+  uint8_t num_saved_homes = 0;
+  uint32_t binds = 0;                  // labels bound so far (Masm::rewind)
   asmjit::Label trap_stubs[32];        // by TrapKind, created on first use
   struct OsrStub {
     asmjit::Label entry, loop;
@@ -80,6 +83,8 @@ struct MasmCore {
     memory = nullptr;
     fuel_reg = false;
     fuel_dirty = false;
+    num_saved_homes = 0;
+    binds = 0;
   }
 
  private:

@@ -169,4 +169,38 @@
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
     (i32x4.extract_lane 0 (local.get $v)))
+
+  ;; Register homes (compiler.cc, choose_homes): more hot locals than
+  ;; caller-saved homes, so some live in callee-saved registers, in a loop
+  ;; that calls directly (a callee that uses callee-saved homes itself),
+  ;; indirectly and out to the host, with locals updated in place
+  ;; (`x = x op c`, `x = call() + x`, `y = x << c`, tee).
+  (func $mix (param $x i32) (result i32)
+    (local $t i32) (local $u i32) (local $v i32) (local $w i32) (local $k i32)
+    (local.set $t (i32.const 1))
+    (local.set $u (i32.const 2))
+    (loop $l
+      (local.set $t (i32.add (i32.mul (local.get $t) (i32.const 3)) (local.get $x)))
+      (local.set $u (i32.xor (local.get $u) (local.get $t)))
+      (local.set $v (i32.add (local.get $v) (local.get $u)))
+      (local.set $w (i32.add (local.get $w) (i32.shr_u (local.get $v) (i32.const 1))))
+      (br_if $l (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 1))) (i32.const 4))))
+    (i32.add (local.get $w) (local.get $t)))
+  (func (export "many_homes") (param $n i32) (result i32)
+    (local $a i32) (local $b i32) (local $c i32) (local $d i32) (local $e i32) (local $f i32) (local $i i32)
+    (loop $l
+      (local.set $a (i32.add (local.get $a) (i32.const 1)))
+      (local.set $b (i32.add (local.get $b) (local.get $a)))
+      (local.set $c (i32.xor (local.get $c) (local.get $b)))
+      (local.set $d (i32.add (call $mix (local.get $i)) (local.get $d)))
+      (local.set $e (i32.shl (local.get $a) (i32.const 2)))
+      (local.set $f (i32.add (local.get $f) (call_indirect (type $i2i) (local.get $e) (i32.const 1))))
+      (local.set $f (i32.add (local.get $f) (call $host_inc (local.get $c))))
+      ;; the old value of $a is read after the tee changes it
+      (local.set $b (i32.sub (local.get $a) (local.tee $a (i32.add (local.get $a) (i32.const 0)))))
+      (local.set $b (i32.add (local.get $b) (i32.add (local.get $a) (local.get $c))))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (i32.add (i32.add (i32.add (local.get $a) (i32.mul (local.get $b) (i32.const 3)))
+                      (i32.add (i32.mul (local.get $c) (i32.const 5)) (i32.mul (local.get $d) (i32.const 7))))
+             (i32.add (i32.mul (local.get $e) (i32.const 11)) (i32.mul (local.get $f) (i32.const 13)))))
 )

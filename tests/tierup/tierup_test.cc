@@ -260,6 +260,42 @@ TEST_P(TierUpTest, FastCallsPassEveryKindOfResult) {
   EXPECT_EQ(v, 6765u);
 }
 
+// Locals kept in callee-saved registers (compiler.cc, choose_homes) keep
+// their values across direct, indirect and host calls and across OSR, and
+// in-place updates of homes compute what the interpreter computes.
+TEST_P(TierUpTest, RegisterHomesSurviveCallsAndOsr) {
+  auto mix = [](uint32_t x) {
+    uint32_t t = 1, u = 2, v = 0, w = 0, k = 0;
+    do {
+      t = t * 3 + x;
+      u ^= t;
+      v += u;
+      w += v >> 1;
+    } while (++k < 4);
+    return w + t;
+  };
+  auto expect = [&](uint32_t n) {
+    uint32_t a = 0, b = 0, c = 0, d = 0, e = 0, f = 0, i = 0;
+    do {
+      a += 1;
+      b += a;
+      c ^= b;
+      d += mix(i);
+      e = a << 2;
+      f += e * 3;  // table slot 1: $triple
+      f += c + 1;  // host inc
+      b = 0;       // a - (a + 0)
+      b += a + c;
+    } while (++i < n);
+    return a + b * 3 + c * 5 + d * 7 + e * 11 + f * 13;
+  };
+  for (uint32_t n : {1u, 2u, 40u, 5000u}) {
+    uint64_t v = 0;
+    ASSERT_FALSE(call("many_homes", {n}, &v).trap) << n;
+    EXPECT_EQ(uint32_t(v), expect(n)) << n;
+  }
+}
+
 // Function entry is the only check site of loop-free recursion: its
 // attention check (folded into the native-stack compare in JIT code) must
 // still see an interrupt from another thread.

@@ -6,10 +6,12 @@
 // x16/x17 = scratch (also the ABI's intra-procedure-call registers),
 // x15 = scratch for frame-slot addresses, v30/v31 = float scratch,
 // w23 = call depth (a copy of ExecContext::depth, which every change also
-// stores), x24 = the remaining fuel in a store that consumes fuel (masm.h,
-// use_fuel_register; saved by the external entry then). x18 (platform
-// register) and x25-x28 are never touched. The
-// pools are the caller-saved x0-x14, v0-v7 and v16-v29.
+// stores). x18 (platform register) is never touched. The pools are the
+// caller-saved x0-x14, v0-v7 and v16-v29; x24-x28 are homes of hot locals
+// (RegInfo::gp_saved_homes): the internal entry pushes the ones a function
+// uses, every return pops them. In a store that consumes fuel x24 holds the
+// remaining fuel instead (masm.h, use_fuel_register; saved by the external
+// entry then).
 //
 // Fast calls (masm.h, prologue): the caller points x20 at the callee's
 // frame, puts the callee's Function* in x2 and branches with link to its
@@ -304,9 +306,26 @@ struct Masm::Impl : MasmCore<a64::Assembler> {
   // The first instructions of an internal entry (fast entry or OSR): push
   // the link register and the caller's Function* (kept in x3 for the frame
   // record), popped again by the epilogue.
+  // Before them, the saved homes (masm.h, use_saved_homes) in pairs.
   void enter_internal() {
+    for (uint8_t i = 0; i < num_saved_homes; i += 2) {
+      const a64::GpX second = i + 1 < num_saved_homes ? gx(saved_homes[i + 1]) : a64::xzr;
+      a.stp(gx(saved_homes[i]), second, a64::ptr_pre(a64::sp, -16));
+    }
     a.ldr(a64::x3, ctx_field(offsetof(ExecContext, cur_func), 8));
     a.stp(a64::x30, a64::x3, a64::ptr_pre(a64::sp, -16));
+  }
+  // After x30 and the caller's Function* are popped: restores the saved homes.
+  void restore_saved_homes() {
+    if (num_saved_homes == 0) return;
+    uint8_t i = uint8_t((num_saved_homes - 1) & ~1u);
+    for (;; i -= 2) {
+      if (i + 1 < num_saved_homes)
+        a.ldp(gx(saved_homes[i]), gx(saved_homes[i + 1]), a64::ptr_post(a64::sp, 16));
+      else
+        a.ldr(gx(saved_homes[i]), a64::ptr_post(a64::sp, 16));
+      if (i == 0) break;
+    }
   }
   // frames[depth] = {null, -, caller (x3)}; depth++; cur_func = self (x2).
   // Stores only: the depth is in w23 (zero-extended in x23). (No reader
@@ -356,6 +375,8 @@ const RegInfo& Masm::regs() {
     for (Reg i = 16; i <= 29; ++i) r.fp_pool.push_back(Reg(kFpBase + i));
     // Shifts take the count in any register; division clobbers nothing.
     r.gp_homes = {9, 10, 11, 12, 13, 14};
+    r.gp_saved_homes = {24, 25, 26, 27, 28};
+    r.fuel = 24;  // x24: with fuel on it is no home
     r.result_gp = 1;  // x1
     for (Reg i = 16; i <= 23; ++i) r.fp_homes.push_back(Reg(kFpBase + i));
     return r;
@@ -494,6 +515,7 @@ void Masm::return_ok() {
   a.str(w_of(kDepth), im.ctx_field(offsetof(ExecContext, depth), 4));
   a.ldp(a64::x30, kT1, a64::ptr_post(a64::sp, 16));
   a.str(kT1, im.ctx_field(offsetof(ExecContext, cur_func), 8));
+  im.restore_saved_homes();
   a.ret(a64::x30);
 }
 
@@ -558,9 +580,11 @@ void Masm::finish() {
   a.str(w_of(kDepth), im.ctx_field(offsetof(ExecContext, depth), 4));
   a.ldp(a64::x30, kT1, a64::ptr_post(a64::sp, 16));
   a.str(kT1, im.ctx_field(offsetof(ExecContext, cur_func), 8));
+  im.restore_saved_homes();
   a.ret(a64::x30);
   a.bind(im.epilogue_noframe);
   a.ldp(a64::x30, kT1, a64::ptr_post(a64::sp, 16));
+  im.restore_saved_homes();
   a.ret(a64::x30);
 }
 

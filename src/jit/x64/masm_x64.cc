@@ -2,16 +2,21 @@
 // asmjit::x86::Assembler, System V ABI.
 //
 // Reserved registers: rbx = ExecContext*, r12 = wasm frame pointer,
-// r13 = linear-memory base, r14 = linear-memory size (explicit bounds)
-// or, with guard pages in a store that consumes fuel, the remaining fuel
-// (masm.h, use_fuel_register), ebp = call depth (a copy of ExecContext::depth, which every change also
-// stores), r11/r15 and xmm14/xmm15 = scratch. Everything else caller-saved
-// is the allocatable pool.
+// r13 = linear-memory base, r14 = linear-memory size (explicit bounds),
+// ebp = call depth (a copy of ExecContext::depth, which every change also
+// stores; kept in a register because a memory copy would chain every call
+// and return through a store-to-load dependency), r11/r15 and xmm14/xmm15 =
+// scratch. Everything else caller-saved is the allocatable pool. r14 when
+// bounds are not explicit is a home of a hot local
+// (RegInfo::gp_saved_home_guard): the internal entry pushes it when a
+// function uses it, every return pops it; in a store that consumes fuel it
+// holds the remaining fuel instead (masm.h, use_fuel_register).
 //
 // Fast calls (masm.h, prologue): the caller points r12 at the callee's
 // frame, puts the callee's Function* in rdx and calls its internal entry
 // (rel32 to itself, else through Function::fast_entry); rbx, rbp, r13 and
-// r14 stay as they are. The callee pushes its caller's Function* (which
+// r14 stay as they are (a callee saves r14 when it keeps a home there).
+// The callee pushes its caller's Function* (which
 // also realigns rsp to 16 inside every body, so C calls need no
 // adjustment), returns the TrapKind in eax and leaves every reserved
 // register as it found it; the caller moves r12 back. The external entry
@@ -94,10 +99,23 @@ struct Masm::Impl : MasmCore<x86::Assembler> {
     a.mov(x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, cur_func))), x86::rdx);
   }
   // The first instructions of an internal entry (fast entry or OSR): push
-  // the caller's Function* (rcx), popped again by the epilogue.
+  // the saved homes (masm.h, use_saved_homes; padded to keep rsp 16-byte
+  // aligned in the body) and the caller's Function* (rcx), popped again by
+  // every return.
   void enter_internal() {
+    for (uint8_t i = 0; i < num_saved_homes; ++i) a.push(gp64(saved_homes[i]));
+    if (num_saved_homes % 2) a.push(x86::rax);
     a.mov(x86::rcx, x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, cur_func))));
     a.push(x86::rcx);
+  }
+  // After the caller's Function* is popped: restores the saved homes.
+  void restore_saved_homes() {
+    if (num_saved_homes % 2) a.pop(kT1);
+    for (uint8_t i = num_saved_homes; i > 0; --i) a.pop(gp64(saved_homes[i - 1]));
+  }
+  void dec_depth() {
+    a.dec(x86::ebp);
+    a.mov(x86::dword_ptr(kCtx, int32_t(offsetof(ExecContext, depth))), x86::ebp);
   }
   // An EntryFn (C ABI: rdi = ctx, rsi = fp, rdx = self) that saves the
   // callee-saved registers, sets up the reserved ones and calls the
@@ -200,10 +218,16 @@ struct Masm::Impl : MasmCore<x86::Assembler> {
     if (bounds == BoundsMode::Guard) store_fuel();
     // The address is a zero-extended i32 in a 64-bit register.
     if (bounds == BoundsMode::Explicit) {
-      a.lea(kT1, x86::qword_ptr(gp64(addr), int32_t(0)));
-      a.mov(kT2.r32(), Imm(offset));
-      a.add(kT1, kT2);
-      a.add(kT1, Imm(size));
+      // addr + offset + size, in 64 bits (no wrap-around): one lea when the
+      // constant part fits in a displacement.
+      const uint64_t end = uint64_t(offset) + size;
+      if (end <= uint64_t(INT32_MAX)) {
+        a.lea(kT1, x86::qword_ptr(gp64(addr), int32_t(end)));
+      } else {
+        a.mov(kT1.r32(), Imm(offset));
+        a.add(kT1, gp64(addr));
+        a.add(kT1, Imm(size));
+      }
       a.cmp(kT1, kMemSize);
       a.ja(L(oob));
     }
@@ -225,6 +249,8 @@ const RegInfo& Masm::regs() {
     r.shift_count = 1;         // cl
     r.div_clobbers = {0, 2};   // rax, rdx
     r.gp_homes = {8, 9, 10};   // r8 r9 r10
+    r.gp_saved_home_guard = 14;  // r14
+    r.fuel = 14;                 // r14 too: with fuel on it is no home
     r.result_gp = 6;           // rsi
     for (Reg i = 8; i < 14; ++i) r.fp_homes.push_back(Reg(kFpBase + i));  // xmm8-13
     return r;
@@ -347,10 +373,10 @@ void Masm::return_ok() {
   // The epilogue inline: a return costs no jump.
   auto& a = impl_->a;
   a.xor_(x86::eax, x86::eax);
-  a.dec(x86::ebp);
-  a.mov(x86::dword_ptr(kCtx, int32_t(offsetof(ExecContext, depth))), x86::ebp);
+  impl_->dec_depth();
   a.pop(x86::rcx);
   a.mov(x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, cur_func))), x86::rcx);
+  impl_->restore_saved_homes();
   a.ret();
 }
 
@@ -395,8 +421,7 @@ void Masm::finish() {
   a.jmp(impl_->entry_resume);
   // Out of native stack: undo the frame record, trap as before it.
   a.bind(native_exhausted);
-  a.dec(x86::ebp);
-  a.mov(x86::dword_ptr(kCtx, int32_t(offsetof(ExecContext, depth))), x86::ebp);
+  impl_->dec_depth();
   a.mov(x86::rcx, x86::qword_ptr(x86::rsp));
   a.mov(x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, cur_func))), x86::rcx);
   a.bind(impl_->exhausted_noframe);
@@ -409,13 +434,14 @@ void Masm::finish() {
 
   // Epilogue of the internal entry: eax holds the result (0 or a TrapKind).
   a.bind(impl_->epilogue);
-  a.dec(x86::ebp);
-  a.mov(x86::dword_ptr(kCtx, int32_t(offsetof(ExecContext, depth))), x86::ebp);
+  impl_->dec_depth();
   a.pop(x86::rcx);
   a.mov(x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, cur_func))), x86::rcx);
+  impl_->restore_saved_homes();
   a.ret();
   a.bind(impl_->epilogue_noframe);
   a.pop(x86::rcx);
+  impl_->restore_saved_homes();
   a.ret();
 }
 
