@@ -14,7 +14,7 @@
 
 #include "interp/interp.h"
 #include "interp/interp_ops.h"
-#include "interp/simd_ops.h"
+#include "interp/simd_fast.h"
 #include "jit/jit_runtime.h"
 #include "jit/tuning.h"
 #include "runtime/cpu_control.h"

@@ -14,6 +14,12 @@
 
 #include "base/v128.h"
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+#elif defined(__aarch64__)
+#include <arm_neon.h>
+#endif
+
 namespace brisk::interp::simd {
 
 using namespace brisk::v128;
@@ -192,7 +198,44 @@ void v128_store32_lane(uint8_t* d, const void* v, uint32_t l) { std::memcpy(d, s
 void v128_store64_lane(uint8_t* d, const void* v, uint32_t l) { std::memcpy(d, static_cast<const uint8_t*>(v) + 8 * l, 8); }
 
 // --- shuffles, splats, lanes ---
+// Shuffle and swizzle take their lane indices at run time, which no
+// portable vector expression turns into a byte table lookup: a lane-by-lane
+// loop was the most expensive op of the SIMD benchmarks. x86_64 uses pshufb
+// (SSSE3, present on every x86_64 CPU since 2006; checked once at start-up,
+// the loop stays the fallback), AArch64 uses tbl.
+#if defined(__x86_64__)
+namespace {
+const bool kHasSsse3 = [] {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("ssse3") != 0;
+}();
+// pshufb zeroes a byte whose index has bit 7 set: {a} serves indices 0-15
+// (16-31 forced to 0xff), {b} indices 16-31 (0-15 wrap below zero to 0xf0+).
+__attribute__((target("ssse3"))) void shuffle_ssse3(void* d, const void* a, const void* b, const uint8_t* idx) {
+  const __m128i v = _mm_and_si128(_mm_loadu_si128(static_cast<const __m128i*>(static_cast<const void*>(idx))),
+                                  _mm_set1_epi8(31));
+  const __m128i ma = _mm_or_si128(v, _mm_cmpgt_epi8(v, _mm_set1_epi8(15)));
+  const __m128i mb = _mm_sub_epi8(v, _mm_set1_epi8(16));
+  const __m128i x = _mm_loadu_si128(static_cast<const __m128i*>(a));
+  const __m128i y = _mm_loadu_si128(static_cast<const __m128i*>(b));
+  _mm_storeu_si128(static_cast<__m128i*>(d), _mm_or_si128(_mm_shuffle_epi8(x, ma), _mm_shuffle_epi8(y, mb)));
+}
+// Indices 16-255 must select 0: saturating +0x70 sets bit 7 for exactly those
+// and keeps the low four bits of the others.
+__attribute__((target("ssse3"))) void swizzle_ssse3(void* d, const void* a, const void* b) {
+  const __m128i s = _mm_adds_epu8(_mm_loadu_si128(static_cast<const __m128i*>(b)), _mm_set1_epi8(0x70));
+  _mm_storeu_si128(static_cast<__m128i*>(d), _mm_shuffle_epi8(_mm_loadu_si128(static_cast<const __m128i*>(a)), s));
+}
+}  // namespace
+#endif
 void i8x16_shuffle(void* d, const void* a, const void* b, const uint8_t* idx) {
+#if defined(__x86_64__)
+  if (kHasSsse3) return shuffle_ssse3(d, a, b, idx);
+#elif defined(__aarch64__)
+  const uint8x16x2_t t = {{vld1q_u8(static_cast<const uint8_t*>(a)), vld1q_u8(static_cast<const uint8_t*>(b))}};
+  vst1q_u8(static_cast<uint8_t*>(d), vqtbl2q_u8(t, vandq_u8(vld1q_u8(idx), vdupq_n_u8(31))));
+  return;
+#endif
   uint8_t src[32], r[16];
   std::memcpy(src, a, 16);
   std::memcpy(src + 16, b, 16);
@@ -200,6 +243,14 @@ void i8x16_shuffle(void* d, const void* a, const void* b, const uint8_t* idx) {
   std::memcpy(d, r, 16);
 }
 void i8x16_swizzle(void* d, const void* a, const void* b) {
+#if defined(__x86_64__)
+  if (kHasSsse3) return swizzle_ssse3(d, a, b);
+#elif defined(__aarch64__)
+  // tbl yields 0 for an index past the table, as swizzle wants.
+  vst1q_u8(static_cast<uint8_t*>(d), vqtbl1q_u8(vld1q_u8(static_cast<const uint8_t*>(a)),
+                                                vld1q_u8(static_cast<const uint8_t*>(b))));
+  return;
+#endif
   u8x16 x = load<u8x16>(a), s = load<u8x16>(b), r;
   for (int i = 0; i < 16; ++i) r[i] = s[i] < 16 ? x[s[i]] : 0;
   store(d, r);
@@ -349,10 +400,49 @@ void i32x4_dot_i16x8_s(void* d, const void* a, const void* b) {
   store(d, r);
 }
 
+// Saturating narrowing is one instruction on both targets (packss/packus;
+// sqxtn/sqxtun); only the unsigned 32->16 form needs SSE4.1 on x86_64, so
+// it is built from SSE2 there: clamp to [0, 65535], bias into the signed
+// range, packssdw, unbias.
+#if defined(__x86_64__)
+namespace {
+inline __m128i ld(const void* p) { return _mm_loadu_si128(static_cast<const __m128i*>(p)); }
+inline void st(void* p, __m128i v) { _mm_storeu_si128(static_cast<__m128i*>(p), v); }
+inline __m128i clamp_u16_biased(__m128i x) {
+  x = _mm_andnot_si128(_mm_srai_epi32(x, 31), x);  // negative -> 0
+  const __m128i top = _mm_set1_epi32(0xffff);
+  const __m128i over = _mm_cmpgt_epi32(x, top);
+  x = _mm_or_si128(_mm_andnot_si128(over, x), _mm_and_si128(over, top));
+  return _mm_sub_epi32(x, _mm_set1_epi32(0x8000));
+}
+}  // namespace
+void i8x16_narrow_i16x8_s(void* d, const void* a, const void* b) { st(d, _mm_packs_epi16(ld(a), ld(b))); }
+void i8x16_narrow_i16x8_u(void* d, const void* a, const void* b) { st(d, _mm_packus_epi16(ld(a), ld(b))); }
+void i16x8_narrow_i32x4_s(void* d, const void* a, const void* b) { st(d, _mm_packs_epi32(ld(a), ld(b))); }
+void i16x8_narrow_i32x4_u(void* d, const void* a, const void* b) {
+  const __m128i r = _mm_packs_epi32(clamp_u16_biased(ld(a)), clamp_u16_biased(ld(b)));
+  st(d, _mm_xor_si128(r, _mm_set1_epi16(int16_t(0x8000))));
+}
+#elif defined(__aarch64__)
+void i8x16_narrow_i16x8_s(void* d, const void* a, const void* b) {
+  store(d, vcombine_s8(vqmovn_s16(load<i16x8>(a)), vqmovn_s16(load<i16x8>(b))));
+}
+void i8x16_narrow_i16x8_u(void* d, const void* a, const void* b) {
+  store(d, vcombine_u8(vqmovun_s16(load<i16x8>(a)), vqmovun_s16(load<i16x8>(b))));
+}
+void i16x8_narrow_i32x4_s(void* d, const void* a, const void* b) {
+  store(d, vcombine_s16(vqmovn_s32(load<i32x4>(a)), vqmovn_s32(load<i32x4>(b))));
+}
+void i16x8_narrow_i32x4_u(void* d, const void* a, const void* b) {
+  store(d, vcombine_u16(vqmovun_s32(load<i32x4>(a)), vqmovun_s32(load<i32x4>(b))));
+}
+#else
 void i8x16_narrow_i16x8_s(void* d, const void* a, const void* b) { narrow<i8x16, int8_t, i16x8>(d, a, b); }
 void i8x16_narrow_i16x8_u(void* d, const void* a, const void* b) { narrow<u8x16, uint8_t, i16x8>(d, a, b); }
 void i16x8_narrow_i32x4_s(void* d, const void* a, const void* b) { narrow<i16x8, int16_t, i32x4>(d, a, b); }
 void i16x8_narrow_i32x4_u(void* d, const void* a, const void* b) { narrow<u16x8, uint16_t, i32x4>(d, a, b); }
+
+#endif
 
 #define EXTEND(W, N, wide, narrow_, sfx)                                                                          \
   void wide##_extend_low_##narrow_##_##sfx(void* d, const void* a) { extend<W, N>(d, a, 0); }                      \
