@@ -50,6 +50,7 @@ class CompileQueue {
   // Test hook: waits until nothing is queued or compiling.
   void drain();
   unsigned threads() const { return threads_; }
+  bool waits_on_request() const { return wait_on_request_; }
 
  private:
   struct Job {

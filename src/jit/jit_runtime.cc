@@ -219,7 +219,10 @@ bool tier_up(Store* store, Function* f) {
       return false;
     case CompileQueue::State::None:
       queue->request(f);
-      if (queue->take(f, &code) == CompileQueue::State::Ready) {  // finished already (a test hook)
+      // Finished already only with the test hook (request waits). Without
+      // it, a worker that happens to finish this early is seen at the next
+      // poll like any other: install points stay those of the poll period.
+      if (queue->waits_on_request() && queue->take(f, &code) == CompileQueue::State::Ready) {
         install_code(f, std::move(code));
         arena.add_stats([](JitStats& s) { s.tier_ups++; });
         return true;
