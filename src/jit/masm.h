@@ -219,6 +219,38 @@ class Masm {
   void load(Op op, Reg dst, Reg addr, uint32_t offset, Label oob);
   void store(Op op, Reg addr, Opnd value, uint32_t offset, Label oob);  // value: reg or imm
 
+  // --- SIMD: v128 values in fp-pool registers (all 128 bits) ---
+  // The compiler emits an op inline only when simd_inline(op) says this
+  // CPU has code for it (x64: SSE4.1 found by CPUID at start-up, and the
+  // op implemented); every other op takes the generic path (spill, call
+  // the interpreter's function through simd_runtime.h). Operand registers
+  // follow the op's wasm types: v128/f32/f64 in fp-pool registers, i32/i64
+  // in gp-pool registers. {dst} is a pool register of the result's class;
+  // a v128 dst may equal {a} (the compiler reuses a dying operand's
+  // register) but never another operand. Methods clobber only the arch's
+  // fp scratch registers (x64 xmm14/xmm15, a64 v30/v31) and gp scratch.
+  static bool simd_inline(Op op);
+  // Whether the CPU has what inline SIMD needs (x64: SSE4.1); for --stats.
+  static bool simd_inline_available();
+  void vload_slot(Reg dst, int32_t off);   // the slot pair at {off}
+  void vstore_slot(int32_t off, Reg src);
+  void vmov(Reg dst, Reg src);
+  void vconst(Reg dst, const uint8_t bytes[16]);
+  // SimdShape Un / Bin / Tern of interp/simd_ops.inc: dst = op(a, b, c).
+  void simd_un(Op op, Reg dst, Reg a);
+  void simd_bin(Op op, Reg dst, Reg a, Reg b);
+  void simd_tern(Op op, Reg dst, Reg a, Reg b, Reg c);
+  void simd_shuffle(Reg dst, Reg a, Reg b, const uint8_t lanes[16]);
+  void simd_extract(Op op, Reg dst, Reg a, uint8_t lane);
+  void simd_replace(Op op, Reg dst, Reg a, Reg x, uint8_t lane);
+  // Memory forms with the scalar load()/store() bounds rules (guard pages
+  // or explicit checks against the access's last byte; oob: trap label).
+  void simd_load(Op op, Reg dst, Reg addr, uint32_t offset, Label oob);
+  void simd_store(Op op, Reg addr, Reg value, uint32_t offset, Label oob);
+  // dst = vec with lane {lane} loaded (dst may equal vec).
+  void simd_load_lane(Op op, Reg dst, Reg addr, Reg vec, uint32_t offset, uint8_t lane, Label oob);
+  void simd_store_lane(Op op, Reg addr, Reg vec, uint32_t offset, uint8_t lane, Label oob);
+
   // --- globals ---
   void global_get(Global* g, Reg dst, bool fp, FW fw);
   void global_set(Global* g, Opnd value, bool fp, FW fw);

@@ -21,6 +21,7 @@
 // adjustment), returns the TrapKind in eax and leaves every reserved
 // register as it found it; the caller moves r12 back. The external entry
 // saves rbx, rbp and r12-r15 and calls the internal one.
+#include <cstdlib>
 #include <asmjit/x86.h>
 
 #include <algorithm>
@@ -1098,5 +1099,23 @@ void Masm::call_runtime(const void* fn, uint64_t a0, uint64_t a1, uint64_t a2) {
   call_and_check(*impl_);
   reload_memory();
 }
+
+// SIMD inline code: none yet, every op takes the generic path (masm.h).
+bool Masm::simd_inline(Op) { return false; }
+bool Masm::simd_inline_available() { return false; }
+void Masm::vload_slot(Reg, int32_t) { std::abort(); }
+void Masm::vstore_slot(int32_t, Reg) { std::abort(); }
+void Masm::vmov(Reg, Reg) { std::abort(); }
+void Masm::vconst(Reg, const uint8_t*) { std::abort(); }
+void Masm::simd_un(Op, Reg, Reg) { std::abort(); }
+void Masm::simd_bin(Op, Reg, Reg, Reg) { std::abort(); }
+void Masm::simd_tern(Op, Reg, Reg, Reg, Reg) { std::abort(); }
+void Masm::simd_shuffle(Reg, Reg, Reg, const uint8_t*) { std::abort(); }
+void Masm::simd_extract(Op, Reg, Reg, uint8_t) { std::abort(); }
+void Masm::simd_replace(Op, Reg, Reg, Reg, uint8_t) { std::abort(); }
+void Masm::simd_load(Op, Reg, Reg, uint32_t, Label) { std::abort(); }
+void Masm::simd_store(Op, Reg, Reg, uint32_t, Label) { std::abort(); }
+void Masm::simd_load_lane(Op, Reg, Reg, Reg, uint32_t, uint8_t, Label) { std::abort(); }
+void Masm::simd_store_lane(Op, Reg, Reg, uint32_t, uint8_t, Label) { std::abort(); }
 
 }  // namespace brisk::jit
