@@ -29,6 +29,21 @@ namespace brisk::jit {
 namespace {
 
 bool is_float(ValType t) { return t == ValType::F32 || t == ValType::F64; }
+// BRISK_JIT_SIMD=generic forces the generic SIMD path (read once), so that
+// tests can compare it with the inline code on one machine.
+bool simd_forced_generic() {
+  static const bool forced = [] {
+    const char* e = std::getenv("BRISK_JIT_SIMD");
+    return e && std::strcmp(e, "generic") == 0;
+  }();
+  return forced;
+}
+bool simd_inline_on() {
+  static const bool on = !simd_forced_generic() && Masm::simd_inline_available();
+  return on;
+}
+// Values held in fp-pool registers: floats and (SIMD inline path) v128.
+bool in_fp(ValType t) { return is_float(t) || t == ValType::V128; }
 W width(ValType t) { return t == ValType::I32 ? W::W32 : W::W64; }
 FW fwidth(ValType t) { return t == ValType::F32 ? FW::F32 : FW::F64; }
 
@@ -197,7 +212,9 @@ class Compiler : public NullVisitor {
     for (uint32_t i : homed_) {
       ValType t = local_types_[i];
       Opnd src = i < num_params_ ? Opnd::s(loc_off_[i]) : Opnd::i(0);
-      if (is_float(t))
+      if (t == ValType::V128)
+        v128_init_home(i);
+      else if (is_float(t))
         m_.fmov(fwidth(t), home_[i], src);
       else
         m_.mov(width(t), home_[i], src);
@@ -212,6 +229,8 @@ class Compiler : public NullVisitor {
   }
   uint32_t frame_slots() const { return frame_slots_; }
   bool unsupported() const { return unsupported_; }
+  uint32_t simd_inline_ops() const { return simd_inline_ops_; }
+  uint32_t simd_generic_ops() const { return simd_generic_ops_; }
   const std::vector<Label>& osr_labels() const { return osr_labels_; }
   const std::vector<Function*>& adapter_callees() const { return adapter_callees_; }
 
@@ -717,13 +736,17 @@ class Compiler : public NullVisitor {
       case Val::Local:
         if (home_[v.local] == kNoReg)
           copy_val(v.type, own(k), loc_off_[v.local]);
+        else if (v.type == ValType::V128)
+          m_.vstore_slot(own(k), home_[v.local]);
         else if (is_float(v.type))
           m_.fstore_slot(own(k), home_[v.local], fwidth(v.type));
         else
           m_.store_slot(own(k), Opnd::r(home_[v.local]));
         break;
       case Val::Reg_:
-        if (is_float(v.type))
+        if (v.type == ValType::V128)
+          m_.vstore_slot(own(k), v.reg);
+        else if (is_float(v.type))
           m_.fstore_slot(own(k), v.reg, fwidth(v.type));
         else
           m_.store_slot(own(k), Opnd::r(v.reg));
@@ -774,7 +797,7 @@ class Compiler : public NullVisitor {
     Val& v = vs_[k];
     if (v.kind == Val::Cond_) materialize_cond(k);
     if (v.kind == Val::Reg_) return v.reg;
-    const bool fp = is_float(v.type);
+    const bool fp = in_fp(v.type);
     Reg r = alloc(fp);
     load_into(r, v, k);
     v.kind = Val::Reg_;
@@ -783,6 +806,7 @@ class Compiler : public NullVisitor {
     return r;
   }
   void load_into(Reg r, const Val& v, size_t k) {
+    if (v.type == ValType::V128) return v128_load_into(r, v, k);
     const bool fp = is_float(v.type);
     Opnd src = v.kind == Val::Const ? Opnd::i(int64_t(v.c))
              : v.kind == Val::Local ? local_operand(v.local)
@@ -805,7 +829,7 @@ class Compiler : public NullVisitor {
       v.reg = kNoReg;
       return r;
     }
-    Reg r = alloc(is_float(v.type));
+    Reg r = alloc(in_fp(v.type));
     load_into(r, v, k);
     return r;
   }
@@ -881,7 +905,9 @@ class Compiler : public NullVisitor {
         ValType t = local_types_[i];
         // A callee-saved home costs a push and a pop per activation: only
         // for a local used in a loop (a weight of 8 or more).
-        bool fits = is_float(t) ? nfp < fp_homes.size()
+        // v128 locals share the fp homes when SIMD runs inline.
+        const bool fp = is_float(t) || (t == ValType::V128 && simd_inline_on());
+        bool fits = fp ? nfp < fp_homes.size()
                                 : (t == ValType::I32 || t == ValType::I64) && ngp < gp_homes.size() &&
                                       (ngp < first_saved || uses[i] >= 8);
         if (!fits) continue;
@@ -890,14 +916,14 @@ class Compiler : public NullVisitor {
       }
       if (best == UINT32_MAX) break;
       ValType t = local_types_[best];
-      const bool saved = !is_float(t) && ngp >= first_saved;
-      home_[best] = is_float(t) ? fp_homes[nfp++] : gp_homes[ngp++];
+      const bool saved = !in_fp(t) && ngp >= first_saved;
+      home_[best] = in_fp(t) ? fp_homes[nfp++] : gp_homes[ngp++];
       homed_.push_back(best);
       if (saved) {
         saved_home_[best] = 1;
         saved_regs_[num_saved_++] = home_[best];
       }
-      auto& pool = is_float(t) ? fp_pool_ : gp_pool_;
+      auto& pool = in_fp(t) ? fp_pool_ : gp_pool_;
       pool.erase(std::remove(pool.begin(), pool.end(), home_[best]), pool.end());
     }
   }
@@ -907,7 +933,9 @@ class Compiler : public NullVisitor {
     for (uint32_t i : homed_) {
       if (across_wasm_call && saved_home_[i]) continue;
       ValType t = local_types_[i];
-      if (is_float(t))
+      if (t == ValType::V128)
+        m_.vload_slot(home_[i], loc_off_[i]);
+      else if (is_float(t))
         m_.fmov(fwidth(t), home_[i], Opnd::s(loc_off_[i]));
       else
         m_.mov(width(t), home_[i], Opnd::s(loc_off_[i]));
@@ -917,7 +945,9 @@ class Compiler : public NullVisitor {
     for (uint32_t i : homed_) {
       if (across_wasm_call && saved_home_[i]) continue;
       ValType t = local_types_[i];
-      if (is_float(t))
+      if (t == ValType::V128)
+        m_.vstore_slot(loc_off_[i], home_[i]);
+      else if (is_float(t))
         m_.fstore_slot(loc_off_[i], home_[i], fwidth(t));
       else
         m_.store_slot(loc_off_[i], Opnd::r(home_[i]));
@@ -1325,7 +1355,9 @@ class Compiler : public NullVisitor {
         case Val::Reg_:
         case Val::Cond_: {
           Reg r = to_reg(base + j);
-          if (is_float(v.type))
+          if (v.type == ValType::V128)
+            m_.vstore_slot(dst, r);
+          else if (is_float(v.type))
             m_.fstore_slot(dst, r, fwidth(v.type));
           else
             m_.store_slot(dst, Opnd::r(r));
@@ -1459,6 +1491,16 @@ std::atomic<uint64_t> g_compile_failures{0};
 
 uint64_t jit_compile_failures() { return g_compile_failures.load(std::memory_order_relaxed); }
 
+const char* simd_generic_reason() {
+  if (simd_forced_generic()) return "BRISK_JIT_SIMD=generic";
+  if (simd_inline_on()) return nullptr;
+#if defined(__x86_64__)
+  return "no SSE4.1";
+#else
+  return "no inline SIMD code on this CPU";
+#endif
+}
+
 bool compile_function(Function* f) {
   if (f->jit_code) return true;
   CompiledCode code;
@@ -1537,6 +1579,8 @@ bool compile_code(Function* f, CompiledCode* out) {
   arena.add_stats([&](JitStats& st) {
     st.functions++;
     st.simd_functions += body.uses_simd;
+    st.simd_inline_ops += c.simd_inline_ops();
+    st.simd_generic_ops += c.simd_generic_ops();
     st.wasm_bytes += body.code_end - body.code_offset;
     st.code_bytes += size;
     st.compile_seconds += seconds;

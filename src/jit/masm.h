@@ -240,6 +240,9 @@ class Masm {
   void simd_un(Op op, Reg dst, Reg a);
   void simd_bin(Op op, Reg dst, Reg a, Reg b);
   void simd_tern(Op op, Reg dst, Reg a, Reg b, Reg c);
+  // i8x16.shuffle: lanes[i] < 32 picks byte lanes[i] of a:b; 0xff gives a
+  // zero byte (the compiler passes it for lanes of an operand it knows is
+  // all zeros, e.g. clang's zero-extending shuffles with v128.const 0).
   void simd_shuffle(Reg dst, Reg a, Reg b, const uint8_t lanes[16]);
   void simd_extract(Op op, Reg dst, Reg a, uint8_t lane);
   void simd_replace(Op op, Reg dst, Reg a, Reg x, uint8_t lane);

@@ -1,0 +1,48 @@
+;; i8x16.shuffle with an operand the JIT knows is zero (v128.const 0): its
+;; lanes become zero bytes (masm.h, simd_shuffle), and one-source patterns
+;; turn into pmovzx / pshufd / pshufb on x86_64. Every case is checked
+;; against the spec's result; the same function with the zero vector passed
+;; as a parameter (not known zero) must agree.
+(module
+  (func (export "zext_bd") (param $x v128) (result v128)
+    (i8x16.shuffle 16 1 2 3 17 5 6 7 18 9 10 11 19 13 14 15 (v128.const i32x4 0 0 0 0) (local.get $x)))
+  (func (export "zext_bd_param") (param $x v128) (param $z v128) (result v128)
+    (i8x16.shuffle 16 1 2 3 17 5 6 7 18 9 10 11 19 13 14 15 (local.get $z) (local.get $x)))
+  (func (export "zext_bw_b_zero") (param $x v128) (result v128)
+    (i8x16.shuffle 0 16 1 17 2 18 3 19 4 20 5 21 6 22 7 23 (local.get $x) (v128.const i32x4 0 0 0 0)))
+  (func (export "zext_wq") (param $x v128) (result v128)
+    (i8x16.shuffle 0 1 16 17 16 17 16 17 2 3 16 17 16 17 16 17 (local.get $x) (v128.const i32x4 0 0 0 0)))
+  (func (export "zext_dq") (param $x v128) (result v128)
+    (i8x16.shuffle 0 1 2 3 20 21 22 23 4 5 6 7 24 25 26 27 (local.get $x) (v128.const i64x2 0 0)))
+  (func (export "mixed_with_zero") (param $x v128) (result v128)
+    (i8x16.shuffle 15 16 3 17 0 0 9 31 18 19 1 2 14 13 12 11 (local.get $x) (v128.const i32x4 0 0 0 0)))
+  (func (export "both_zero") (result v128)
+    (i8x16.shuffle 0 17 2 19 4 21 6 23 8 25 10 27 12 29 14 31 (v128.const i32x4 0 0 0 0) (v128.const i32x4 0 0 0 0)))
+  (func (export "nonzero_const") (param $x v128) (result v128)
+    (i8x16.shuffle 16 1 2 3 17 5 6 7 18 9 10 11 19 13 14 15 (v128.const i8x16 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15) (local.get $x)))
+  ;; The zero constant spilled across a call before the shuffle.
+  (func $id (param i32) (result i32) (local.get 0))
+  (func (export "zero_across_call") (param $x v128) (result v128)
+    (v128.const i32x4 0 0 0 0)
+    (local.get $x)
+    (drop (call $id (i32.const 7)))
+    (i8x16.shuffle 16 1 2 3 17 5 6 7 18 9 10 11 19 13 14 15)))
+
+(assert_return (invoke "zext_bd" (v128.const i8x16 0x81 2 3 4 0xff 6 7 8 9 10 11 12 13 14 15 16))
+  (v128.const i32x4 0x81 2 3 4))
+(assert_return (invoke "zext_bd_param" (v128.const i8x16 0x81 2 3 4 0xff 6 7 8 9 10 11 12 13 14 15 16)
+                                       (v128.const i32x4 0 0 0 0))
+  (v128.const i32x4 0x81 2 3 4))
+(assert_return (invoke "zext_bw_b_zero" (v128.const i8x16 0x81 2 3 4 0xff 6 7 8 9 10 11 12 13 14 15 16))
+  (v128.const i16x8 0x81 2 3 4 0xff 6 7 8))
+(assert_return (invoke "zext_wq" (v128.const i16x8 0x8001 0xfffe 3 4 5 6 7 8))
+  (v128.const i64x2 0x8001 0xfffe))
+(assert_return (invoke "zext_dq" (v128.const i32x4 0x80000001 0xfffffffe 3 4))
+  (v128.const i64x2 0x80000001 0xfffffffe))
+(assert_return (invoke "mixed_with_zero" (v128.const i8x16 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15))
+  (v128.const i8x16 15 0 3 0 0 0 9 0 0 0 1 2 14 13 12 11))
+(assert_return (invoke "both_zero") (v128.const i32x4 0 0 0 0))
+(assert_return (invoke "nonzero_const" (v128.const i8x16 0x81 2 3 4 0xff 6 7 8 9 10 11 12 13 14 15 16))
+  (v128.const i8x16 0x81 1 2 3 2 5 6 7 3 9 10 11 4 13 14 15))
+(assert_return (invoke "zero_across_call" (v128.const i8x16 0x81 2 3 4 0xff 6 7 8 9 10 11 12 13 14 15 16))
+  (v128.const i32x4 0x81 2 3 4))
