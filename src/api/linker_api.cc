@@ -139,10 +139,18 @@ struct RawHost {
 
 // The raw flavour: the callback reads the arguments from a copy (results
 // are written into the frame, which the arguments occupy).
+[[gnu::cold, gnu::noinline]] uint32_t raw_host_trapped(ExecContext* ctx, const char* msg) {
+  return host_trap(ctx, TrapKind::Host, msg ? msg : "host function trapped");
+}
 uint32_t raw_host_entry(ExecContext* ctx, uint64_t* fp, Function* self) {
   const RawHost& h = *static_cast<const RawHost*>(self->host->entry_data);
   uint64_t args[kDirectMax];
-  for (uint32_t i = 0; i < h.params; ++i) args[i] = fp[i];
+  switch (h.params) {  // the few-argument cases without a call to memcpy
+    case 2: args[1] = fp[1]; [[fallthrough]];
+    case 1: args[0] = fp[0]; [[fallthrough]];
+    case 0: break;
+    default: std::memcpy(args, fp, h.params * 8); break;
+  }
   const char* msg = nullptr;
   int rc;
   {
@@ -150,7 +158,7 @@ uint32_t raw_host_entry(ExecContext* ctx, uint64_t* fp, Function* self) {
     rc = h.fn(h.env, args, fp, &msg);
   }
   if (rc != 0) [[unlikely]]
-    return host_trap(ctx, TrapKind::Host, msg ? msg : "host function trapped");
+    return raw_host_trapped(ctx, msg);
   return 0;
 }
 
