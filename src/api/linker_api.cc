@@ -1,7 +1,10 @@
 // Linkers and host functions: defining imports (host functions, single
 // exports, whole instances), both host-function flavours, and the caller
 // context a brisk_host_func_t receives.
+#include <algorithm>
+
 #include "api/handles.h"
+#include "interp/interp.h"
 
 using namespace brisk;
 using namespace brisk_api;
@@ -50,8 +53,10 @@ struct HostEnv {
   void* data;
   brisk_finalizer_t finalizer;
   FuncType type;
+  uint32_t frame_end;  // max(param slots, result slots)
   HostEnv(brisk_store* s, brisk_host_func_t f, void* d, brisk_finalizer_t fin, FuncType t)
-      : store(s), fn(f), data(d), finalizer(fin), type(std::move(t)) {}
+      : store(s), fn(f), data(d), finalizer(fin), type(std::move(t)),
+        frame_end(uint32_t(std::max(slot_count(type.params), slot_count(type.results)))) {}
   ~HostEnv() {
     if (finalizer) finalizer(data);
   }
@@ -108,6 +113,101 @@ TrapKind run_raw_with_refs(brisk_store* s, const FuncType& ft, brisk_host_fn fn,
 
 bool live_caller(const brisk_caller* c) { return c && c->call && c->store; }
 
+// ---- the direct entries (Store::create_host_function with an EntryFn)
+// The common host functions, numbers only and at most kDirectMax of them
+// each way, are entered straight from wasm code of every tier (Function::
+// entry) without a HostCallback, HostCall or any allocation per call; the
+// callback each is created with does the same the slow way (host_entry).
+
+constexpr size_t kDirectMax = 16;
+
+bool direct_shape(const FuncType& ft) {
+  auto number = [](ValType t) {
+    return t == ValType::I32 || t == ValType::I64 || t == ValType::F32 || t == ValType::F64;
+  };
+  return ft.params.size() <= kDirectMax && ft.results.size() <= kDirectMax &&
+         std::all_of(ft.params.begin(), ft.params.end(), number) &&
+         std::all_of(ft.results.begin(), ft.results.end(), number);
+}
+
+struct RawHost {
+  brisk_host_fn fn;
+  void* env;
+  uint32_t params;      // = slots (numbers only)
+  uint32_t frame_end;   // max(params, results)
+};
+
+// The raw flavour: the callback reads the arguments from a copy (results
+// are written into the frame, which the arguments occupy).
+[[gnu::cold, gnu::noinline]] uint32_t raw_host_trapped(ExecContext* ctx, const char* msg) {
+  return host_trap(ctx, TrapKind::Host, msg ? msg : "host function trapped");
+}
+uint32_t raw_host_entry(ExecContext* ctx, uint64_t* fp, Function* self) {
+  const RawHost& h = *static_cast<const RawHost*>(self->host->entry_data);
+  uint64_t args[kDirectMax];
+  switch (h.params) {  // the few-argument cases without a call to memcpy
+    case 2: args[1] = fp[1]; [[fallthrough]];
+    case 1: args[0] = fp[0]; [[fallthrough]];
+    case 0: break;
+    default: std::memcpy(args, fp, h.params * 8); break;
+  }
+  const char* msg = nullptr;
+  int rc;
+  {
+    HostFrameScope frame(ctx, fp + h.frame_end);
+    rc = h.fn(h.env, args, fp, &msg);
+  }
+  if (rc != 0) [[unlikely]]
+    return raw_host_trapped(ctx, msg);
+  return 0;
+}
+
+[[gnu::cold, gnu::noinline]] uint32_t wrong_result_type(ExecContext* ctx, size_t i) {
+  return host_trap(ctx, TrapKind::Host, "host function result " + std::to_string(i) + " has the wrong type");
+}
+
+// The caller-context flavour (brisk_func_new), as run_host does it.
+uint32_t caller_host_entry(ExecContext* ctx, uint64_t* fp, Function* self) {
+  const HostEnv& env = *static_cast<const HostEnv*>(self->host->entry_data);
+  const ValType* pt = env.type.params.data();
+  const ValType* rt = env.type.results.data();
+  const size_t np = env.type.params.size(), nr = env.type.results.size();
+  brisk_val_t av[kDirectMax], rv[kDirectMax];
+  for (size_t i = 0; i < np; ++i) {
+    const ValType t = pt[i];
+    const uint64_t bits = t == ValType::I32 || t == ValType::F32 ? uint32_t(fp[i]) : fp[i];
+    av[i].type = brisk_valtype_t(t);
+    std::memcpy(&av[i].of, &bits, 8);
+  }
+  for (size_t i = 0; i < nr; ++i) {
+    rv[i].type = brisk_valtype_t(rt[i]);
+    rv[i].of.i64 = 0;
+  }
+  HostCall hc;
+  hc.store = ctx->store;
+  hc.caller = ctx->cur_func ? ctx->cur_func->instance : nullptr;
+  hc.memory = hc.caller && !hc.caller->memories.empty() ? hc.caller->memories[0] : nullptr;
+  brisk_caller caller{&hc, env.store};
+  const char* msg;
+  {
+    HostFrameScope frame(ctx, fp + env.frame_end);
+    msg = env.fn(&caller, env.data, av, np, rv, nr);
+  }
+  if (caller.exit_requested) [[unlikely]]
+    return host_trap(ctx, TrapKind::Exit, std::string(), caller.exit_code);
+  if (msg) [[unlikely]]
+    return host_trap(ctx, TrapKind::Host, msg);
+  for (size_t i = 0; i < nr; ++i) {
+    const ValType t = rt[i];
+    if (raw_enum(rv[i].type) != int(t)) [[unlikely]]
+      return wrong_result_type(ctx, i);
+    uint64_t bits;
+    std::memcpy(&bits, &rv[i].of, 8);
+    fp[i] = t == ValType::I32 || t == ValType::F32 ? uint32_t(bits) : bits;
+  }
+  return 0;
+}
+
 }  // namespace
 
 extern "C" {
@@ -135,18 +235,30 @@ brisk_result_t brisk_linker_define_func(brisk_linker_t* l, const char* module, c
   FuncType ft = functype_from(params, num_params, results, num_results, &ok_types);
   if (!ok_types) return bad_arg(s, "invalid parameter or result types");
   HostCallback cb;
-  if (!has_refs(ft)) {
+  std::string fname = std::string(module) + "." + name;
+  Function* f;
+  if (direct_shape(ft)) {
+    const uint32_t np = uint32_t(ft.params.size()), nr = uint32_t(ft.results.size());
+    auto raw = std::make_shared<const RawHost>(RawHost{fn, env, np, std::max(np, nr)});
+    cb = [raw](HostCall& call, const uint64_t* args, uint64_t* res) {
+      const char* msg = nullptr;
+      if (raw->fn(raw->env, args, res, &msg) != 0) return call.trap(msg ? msg : "host function trapped");
+      return TrapKind::None;
+    };
+    f = s->store.create_host_function(ft, std::move(cb), std::move(fname), raw_host_entry, raw.get());
+  } else if (!has_refs(ft)) {
     cb = [fn, env](HostCall& call, const uint64_t* args, uint64_t* res) {
       const char* msg = nullptr;
       if (fn(env, args, res, &msg) != 0) return call.trap(msg ? msg : "host function trapped");
       return TrapKind::None;
     };
+    f = s->store.create_host_function(ft, std::move(cb), std::move(fname));
   } else {
     cb = [s, ft, fn, env](HostCall& call, const uint64_t* args, uint64_t* res) {
       return run_raw_with_refs(s, ft, fn, env, call, args, res);
     };
+    f = s->store.create_host_function(ft, std::move(cb), std::move(fname));
   }
-  Function* f = s->store.create_host_function(ft, std::move(cb), std::string(module) + "." + name);
   l->linker.define(module, name, Extern{ExternKind::Func, f});
   l->holds.hosts.push_back(f);  // the function's one reference is the linker's
   return ok();
@@ -161,8 +273,9 @@ brisk_result_t brisk_func_new(brisk_store_t* s, const brisk_valtype_t* params, s
   FuncType ft = functype_from(params, num_params, results, num_results, &ok_types);
   if (!ok_types) return bad_arg(s, "invalid parameter or result types");
   auto env = std::make_shared<HostEnv>(s, fn, data, finalizer, ft);
-  Function* f = s->store.create_host_function(
-      ft, [env](HostCall& hc, const uint64_t* a, uint64_t* r) { return run_host(*env, hc, a, r); }, "host");
+  HostCallback cb = [env](HostCall& hc, const uint64_t* a, uint64_t* r) { return run_host(*env, hc, a, r); };
+  Function* f = direct_shape(ft) ? s->store.create_host_function(ft, std::move(cb), "host", caller_host_entry, env.get())
+                                 : s->store.create_host_function(ft, std::move(cb), "host");
   brisk_func* h = func_handle(s, f);
   if (!h) {
     s->store.release_host(f);

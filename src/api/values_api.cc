@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "api/handles.h"
+#include "interp/interp.h"
 
 using namespace brisk;
 using namespace brisk_api;
@@ -167,6 +168,12 @@ inline bool slot_to_number(ValType t, uint64_t b, brisk_val_t* v) {
 [[gnu::cold, gnu::noinline]] brisk_result_t bad_func_handle(brisk_store* s) {
   return bad_arg(s, "not a live function of this store");
 }
+brisk_result_t call_general(brisk_store* s, Function* f, const brisk_val_t* args, size_t num_args,
+                            brisk_val_t* results, size_t num_results);
+[[gnu::cold, gnu::noinline]] brisk_result_t call_trapped(brisk_store* s) {
+  Trap t = s->store.take_trap();
+  return from_trap(s, t);
+}
 [[gnu::cold, gnu::noinline]] brisk_result_t bad_call_argument(brisk_store* s, size_t i, const char* why, ValType t) {
   return bad_arg(s, "argument " + std::to_string(i) + " " + why + " (expected " + valtype_name(t) + ")");
 }
@@ -231,36 +238,65 @@ extern "C" {
 
 brisk_result_t brisk_func_call(brisk_store_t* s, brisk_func_t* func, const brisk_val_t* args, size_t num_args,
                                brisk_val_t* results, size_t num_results) {
-  if (!s || !func || (num_args && !args) || (num_results && !results)) return null_arg();
+  if (!s || !func || (num_args && !args) || (num_results && !results)) [[unlikely]]
+    return null_arg();
   // The handle checked last needs no lookup (check_func's one-entry cache).
-  const brisk_func* fs = check_func(s, func);
-  if (!fs) return bad_func_handle(s);
+  const brisk_func* fs = slot_of(func);
+  if (fs != s->last_checked_func || fs->generation != generation_of(func) || !fs->alive()) [[unlikely]] {
+    fs = check_func(s, func);
+    if (!fs) return bad_func_handle(s);
+  }
   Function* f = fs->func;
   const FuncType& ft = *f->type;
-  if (num_args != ft.params.size() || num_results != ft.results.size())
+  if (num_args != ft.params.size() || num_results != ft.results.size()) [[unlikely]]
     return bad_call_shape(s, ft, num_args, num_results);
-  // Slots on the C stack for ordinary signatures: no allocation per call.
-  // Slot layout: a v128 takes two.
-  constexpr size_t kInline = 16;
-  uint64_t abuf[kInline], rbuf[kInline];
   // Numbers only (the common case): one slot per value, no reference to
-  // check, the slot counts known from the interned signature.
-  if (s->store.sig_shape(f->sig_id).plain_numbers && num_args <= kInline && num_results <= kInline) {
+  // check. The arguments go straight into the callee's frame on the value
+  // stack and the results are read from there: nothing is copied twice.
+  ExecContext& ctx = s->store.exec();
+  uint64_t* const fp = ctx.top;
+  if (s->store.sig_shape(f->sig_id).plain_numbers &&
+      fp + std::max(num_args, num_results) + 1 <= ctx.stack_end) [[likely]] {
+    const ValType* pt = ft.params.data();
     for (size_t i = 0; i < num_args; ++i) {
-      const ValType t = ft.params[i];
+      const ValType t = pt[i];
       if (raw_enum(args[i].type) != int(t)) [[unlikely]] {
         const char* why = nullptr;  // val_to_slot words the mismatch
-        val_to_slot(s, args[i], t, &abuf[i], &why);
+        uint64_t scratch[2];
+        val_to_slot(s, args[i], t, scratch, &why);
         return bad_call_argument(s, i, why, t);
       }
-      number_to_slot(args[i], t, &abuf[i]);
+      uint64_t bits;
+      std::memcpy(&bits, &args[i].of, 8);
+      fp[i] = t == ValType::I32 || t == ValType::F32 ? uint32_t(bits) : bits;
     }
-    CallResult cr = s->store.call(f, abuf, rbuf);
-    if (cr.trap) return from_trap(s, *cr.trap);
-    if (!s->trap_frames.empty()) s->trap_frames.clear();
-    for (size_t i = 0; i < num_results; ++i) slot_to_number(ft.results[i], rbuf[i], &results[i]);
+    if (s->store.call_in_frame(f, fp) != TrapKind::None) [[unlikely]]
+      return call_trapped(s);
+    if (!s->trap_frames.empty()) [[unlikely]] s->trap_frames.clear();
+    const ValType* rt = ft.results.data();
+    for (size_t i = 0; i < num_results; ++i) {
+      const ValType t = rt[i];
+      const uint64_t bits = t == ValType::I32 || t == ValType::F32 ? uint32_t(fp[i]) : fp[i];
+      results[i].type = brisk_valtype_t(t);
+      std::memcpy(&results[i].of, &bits, 8);
+    }
     return ok();
   }
+  return call_general(s, f, args, num_args, results, num_results);
+}
+
+}  // extern "C"
+
+namespace brisk_api {
+namespace {
+// brisk_func_call for anything else (v128, references, no value-stack
+// room): slots in buffers, on the C stack for ordinary signatures. Out of
+// line, so that the common path keeps a small frame.
+[[gnu::noinline]] brisk_result_t call_general(brisk_store* s, Function* f, const brisk_val_t* args, size_t num_args,
+                                              brisk_val_t* results, size_t num_results) {
+  const FuncType& ft = *f->type;
+  constexpr size_t kInline = 16;
+  uint64_t abuf[kInline], rbuf[kInline];
   std::unique_ptr<uint64_t[]> big;
   uint64_t* a = abuf;
   uint64_t* r = rbuf;
@@ -286,6 +322,10 @@ brisk_result_t brisk_func_call(brisk_store_t* s, brisk_func_t* func, const brisk
   }
   return ok();
 }
+}  // namespace
+}  // namespace brisk_api
+
+extern "C" {
 
 int brisk_func_type(const brisk_func_t* func, brisk_functype_t* out) {
   const brisk_func* fs = live_handle(func, HandleKind::Func);

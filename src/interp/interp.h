@@ -110,4 +110,32 @@ uint32_t host_entry(ExecContext* ctx, uint64_t* fp, Function* self);
 // Records the backtrace of a trap at the current frame (once per trap).
 void record_trap_frames(ExecContext* ctx);
 
+// What every host-function entry (host_entry, and the C API's own entries
+// in api/linker_api.cc) does around the embedder's code: host->wasm calls
+// it makes start above its frame ({frame_end}: fp + max(param slots,
+// result slots)), and a fault in host code is not a wasm trap.
+class HostFrameScope {
+ public:
+  HostFrameScope(ExecContext* ctx, uint64_t* frame_end)
+      : ctx_(ctx), saved_top_(ctx->top), saved_jmp_(ctx->fault_jmp) {
+    ctx->top = frame_end;
+    ctx->fault_jmp = nullptr;
+  }
+  ~HostFrameScope() {
+    ctx_->fault_jmp = saved_jmp_;
+    ctx_->top = saved_top_;
+  }
+  HostFrameScope(const HostFrameScope&) = delete;
+  HostFrameScope& operator=(const HostFrameScope&) = delete;
+
+ private:
+  ExecContext* ctx_;
+  uint64_t* saved_top_;
+  FaultJmp* saved_jmp_;
+};
+// A host function ended the call with {kind} (TrapKind::Host with
+// {message}, or TrapKind::Exit with {exit_code}): records the details and
+// the backtrace for exec_call and returns the kind as an entry's result.
+uint32_t host_trap(ExecContext* ctx, TrapKind kind, std::string message, int exit_code = 0);
+
 }  // namespace brisk

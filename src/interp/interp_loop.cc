@@ -661,6 +661,13 @@ uint32_t interp_entry(ExecContext* ctx, uint64_t* fp, Function* self) {
   return uint32_t(run(ctx, self, fp, nullptr));
 }
 
+uint32_t host_trap(ExecContext* ctx, TrapKind kind, std::string message, int exit_code) {
+  ctx->trap_message = std::move(message);
+  ctx->exit_code = exit_code;
+  record_trap_frames(ctx);
+  return uint32_t(kind);
+}
+
 uint32_t host_entry(ExecContext* ctx, uint64_t* fp, Function* callee) {
   const FuncType& ft = *callee->type;
   uint64_t argbuf[16];
@@ -678,19 +685,13 @@ uint32_t host_entry(ExecContext* ctx, uint64_t* fp, Function* callee) {
   hc.store = ctx->store;
   hc.caller = caller;
   hc.memory = caller && !caller->memories.empty() ? caller->memories[0] : nullptr;
-  uint64_t* const saved_top = ctx->top;
-  FaultJmp* const saved_jmp = ctx->fault_jmp;
-  ctx->top = fp + std::max(param_slots, size_t(slot_count(ft.results)));
-  ctx->fault_jmp = nullptr;  // a fault in host code is not a wasm trap
-  TrapKind k = callee->host->callback(hc, args, fp);
-  ctx->fault_jmp = saved_jmp;
-  ctx->top = saved_top;
-  if (k != TrapKind::None) {
-    ctx->trap_message = std::move(hc.message);
-    ctx->exit_code = hc.exit_code;
-    record_trap_frames(ctx);
+  TrapKind k;
+  {
+    HostFrameScope frame(ctx, fp + std::max(param_slots, size_t(slot_count(ft.results))));
+    k = callee->host->callback(hc, args, fp);
   }
-  return uint32_t(k);
+  if (k != TrapKind::None) return host_trap(ctx, k, std::move(hc.message), hc.exit_code);
+  return 0;
 }
 
 TrapKind exec_call(ExecContext& ctx, Function* f, uint64_t* fp, std::optional<Trap>* trap) {

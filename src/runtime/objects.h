@@ -99,6 +99,10 @@ struct HostFunc {
   // Holders: the embedder's handle, linkers and importing instances. At
   // zero the callback (and whatever it captured) is destroyed.
   uint32_t refs = 1;
+  // State of a host function with its own entry (Function::entry is not
+  // host_entry; the C API's flavours, api/linker_api.cc): owned by what
+  // the callback captured, so it lives exactly as long as the callback.
+  const void* entry_data = nullptr;
 };
 
 struct ExecContext;

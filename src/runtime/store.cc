@@ -43,6 +43,14 @@ struct Store::Internals {
   CpuControl cpu;
   jit::CodeArena arena;
   uintptr_t stack_lo = 0, stack_hi = 0;  // set_native_stack; empty: automatic
+  // The stack of the thread that made the last outermost call, so that
+  // the next call on it computes its native-stack limit without a TLS
+  // look-up (see outermost_stack_limit).
+  pthread_t stack_thread{};
+  uintptr_t thread_lo = 0, thread_hi = 0;
+  // The trap of the last call_in_frame, until take_trap() (lives here so
+  // that a call that returns constructs and zeroes no Trap).
+  std::optional<Trap> last_trap;
   // Last, so destroyed first: its workers read instances and the arena.
   std::unique_ptr<jit::CompileQueue> compiles;
   bool compiles_decided = false;
@@ -97,6 +105,7 @@ std::optional<Extern> Linker::resolve(std::string_view module, std::string_view 
 Store::Store(EngineConfig config, std::shared_ptr<Engine> engine)
     : config_(config), internals_(std::make_unique<Internals>(config, std::move(engine))) {
   internals_->ctx.store = this;
+  exec_ = &internals_->ctx;
   internals_->ctx.cpu = &internals_->cpu;
   if (config_.bounds == BoundsMode::Guard) install_fault_handler();
 }
@@ -149,6 +158,14 @@ Function* Store::create_host_function(const FuncType& type, HostCallback cb, std
   f->entry = host_entry;
   internals_->funcs.push_back(std::move(f));
   return internals_->funcs.back().get();
+}
+
+Function* Store::create_host_function(const FuncType& type, HostCallback cb, std::string name, EntryFn entry,
+                                      const void* entry_data) {
+  Function* f = create_host_function(type, std::move(cb), std::move(name));
+  f->host->entry_data = entry_data;
+  f->entry = entry;
+  return f;
 }
 
 Memory* Store::create_memory(const MemoryType& type) {
@@ -638,78 +655,112 @@ void Store::flush_pending() {
   }
 }
 
-CallResult Store::call(Function* f, const uint64_t* args, uint64_t* results) {
-  CallResult res;
-  const FuncType& ft = *f->type;
+namespace {
+// The lowest stack pointer JIT code may use for an outermost call entered
+// at {sp}: native_stack_limit() without its TLS look-up when the call runs
+// on the stack of the thread that made the last one (the common case).
+// Host-given bounds win over it (set_native_stack), and a call outside the
+// thread's stack (a fiber) takes the full computation.
+uintptr_t outermost_stack_limit(Store::Internals& in, uintptr_t sp) {
+  if (sp >= in.stack_lo && sp < in.stack_hi) return in.stack_lo + stack_margin(sp - in.stack_lo);
+  const pthread_t self = pthread_self();
+  // A range of a thread that has exited may since hold another thread's
+  // stack: the thread must match too.
+  if (sp >= in.thread_lo && sp < in.thread_hi && pthread_equal(self, in.stack_thread))
+    return in.thread_lo + stack_margin(sp - in.thread_lo);
+  const StackRange t = thread_stack();
+  if (t.contains(sp)) {
+    in.stack_thread = self;
+    in.thread_lo = t.lo;
+    in.thread_hi = t.hi;
+  }
+  return native_stack_limit(sp, StackRange{in.stack_lo, in.stack_hi});
+}
+}  // namespace
+
+TrapKind Store::call_in_frame(Function* f, uint64_t* fp) {
   Internals& in = *internals_;
   ExecContext& ctx = in.ctx;
   CpuControl& cpu = in.cpu;
-  if (cpu.in_callback()) {
-    res.trap = Trap{TrapKind::Host, "a CPU-control callback may not call into wasm", 0, {}};
-    return res;
+  if (cpu.in_callback()) [[unlikely]] {
+    in.last_trap.emplace(Trap{TrapKind::Host, "a CPU-control callback may not call into wasm", 0, {}});
+    return TrapKind::Host;
   }
-  // A pending interrupt (sticky until observed) or a passed deadline stops
-  // the call before it starts, even when its code has no check site.
-  if (ctx.depth == 0) cpu.call_started();
-  if (ctx.interrupt.load(std::memory_order_relaxed)) {
-    TrapKind k = check_attention(&ctx);
-    if (k != TrapKind::None) {
-      if (ctx.depth == 0) cpu.call_finished();
-      res.trap = Trap{k, trap_message(k), 0, {}};
-      return res;
-    }
-  }
-  struct Finish {
-    ExecContext& ctx;
-    CpuControl& cpu;
-    ~Finish() {
-      if (ctx.depth == 0) cpu.call_finished();
-      if (ctx.fuel < 0) ctx.fuel = 0;  // an out-of-fuel charge overshot
-    }
-  } finish{ctx, cpu};
-  uint64_t* fp = ctx.top;
-  const SigShape& shape = sig_shape(f->sig_id);
-  const size_t param_slots = shape.param_slots;
-  const size_t slots = std::max<size_t>(param_slots, shape.result_slots);
-  if (fp + slots + 1 > ctx.stack_end) {
-    res.trap = Trap{TrapKind::StackExhausted, trap_message(TrapKind::StackExhausted), 0, {}};
-    return res;
-  }
-  for (size_t i = 0; i < param_slots; ++i) fp[i] = args[i];
-  if (ctx.depth == 0) {
-    const uintptr_t limit = native_stack_limit(reinterpret_cast<uintptr_t>(__builtin_frame_address(0)),
-                                               StackRange{in.stack_lo, in.stack_hi});
+  const bool outermost = ctx.depth == 0;
+  const uintptr_t sp = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+  if (outermost) {
+    cpu.call_started();
+    const uintptr_t limit = outermost_stack_limit(in, sp);
     // Usually the same as for the last call (same thread, same stack): then
     // jit_entry_limit is already right, or UINTPTR_MAX with the attention
     // flag set, which the slow path resynchronises (check_attention). Only
     // a change needs the (sequentially consistent) update.
-    if (limit != ctx.native_stack_limit) {
+    if (limit != ctx.native_stack_limit) [[unlikely]] {
       ctx.native_stack_limit = limit;
       sync_jit_entry_limit(&ctx);
     }
   }
+  TrapKind k = TrapKind::None;
+  // A pending interrupt (sticky until observed) or a passed deadline stops
+  // the call before it starts, even when its code has no check site.
+  if (ctx.interrupt.load(std::memory_order_relaxed)) [[unlikely]]
+    k = check_attention(&ctx);
   // wasm -> host -> wasm recursion nests on the native stack: trap before it
-  // overflows (JIT prologues check the same limit).
-  if (reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) < ctx.native_stack_limit) {
-    res.trap = Trap{TrapKind::StackExhausted, trap_message(TrapKind::StackExhausted), 0, {}};
-    return res;
+  // overflows (JIT prologues check the same limit). No value-stack room is
+  // the same trap (fp is null; see call()).
+  if (k == TrapKind::None && (!fp || sp < ctx.native_stack_limit)) [[unlikely]]
+    k = TrapKind::StackExhausted;
+  if (k != TrapKind::None) [[unlikely]] {
+    in.last_trap.emplace(Trap{k, trap_message(k), 0, {}});
+  } else {
+    // The trap, if any, is built in place.
+    k = exec_call(ctx, f, fp, &in.last_trap);
   }
-  // The trap, if any, is built in place: a call that returns builds nothing.
-  if (exec_call(ctx, f, fp, &res.trap) == TrapKind::None) {
-    if (shape.result_slots == 1 && ft.results.size() == 1) {  // the common case, without the loop
-      const ValType t = ft.results[0];
-      results[0] = t == ValType::I32 || t == ValType::F32 ? uint32_t(fp[0]) : fp[0];
-    } else {
-      size_t slot = 0;
-      for (ValType t : ft.results) {
-        uint64_t v = fp[slot];
-        if (t == ValType::I32 || t == ValType::F32) v = uint32_t(v);
-        results[slot++] = v;
-        if (t == ValType::V128) results[slot] = fp[slot], ++slot;
-      }
+  if (ctx.fuel < 0) [[unlikely]] ctx.fuel = 0;  // an out-of-fuel charge overshot
+  if (outermost) {
+    cpu.call_finished();
+    if (!in.pending_instances.empty() || !in.pending_hosts.empty()) [[unlikely]] {
+      // Destroying them runs embedder code (finalizers), which may call
+      // into this store and so reuse the frame: keep the results.
+      const size_t n = sig_shape(f->sig_id).result_slots;
+      std::vector<uint64_t> keep(fp, fp + (fp && k == TrapKind::None ? n : 0));
+      flush_pending();
+      std::copy(keep.begin(), keep.end(), fp);
     }
   }
-  if (ctx.depth == 0 && (!in.pending_instances.empty() || !in.pending_hosts.empty())) flush_pending();
+  return k;
+}
+
+Trap Store::take_trap() {
+  std::optional<Trap>& t = internals_->last_trap;
+  Trap out = t ? std::move(*t) : Trap{TrapKind::Host, "internal error: no trap recorded", 0, {}};
+  t.reset();
+  return out;
+}
+
+CallResult Store::call(Function* f, const uint64_t* args, uint64_t* results) {
+  CallResult res;
+  const FuncType& ft = *f->type;
+  ExecContext& ctx = internals_->ctx;
+  uint64_t* fp = ctx.top;
+  const SigShape& shape = sig_shape(f->sig_id);
+  const size_t slots = std::max<size_t>(shape.param_slots, shape.result_slots);
+  if (fp + slots + 1 > ctx.stack_end) {
+    fp = nullptr;  // call_in_frame traps after its attention check
+  } else {
+    for (size_t i = 0; i < shape.param_slots; ++i) fp[i] = args[i];
+  }
+  if (call_in_frame(f, fp) != TrapKind::None) {
+    res.trap = take_trap();
+    return res;
+  }
+  size_t slot = 0;
+  for (ValType t : ft.results) {
+    uint64_t v = fp[slot];
+    if (t == ValType::I32 || t == ValType::F32) v = uint32_t(v);
+    results[slot++] = v;
+    if (t == ValType::V128) results[slot] = fp[slot], ++slot;
+  }
   return res;
 }
 

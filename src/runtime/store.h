@@ -30,6 +30,8 @@ class Table;
 struct Global;
 struct Function;
 struct InterpCode;
+struct ExecContext;
+using EntryFn = uint32_t (*)(ExecContext* ctx, uint64_t* fp, Function* self);
 
 enum class ExecMode : uint8_t { Interp, Jit, Tiered };
 enum class BoundsMode : uint8_t {
@@ -137,6 +139,12 @@ class Store {
   const EngineConfig& config() const { return config_; }
 
   Function* create_host_function(const FuncType& type, HostCallback cb, std::string name);
+  // The same with an entry of its own that every tier calls directly
+  // instead of host_entry (no HostCallback call per call); {entry_data}
+  // (HostFunc::entry_data) must be owned by what {cb} captures. {cb} stays
+  // the function's behaviour by definition: {entry} must do what it does.
+  Function* create_host_function(const FuncType& type, HostCallback cb, std::string name, EntryFn entry,
+                                 const void* entry_data);
   Memory* create_memory(const MemoryType& type);
   Table* create_table(const TableType& type, uint64_t init_ref = 0);
   Global* create_global(const GlobalType& type, uint64_t bits);
@@ -189,6 +197,16 @@ class Store {
   // (low half first) per v128 (see val_slots).
   CallResult call(Function* f, const uint64_t* args, uint64_t* results);
   CallResult call(Function* f, const std::vector<Value>& args, std::vector<Value>& results);
+  // The same without copies or a CallResult (the C API's path): the
+  // caller writes the arguments, in slot layout, straight into the frame
+  // at exec().top after checking that
+  // exec().top + max(param slots, result slots) + 1 <= exec().stack_end,
+  // and finds the results there afterwards. Returns TrapKind::None, or the
+  // kind of the trap, whose details (message, exit code, frames)
+  // take_trap() then gives once.
+  TrapKind call_in_frame(Function* f, uint64_t* fp);
+  Trap take_trap();
+  ExecContext& exec() { return *exec_; }
 
   // Interned signature ids: equal FuncTypes have equal ids across modules.
   uint32_t intern_sig(const FuncType& t);
@@ -247,6 +265,7 @@ class Store {
   // interns every type of a module first, so those calls only look up.
   std::mutex sig_mu_;
   std::unique_ptr<Internals> internals_;
+  ExecContext* exec_ = nullptr;  // &internals_->ctx, for exec() inline
 };
 
 }  // namespace brisk

@@ -86,6 +86,14 @@ static const char* host_no_caller(brisk_caller_t* c, void* data, const brisk_val
   return NULL;
 }
 
+/* Returns a result of another type than its signature's: a trap, not a value. */
+static const char* host_wrong_result(brisk_caller_t* c, void* data, const brisk_val_t* args, size_t na,
+                                     brisk_val_t* res, size_t nr) {
+  res[0].type = BRISK_I64;
+  res[0].of.i64 = 1;
+  return NULL;
+}
+
 static void finalize(void* data) { ((Plugin*)data)->finalized++; }
 
 static brisk_func_t* host(brisk_store_t* s, brisk_linker_t* l, const char* name, size_t np, size_t nr,
@@ -146,6 +154,14 @@ int main(int argc, char** argv) {
   CHECK(p.finalized == 1); /* nobody else held it */
   CHECK_STATUS(brisk_func_call(s, direct, &arg, 1, &res, 1), BRISK_ERR_ARGUMENT);
   CHECK_STATUS(brisk_func_delete(s, direct), BRISK_ERR_ARGUMENT);
+
+  /* A result of the wrong type traps with what went wrong. */
+  brisk_func_t* wrong = NULL;
+  CHECK_OK(brisk_func_new(s, &i32, 1, &i32, 1, host_wrong_result, NULL, NULL, &wrong));
+  r = brisk_func_call(s, wrong, &arg, 1, &res, 1);
+  CHECK(r.status == BRISK_ERR_TRAP && r.trap_code == BRISK_TRAP_HOST &&
+        strstr(r.message, "host function result 0 has the wrong type") != NULL);
+  CHECK_OK(brisk_func_delete(s, wrong));
 
   /* Finalizers run once the last holder is gone: handle, linker, instance. */
   for (int i = 0; i < 5; ++i) CHECK_OK(brisk_func_delete(s, fs[i]));
