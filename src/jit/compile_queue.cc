@@ -89,6 +89,13 @@ CompileQueue::State CompileQueue::claim(Function* f, CompiledCode* out) {
   return s;
 }
 
+bool CompileQueue::steal(Function* f) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!queued(f)) return false;
+  jobs_.erase(f);  // its queue entry goes stale
+  return true;
+}
+
 void CompileQueue::compiled_here(const CompiledCode& code) {
   std::lock_guard<std::mutex> lock(mu_);
   promote(code.adapter_callees);
@@ -128,13 +135,31 @@ void CompileQueue::cancel(const Instance* inst) {
 
 void CompileQueue::drain() {
   std::unique_lock<std::mutex> lock(mu_);
-  done_cv_.wait(lock, [&] { return queue_.empty() && running_ == 0; });
+  done_cv_.wait(lock, [&] { return (queue_.empty() || hold_) && running_ == 0; });
+}
+
+void CompileQueue::hold(bool on) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    hold_ = on;
+  }
+  work_cv_.notify_all();
+  done_cv_.notify_all();  // drain() no longer waits for held jobs
+}
+
+std::vector<Function*> CompileQueue::queued_order() {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<Function*> out;
+  std::unordered_set<Function*> seen;
+  for (Function* f : queue_)
+    if (queued(f) && seen.insert(f).second) out.push_back(f);
+  return out;
 }
 
 void CompileQueue::work() {
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
-    work_cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+    work_cv_.wait(lock, [&] { return stop_ || (!queue_.empty() && !hold_); });
     if (stop_) return;
     Function* f = queue_.front();
     queue_.pop_front();

@@ -55,6 +55,9 @@ class CompileQueue {
   // then taken off the queue), the caller compiles it itself; Failed: it
   // cannot be compiled.
   State claim(Function* f, CompiledCode* out);
+  // Takes {f} off the queue if no worker has started it (true: the caller
+  // compiles it itself, as after claim() said None).
+  bool steal(Function* f);
   // After the calling thread compiled {f} itself (claim said None): moves
   // f's callees to the front as a worker's compile does.
   void compiled_here(const CompiledCode& code);
@@ -66,8 +69,13 @@ class CompileQueue {
   // them that already run; code finished and not installed is released to
   // the store's arena.
   void cancel(const Instance* inst);
-  // Test hook: waits until nothing is queued or compiling.
+  // Test hook: waits until nothing is queued (or, while held, nothing
+  // compiling).
   void drain();
+  // Test hooks: while held, workers start no job (requests stay queued);
+  // the functions queued and not started, in the order workers take them.
+  void hold(bool on);
+  std::vector<Function*> queued_order();
   unsigned threads() const { return threads_; }
   bool waits_on_request() const { return wait_on_request_; }
 
@@ -95,6 +103,7 @@ class CompileQueue {
   std::unordered_set<const Instance*> ahead_;  // compile_ahead was called for these
   unsigned running_ = 0;
   bool stop_ = false;
+  bool hold_ = false;
   std::vector<std::thread> workers_;
 };
 

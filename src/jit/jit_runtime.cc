@@ -266,7 +266,22 @@ bool tier_up(Store* store, Function* f, bool loop) {
         return true;
       }
       break;
-    case CompileQueue::State::Pending: break;
+    case CompileQueue::State::Pending:
+      // Still hot one poll period after the request and no worker has
+      // started on it (all busy with other functions, or not scheduled yet
+      // on a loaded machine): compile it here. Interpreting on would cost
+      // most of the wait (the JIT code runs 10-20x faster), compiling here
+      // only the compile; a worker pays off when it starts at once.
+      if (queue->steal(f)) {
+        if (compile_function(f)) {
+          arena.add_stats([](JitStats& s) { s.tier_ups++; });
+          return true;
+        }
+        f->entry = interp_entry;
+        f->budget = INT32_MAX;
+        return false;
+      }
+      break;
   }
   f->budget = tuning::kTierUpPollPeriod;
   return false;
