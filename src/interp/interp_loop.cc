@@ -571,7 +571,7 @@ L_backedge : {
   }
   // Not compiled yet: ask for it (tier_up sets the budget to the next
   // look when a background compile is pending) and keep interpreting.
-  if (!jit::tier_up(ctx->store, func)) DISPATCH();
+  if (!jit::tier_up(ctx->store, func, /*loop=*/true)) DISPATCH();
   const InterpCode* code = func->interp;
   const uint32_t off = uint32_t(pc - code->code.data());
   uint32_t loop = 0;

@@ -198,8 +198,32 @@ void CodeArena::end_write(const Block& b, size_t n) {
   __builtin___clear_cache(reinterpret_cast<char*>(b.exec), reinterpret_cast<char*>(b.exec + n));
 }
 
+// --mode=jit with compile threads: the first call into an instance queues
+// all its functions; a function needed before a worker got to it is
+// compiled here (no waiting behind the queue), one a worker is compiling is
+// waited for, and finished code is installed here, on the store's thread.
+static bool compile_or_take(CompileQueue* queue, Function* f) {
+  queue->compile_ahead(f->instance);
+  CompiledCode code;
+  switch (queue->claim(f, &code)) {
+    case CompileQueue::State::Ready:
+      install_code(f, std::move(code));
+      return true;
+    case CompileQueue::State::Failed: return false;
+    case CompileQueue::State::None:
+    case CompileQueue::State::Pending: break;
+  }
+  if (!compile_code(f, &code)) return false;
+  queue->compiled_here(code);
+  install_code(f, std::move(code));
+  return true;
+}
+
 uint32_t jit_lazy_entry(ExecContext* ctx, uint64_t* fp, Function* self) {
-  if (!self->jit_code && !compile_function(self)) self->entry = interp_entry;
+  if (!self->jit_code) {
+    CompileQueue* queue = self->instance->store->compile_queue();
+    if (!(queue ? compile_or_take(queue, self) : compile_function(self))) self->entry = interp_entry;
+  }
   return self->entry(ctx, fp, self);
 }
 
@@ -208,7 +232,7 @@ uint32_t tiered_entry(ExecContext* ctx, uint64_t* fp, Function* self) {
   return interp_entry(ctx, fp, self);  // the interpreter charges the call
 }
 
-bool tier_up(Store* store, Function* f) {
+bool tier_up(Store* store, Function* f, bool loop) {
   if (f->jit_code) return true;
   CodeArena& arena = store->code_arena();
   CompileQueue* queue = store->compile_queue();
@@ -232,7 +256,7 @@ bool tier_up(Store* store, Function* f) {
       f->budget = tuning::kBackedgeCheckPeriod;
       return false;
     case CompileQueue::State::None:
-      queue->request(f);
+      queue->request(f, loop);
       // Finished already only with the test hook (request waits). Without
       // it, a worker that happens to finish this early is seen at the next
       // poll like any other: install points stay those of the poll period.
@@ -242,7 +266,22 @@ bool tier_up(Store* store, Function* f) {
         return true;
       }
       break;
-    case CompileQueue::State::Pending: break;
+    case CompileQueue::State::Pending:
+      // Still hot one poll period after the request and no worker has
+      // started on it (all busy with other functions, or not scheduled yet
+      // on a loaded machine): compile it here. Interpreting on would cost
+      // most of the wait (the JIT code runs 10-20x faster), compiling here
+      // only the compile; a worker pays off when it starts at once.
+      if (queue->steal(f)) {
+        if (compile_function(f)) {
+          arena.add_stats([](JitStats& s) { s.tier_ups++; });
+          return true;
+        }
+        f->entry = interp_entry;
+        f->budget = INT32_MAX;
+        return false;
+      }
+      break;
   }
   f->budget = tuning::kTierUpPollPeriod;
   return false;

@@ -137,8 +137,9 @@ void install_code(Function* f, CompiledCode&& code);
 // interpreter). Returns true when f runs JIT code from now on (compiled
 // here, or a background compile finished and was installed here); false
 // while a background compile is pending or when f cannot be compiled, with
-// f's budget set to when to ask again.
-bool tier_up(Store* store, Function* f);
+// f's budget set to when to ask again. {loop}: the check is a loop
+// back-edge (f is running now: its background compile goes first).
+bool tier_up(Store* store, Function* f, bool loop = false);
 // Functions that failed to compile in this process (any store): code too
 // large for the architecture's branch ranges, code memory exhausted.
 uint64_t jit_compile_failures();

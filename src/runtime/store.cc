@@ -63,8 +63,11 @@ jit::CompileQueue* Store::compile_queue() {
   if (!in.compiles_decided) {
     in.compiles_decided = true;
     uint32_t n = config_.compile_threads;
+    // --mode=jit compiles ahead on threads only when they are asked for
+    // (jit::jit_lazy_entry); tiered mode has them by default.
+    const bool wanted = config_.mode == ExecMode::Tiered || (config_.mode == ExecMode::Jit && n != EngineConfig::kCompileThreadsAuto);
     if (n == EngineConfig::kCompileThreadsAuto) n = tuning::default_compile_threads(std::thread::hardware_concurrency());
-    if (config_.mode == ExecMode::Tiered && n > 0 && jit::concurrent_code_writes_supported())
+    if (wanted && n > 0 && jit::concurrent_code_writes_supported())
       in.compiles = std::make_unique<jit::CompileQueue>(n, config_.wait_for_background_compiles);
   }
   return in.compiles.get();

@@ -54,6 +54,8 @@ struct EngineConfig {
   // Tiered mode: threads that compile tier-up requests in the background
   // while the interpreter runs on (kCompileThreadsAuto: from the core count,
   // tuning::default_compile_threads; 0: compile on the calling thread).
+  // Jit mode: only a number set here (not kCompileThreadsAuto) starts
+  // threads, which compile every function ahead of its first call.
   static constexpr uint32_t kCompileThreadsAuto = UINT32_MAX;
   uint32_t compile_threads = kCompileThreadsAuto;
   // Test hook: a background tier-up request returns only once its worker

@@ -9,6 +9,7 @@
 // asynchronous path without that hook.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <string>
@@ -16,6 +17,7 @@
 #include <thread>
 
 #include "core/module_decoder.h"
+#include "jit/compile_queue.h"
 #include "jit/jit_runtime.h"
 #include "jit/tuning.h"
 #include "runtime/objects.h"
@@ -45,7 +47,7 @@ class TierUpTest : public ::testing::TestWithParam<Param> {
     cfg.compile_threads = GetParam().compile_threads;
     cfg.wait_for_background_compiles = true;
     store_ = std::make_unique<Store>(cfg);
-    if (GetParam().mode == ExecMode::Tiered) {
+    if (GetParam().mode != ExecMode::Interp && jit::concurrent_code_writes_supported()) {
       ASSERT_EQ(store_->compile_queue() != nullptr, GetParam().compile_threads > 0);
     }
     FuncType i2i{{ValType::I32}, {ValType::I32}};
@@ -346,7 +348,10 @@ INSTANTIATE_TEST_SUITE_P(Tiers, TierUpTest,
                                            Param{"tiered1_bg", ExecMode::Tiered, 1, 2},
                                            Param{"tiered7_bg", ExecMode::Tiered, 7, 1},
                                            Param{"tiered_default_bg", ExecMode::Tiered,
-                                                 tuning::kDefaultTierUpThreshold, 2}),
+                                                 tuning::kDefaultTierUpThreshold, 2},
+                                           // Workers compile ahead while the calls run
+                                           // (which thread compiles what varies).
+                                           Param{"jit_ahead", ExecMode::Jit, 1000, 1}),
                          [](const auto& info) { return std::string(info.param.name); });
 
 // Background compilation without the waiting hook: the interpreter keeps
@@ -363,9 +368,9 @@ class BackgroundCompile : public ::testing::Test {
     ASSERT_TRUE(m.ok()) << m.error().to_string();
     module_ = m.value();
   }
-  std::unique_ptr<Store> make_store(uint32_t threads) {
+  std::unique_ptr<Store> make_store(uint32_t threads, ExecMode mode = ExecMode::Tiered) {
     EngineConfig cfg;
-    cfg.mode = ExecMode::Tiered;
+    cfg.mode = mode;
     cfg.tier_up_threshold = 1;
     cfg.compile_threads = threads;
     return std::make_unique<Store>(cfg);
@@ -450,6 +455,114 @@ TEST_F(BackgroundCompile, InstanceAndStoreDeletionCancelInFlightCompiles) {
     EXPECT_EQ(sum_to(*store, b->get_func("sum_to"), 2000), 2001000u);
     if (round % 2) store->wait_for_compiles();
     // The store goes with compiles of b possibly still queued.
+  }
+}
+
+// Hot first: a loop's request goes before calls' requests queued earlier,
+// and a request no worker has started by the next check (here: workers are
+// held) is compiled by the thread that asks again.
+TEST_F(BackgroundCompile, LoopRequestsGoFirstAndUnstartedRequestsAreCompiledByTheCaller) {
+  auto store = make_store(1);
+  jit::CompileQueue* q = store->compile_queue();
+  ASSERT_NE(q, nullptr);
+  q->hold(true);
+  Instance* inst = instantiate(*store);
+  Function* a = inst->get_func("depth");
+  Function* b = inst->get_func("slow_fib");
+  Function* c = inst->get_func("sum_to");
+  for (Function* f : {a, b, c}) f->budget = 0;
+  EXPECT_FALSE(jit::tier_up(store.get(), a));  // call checks: queued in order
+  EXPECT_FALSE(jit::tier_up(store.get(), b));
+  EXPECT_FALSE(jit::tier_up(store.get(), c, /*loop=*/true));  // a running loop: first
+  EXPECT_EQ(q->queued_order(), (std::vector<Function*>{c, a, b}));
+  q->request(b, /*urgent=*/true);  // now b's loop: ahead of c
+  EXPECT_EQ(q->queued_order(), (std::vector<Function*>{b, c, a}));
+  EXPECT_EQ(a->budget, tuning::kTierUpPollPeriod);
+  // a's next check: still not started, so compiled and installed here.
+  EXPECT_TRUE(jit::tier_up(store.get(), a));
+  EXPECT_NE(a->jit_code, nullptr);
+  EXPECT_EQ(q->queued_order(), (std::vector<Function*>{b, c}));
+  EXPECT_EQ(store->code_arena().snapshot().functions, 1u);
+  // The workers take the rest; their code is installed at the next check.
+  q->hold(false);
+  store->wait_for_compiles();
+  EXPECT_EQ(b->jit_code, nullptr);
+  EXPECT_TRUE(jit::tier_up(store.get(), b));
+  EXPECT_TRUE(jit::tier_up(store.get(), c));
+  EXPECT_EQ(store->code_arena().stats.functions, 3u);  // each compiled once
+  EXPECT_EQ(store->code_arena().stats.tier_ups, 3u);
+  EXPECT_EQ(sum_to(*store, c, 100), 5050u);
+}
+
+// The same through the interpreter: a loop whose request no worker starts is
+// compiled at its next check and entered by OSR, mid-loop.
+TEST_F(BackgroundCompile, LoopNotStartedByAWorkerIsCompiledAtTheNextCheckAndEnteredByOsr) {
+  auto store = make_store(1);
+  store->compile_queue()->hold(true);
+  Instance* inst = instantiate(*store);
+  Function* f = inst->get_func("sum_to");
+  EXPECT_EQ(sum_to(*store, f, 1000), 500500u);
+  EXPECT_NE(f->jit_code, nullptr);
+  EXPECT_EQ(store->code_arena().stats.functions, 1u);
+  EXPECT_EQ(store->code_arena().stats.osr_entries, 1u);
+  EXPECT_TRUE(store->compile_queue()->queued_order().empty());
+  store->compile_queue()->hold(false);
+}
+
+// --mode=jit with threads: the first call queues the instance's functions in
+// module order; compiling one moves its callees, in call order, to the front.
+TEST_F(BackgroundCompile, JitModeQueuesAheadAndCalleesOfCompiledCodeGoFirst) {
+  auto store = make_store(1, ExecMode::Jit);
+  jit::CompileQueue* q = store->compile_queue();
+  ASSERT_NE(q, nullptr);
+  q->hold(true);
+  Instance* inst = instantiate(*store);
+  const Module& m = *inst->module;
+  q->compile_ahead(inst);
+  std::vector<Function*> defined(inst->funcs.begin() + m.num_imported_funcs, inst->funcs.end());
+  EXPECT_EQ(q->queued_order(), defined);
+  Function* fc = inst->get_func("fast_calls");
+  jit::CompiledCode code;
+  EXPECT_EQ(q->claim(fc, &code), jit::CompileQueue::State::None);  // not started: the caller compiles it
+  ASSERT_TRUE(jit::compile_code(fc, &code));
+  q->compiled_here(code);
+  jit::install_code(fc, std::move(code));
+  auto by_name = [&](const char* name) {
+    for (Function* f : defined)
+      if (f->display_name() == name) return f;
+    ADD_FAILURE() << name;
+    return static_cast<Function*>(nullptr);
+  };
+  std::vector<Function*> want = {by_name("fc_i64"), by_name("fc_f64"), by_name("fc_two"),
+                                 by_name("fc_store"), by_name("fc_none"), by_name("fc_even")};
+  std::vector<Function*> order = q->queued_order();
+  ASSERT_GE(order.size(), want.size());
+  EXPECT_EQ(std::vector<Function*>(order.begin(), order.begin() + want.size()), want);
+  EXPECT_EQ(std::count(order.begin(), order.end(), fc), 0);
+  EXPECT_EQ(order.size(), defined.size() - 1);
+}
+
+// Ahead compiles finish while the store's thread runs JIT code; every result
+// equals that of jit mode without threads, and each function is compiled
+// exactly once (by a worker or by the caller that needed it first).
+TEST_F(BackgroundCompile, JitModeAheadCompilesGiveTheSameResultsOnce) {
+  auto plain = make_store(0, ExecMode::Jit);
+  ASSERT_EQ(plain->compile_queue(), nullptr);
+  Instance* pi = instantiate(*plain);
+  for (int round = 0; round < 5; ++round) {
+    auto store = make_store(2, ExecMode::Jit);
+    ASSERT_NE(store->compile_queue(), nullptr);
+    Instance* inst = instantiate(*store);
+    for (const char* name : {"fast_calls", "many_homes", "indirect_loop", "sum_to"}) {
+      uint64_t arg = 3000, want = 0, got = 0;
+      ASSERT_FALSE(plain->call(pi->get_func(name), &arg, &want).trap) << name;
+      ASSERT_FALSE(store->call(inst->get_func(name), &arg, &got).trap) << name;
+      EXPECT_EQ(got, want) << name;
+    }
+    store->wait_for_compiles();
+    const jit::JitStats st = store->code_arena().stats;
+    EXPECT_EQ(st.functions, inst->module->bodies.size());
+    EXPECT_EQ(st.failures, 0u);
   }
 }
 
