@@ -68,11 +68,16 @@ const std::array<ScanAction, 256>& scan_actions() {
 }
 
 // Fills {uses} (one count per local); {is_loop} is scratch. Both are the
-// caller's so that their capacity is reused across functions.
+// caller's so that their capacity is reused across functions. {tail_block}:
+// the ordinal (0, 1, ... in order of appearance) of the block, loop or if
+// directly in the function body whose `end` is the body's last instruction
+// but one (the function's own `end` follows), or -1.
 void weighted_local_uses(const uint8_t* p, const uint8_t* end, uint32_t num_locals, std::vector<uint64_t>& uses,
-                         std::vector<uint8_t>& is_loop) {
+                         std::vector<uint8_t>& is_loop, int32_t& tail_block) {
   uses.assign(num_locals, 0);
   is_loop.clear();
+  tail_block = -1;
+  int32_t top_blocks = 0;  // blocks opened directly in the body so far
   auto leb = [&]() -> uint64_t {
     if (p < end && *p < 0x80) return *p++;
     uint64_t v = 0;
@@ -102,6 +107,7 @@ void weighted_local_uses(const uint8_t* p, const uint8_t* end, uint32_t num_loca
       case ScanAction::OpenLoop: {
         const bool loop = actions[p[-1]] == ScanAction::OpenLoop;
         leb();  // block type
+        if (is_loop.empty()) ++top_blocks;
         is_loop.push_back(loop);
         loops += loop;
         break;
@@ -110,6 +116,7 @@ void weighted_local_uses(const uint8_t* p, const uint8_t* end, uint32_t num_loca
         if (!is_loop.empty()) {
           loops -= is_loop.back();
           is_loop.pop_back();
+          if (is_loop.empty() && end - p == 1 && *p == 0x0b) tail_block = top_blocks - 1;
         }
         break;
       case ScanAction::BrTable:
@@ -464,6 +471,9 @@ class Compiler : public NullVisitor {
       spill_all();
     }
     c.height = uint32_t(vs_.size()) - sig.num_params;
+    if (ctl_.size() == 1 && top_blocks_++ == tail_block_ && kind != Op::loop && c.height == 0 &&
+        sig.num_results == results_.size() && !inst_->store->config().consume_fuel)
+      c.tail = true;
     if (kind == Op::loop) {
       m_.bind(c.label);
       if (want_osr_) {  // only the tiered mode enters code mid-function
@@ -486,8 +496,12 @@ class Compiler : public NullVisitor {
     Ctl& c = ctl_.back();
     if (then_reachable) {
       flush_cond();
-      spill_all();
-      m_.jmp(c.label);
+      if (c.tail) {
+        emit_return();
+      } else {
+        spill_all();
+        m_.jmp(c.label);
+      }
     }
     m_.bind(c.else_label);
     c.else_label = Label{};
@@ -517,7 +531,10 @@ class Compiler : public NullVisitor {
     }
     Ctl c = ctl_.back();
     ctl_.pop_back();
-    if (reachable) spill_all();
+    if (reachable && c.tail)
+      emit_return();  // what follows is reached by the branches left to the label only
+    else if (reachable)
+      spill_all();
     if (c.kind != Op::loop) m_.bind(c.label);
     if (c.else_label.valid()) m_.bind(c.else_label);
     reset_stack(c.height, c.nresults, c.result_types);
@@ -615,6 +632,14 @@ class Compiler : public NullVisitor {
     const ValType* result_types = nullptr;
     Label label;       // branch target (loop: header; others: end)
     Label else_label;  // if: start of the else arm (or end when there is none)
+    // A block or if directly in the body, without values below it, whose
+    // end is followed by the function's end with its results exactly the
+    // function's: a branch to its end, the end of its then arm and its
+    // fallthrough return directly (the return sequence is duplicated
+    // instead of making the results canonical in slots, jumping, and
+    // loading them again for the return). Not with fuel: the function's
+    // `end` is an instruction of its own to charge.
+    bool tail = false;
   };
 
   Ctl& target(uint32_t d) { return ctl_[ctl_.size() - 1 - d]; }
@@ -858,7 +883,7 @@ class Compiler : public NullVisitor {
     if (num_locals_ == 0) return;
     std::vector<uint64_t>& uses = local_uses_;
     weighted_local_uses(mod_.bytes.data() + body.code_offset, mod_.bytes.data() + body.code_end, num_locals_, uses,
-                        is_loop_);
+                        is_loop_, tail_block_);
     // The GP home registers in the order they are handed out: the pool
     // homes, then the callee-saved ones (from index {first_saved}).
     std::vector<Reg>& gp_homes = gp_home_order_;
@@ -1277,7 +1302,7 @@ class Compiler : public NullVisitor {
   // The stack is canonical (spilled); moves label values and jumps.
   void emit_branch(uint32_t depth) {
     Ctl& t = target(depth);
-    if (t.is_function) {
+    if (t.is_function || t.tail) {  // a tail block's label values are the results
       emit_return();
       return;
     }
@@ -1400,6 +1425,11 @@ class Compiler : public NullVisitor {
   // Scratch of choose_homes and on_br_table.
   std::vector<uint64_t> local_uses_;
   std::vector<uint8_t> is_loop_;
+  // Tail returns: the ordinal of the block whose end is followed by the
+  // function's end (weighted_local_uses), and how many blocks were opened
+  // directly in the body so far.
+  int32_t tail_block_ = -1;
+  int32_t top_blocks_ = 0;
   std::vector<Label> br_targets_, br_stub_of_depth_;
   std::vector<uint32_t> br_stub_depths_;
 

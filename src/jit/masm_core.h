@@ -52,6 +52,7 @@ struct MasmCore {
   std::vector<OsrStub> osr_stubs;
   bool has_memory = false;
   Memory* memory = nullptr;
+  Function* self = nullptr;            // the function being compiled (prologue)
   // The store consumes fuel and this arch keeps it in a register here
   // (Masm::use_fuel_register).
   bool fuel_reg = false;

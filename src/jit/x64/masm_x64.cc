@@ -13,7 +13,8 @@
 // holds the remaining fuel instead (masm.h, use_fuel_register).
 //
 // Fast calls (masm.h, prologue): the caller points r12 at the callee's
-// frame, puts the callee's Function* in rdx and calls its internal entry
+// frame, puts the callee's Function* in rdx and its own (the caller's,
+// for the callee's frame record) in rcx, and calls its internal entry
 // (rel32 to itself, else through Function::fast_entry); rbx, rbp, r13 and
 // r14 stay as they are (a callee saves r14 when it keeps a home there).
 // The callee pushes its caller's Function* (which
@@ -85,15 +86,14 @@ bool fits_i32(int64_t v) { return v >= INT32_MIN && v <= INT32_MAX; }
 struct Masm::Impl : MasmCore<x86::Assembler> {
   using MasmCore::MasmCore;
 
-  // Internal entry, after the checks: frames[depth] = {null, -, caller
+  // Internal entry, after the checks: frames[depth] = {-, -, caller
   // (rcx)}; depth++; cur_func = self (rdx). Stores only: the depth is in
-  // ebp. (No reader uses the fp of a JIT-pushed record; interp.h.)
+  // ebp. (Only func of a JIT-pushed record is ever read; interp.h.)
   void push_frame_record() {
     static_assert(sizeof(CallFrame) == 24);
     a.mov(kT1, x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, frames))));
     a.lea(x86::rax, x86::ptr(x86::rbp, x86::rbp, 1));
     a.lea(kT1, x86::ptr(kT1, x86::rax, 3));
-    a.mov(x86::qword_ptr(kT1, int32_t(offsetof(CallFrame, ret_pc))), Imm(0));
     a.mov(x86::qword_ptr(kT1, int32_t(offsetof(CallFrame, func))), x86::rcx);
     a.inc(x86::ebp);
     a.mov(x86::dword_ptr(kCtx, int32_t(offsetof(ExecContext, depth))), x86::ebp);
@@ -101,12 +101,14 @@ struct Masm::Impl : MasmCore<x86::Assembler> {
   }
   // The first instructions of an internal entry (fast entry or OSR): push
   // the saved homes (masm.h, use_saved_homes; padded to keep rsp 16-byte
-  // aligned in the body) and the caller's Function* (rcx), popped again by
+  // aligned in the body) and the caller's Function* (rcx, which every
+  // caller sets: JIT code from an immediate, the external entry from
+  // ExecContext::cur_func; not loaded here, which chained every call's
+  // entry to the previous return's store of cur_func), popped again by
   // every return.
   void enter_internal() {
     for (uint8_t i = 0; i < num_saved_homes; ++i) a.push(gp64(saved_homes[i]));
     if (num_saved_homes % 2) a.push(x86::rax);
-    a.mov(x86::rcx, x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, cur_func))));
     a.push(x86::rcx);
   }
   // After the caller's Function* is popped: restores the saved homes.
@@ -134,6 +136,7 @@ struct Masm::Impl : MasmCore<x86::Assembler> {
     a.mov(x86::ebp, x86::dword_ptr(kCtx, int32_t(offsetof(ExecContext, depth))));
     load_memory_registers();
     load_fuel();
+    a.mov(x86::rcx, x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, cur_func))));  // the caller
     a.call(target);
     store_fuel(true);  // back to the host: the callee charged the register only
     if (result_in_reg) a.mov(x86::qword_ptr(kFp), x86::rsi);
@@ -326,8 +329,8 @@ bool jit_cpu_supported() {
 
 void Masm::prologue(Function* self, uint32_t frame_slots, uint32_t first_local_off, uint32_t end_local_off,
                     Memory* memory, bool result_in_reg) {
-  (void)self;
   auto& a = impl_->a;
+  impl_->self = self;
   impl_->memory = memory;
   impl_->has_memory = memory != nullptr;
   impl_->frame_bytes = frame_slots * 8;
@@ -1050,11 +1053,15 @@ void Masm::call_wasm(Function* callee, int32_t argbase, bool fast, bool self) {
     return;
   }
   if (argbase) a.lea(kFp, slot(argbase));
+  // rdx = the callee, rcx = this function (the caller, for its frame record).
   a.mov(x86::rdx, Imm(reinterpret_cast<uint64_t>(callee)));
-  if (self)
+  if (self) {
+    a.mov(x86::rcx, x86::rdx);
     a.call(impl_->fast_entry);
-  else
+  } else {
+    a.mov(x86::rcx, Imm(reinterpret_cast<uint64_t>(impl_->self)));
     a.call(x86::qword_ptr(x86::rdx, int32_t(offsetof(Function, fast_entry))));
+  }
   if (argbase) a.lea(kFp, slot(-argbase));
   call_and_check(*impl_);
   reload_memory();
