@@ -182,6 +182,12 @@ class Compiler : public NullVisitor {
     frame_slots_ = local_slots_ + body.max_stack * (body.uses_simd ? 2 : 1) + 3;
     owner_.fill(-1);
     choose_homes(body);
+    // Parameters in pool homes come in their registers on self calls
+    // (Masm::prologue, arg_homes); the internal entry loads them for
+    // every other caller.
+    arg_homes_.clear();
+    for (uint32_t i = 0; i < num_params_; ++i)
+      if (home_[i] != kNoReg && !saved_home_[i]) arg_homes_.push_back({home_[i], loc_off_[i]});
   }
 
   void begin() {
@@ -198,10 +204,11 @@ class Compiler : public NullVisitor {
     const bool zero_each = slot_locals.size() <= 16;
     m_.use_saved_homes(saved_regs_, num_saved_);
     m_.prologue(f_, frame_slots_, param_slots_ * 8, zero_each ? param_slots_ * 8 : local_slots_ * 8, mem,
-                result_in_reg_);
+                result_in_reg_, arg_homes_.data(), arg_homes_.size());
     if (zero_each)
       for (int32_t off : slot_locals) m_.store_slot(off, Opnd::i(0));
     for (uint32_t i : homed_) {
+      if (i < num_params_ && !saved_home_[i]) continue;  // loaded by the prologue (arg_homes_)
       ValType t = local_types_[i];
       Opnd src = i < num_params_ ? Opnd::s(loc_off_[i]) : Opnd::i(0);
       if (is_float(t))
@@ -422,13 +429,17 @@ class Compiler : public NullVisitor {
     flush_cond();
     Function* callee = inst_->funcs[fi];
     const FuncType& ft = *callee->type;
-    spill_all();
     size_t base = vs_.size() - ft.params.size();
-    save_homes(/*across_wasm_call=*/true);
     // Functions of this instance share its memory registers: they take the
     // internal convention (a direct call once compiled, the adapter before).
     const bool fast = callee->instance == inst_ && !callee->host && !callee->dead;
-    const bool self = callee == f_;
+    const bool self = fast && callee == f_;
+    if (self && !arg_homes_.empty()) {
+      self_call_args(base);
+    } else {
+      spill_all();
+      save_homes(/*across_wasm_call=*/true);
+    }
     // Until it is compiled, a callee's fast entry is the adapter; it is set
     // when this code is installed (compilation may run on another thread).
     if (fast && !self) adapter_callees_.push_back(callee);
@@ -438,6 +449,37 @@ class Compiler : public NullVisitor {
     if (fast && returns_in_reg(ft)) {  // the result is in a register, not (only) its slot
       vs_.pop_back();
       push_reg(ft.results[0], Masm::regs().result_gp);
+    }
+  }
+  // A self call's arguments: those of parameters in pool homes go to the
+  // home registers (the callee's, which are this function's: their values
+  // are saved to their slots first and reloaded after the call), the rest
+  // to their slots like every call's. Sources are read from slots, pool
+  // registers or immediates, never from a home register another argument
+  // may already have overwritten.
+  void self_call_args(size_t base) {
+    for (size_t k = 0; k < vs_.size(); ++k)
+      if (k < base || home_[k - base] == kNoReg || saved_home_[k - base] || vs_[k].kind == Val::Cond_) spill(k);
+    save_homes(/*across_wasm_call=*/true);
+    for (size_t k = base; k < vs_.size(); ++k) {
+      const uint32_t i = uint32_t(k - base);
+      if (home_[i] == kNoReg || saved_home_[i]) continue;
+      const Val& v = vs_[k];
+      Opnd src;
+      switch (v.kind) {
+        case Val::Const:
+          src = Opnd::i(v.type == ValType::I32 || v.type == ValType::F32 ? int64_t(uint32_t(v.c)) : int64_t(v.c));
+          break;
+        case Val::Local:  // a pool home was just saved; a saved home is never a target
+          src = home_[v.local] != kNoReg && saved_home_[v.local] ? Opnd::r(home_[v.local]) : Opnd::s(loc_off_[v.local]);
+          break;
+        case Val::Reg_: src = Opnd::r(v.reg); break;
+        default: src = Opnd::s(own(k)); break;
+      }
+      if (is_float(v.type))
+        m_.fmov(fwidth(v.type), home_[i], src);
+      else
+        m_.mov(width(v.type), home_[i], src);
     }
   }
   void on_call_indirect(uint32_t ti, uint32_t table) {
@@ -1388,6 +1430,7 @@ class Compiler : public NullVisitor {
   bool want_osr_ = false;
   bool result_in_reg_ = false;  // returns_in_reg(own type)
   std::vector<Label> osr_labels_;  // OSR entry per loop, in order of appearance
+  std::vector<Masm::ArgHome> arg_homes_;  // parameters self calls pass in registers
   std::vector<Function*> adapter_callees_;  // fast-called: need Function::fast_entry set
   std::vector<std::pair<Label, Label>> osr_stubs_;  // (stub, loop header)
   struct AttentionStub {

@@ -14,7 +14,8 @@
 // entry then).
 //
 // Fast calls (masm.h, prologue): the caller points x20 at the callee's
-// frame, puts the callee's Function* in x2 and branches with link to its
+// frame, puts the callee's Function* in x2 and its own (the caller's, for
+// the callee's frame record) in x3, and branches with link to its
 // internal entry (bl to itself, else blr through Function::fast_entry);
 // x19-x23 stay as they are. The callee pushes x30 and its caller's
 // Function* (16 bytes: sp stays aligned), returns the TrapKind in w0 and
@@ -292,6 +293,7 @@ struct Masm::Impl : MasmCore<a64::Assembler> {
     a.ldr(w_of(kDepth), ctx_field(offsetof(ExecContext, depth), 4));
     load_memory_registers();
     load_fuel();
+    a.ldr(a64::x3, ctx_field(offsetof(ExecContext, cur_func), 8));  // the caller
     a.bl(target);
     store_fuel(true);  // back to the host: the callee charged the register only
     if (result_in_reg) a.str(a64::x1, a64::ptr(kFp));
@@ -305,15 +307,17 @@ struct Masm::Impl : MasmCore<a64::Assembler> {
     a.ret(a64::x30);
   }
   // The first instructions of an internal entry (fast entry or OSR): push
-  // the link register and the caller's Function* (kept in x3 for the frame
-  // record), popped again by the epilogue.
+  // the link register and the caller's Function* (x3, which every caller
+  // sets: JIT code from an immediate, the external entry from
+  // ExecContext::cur_func; not loaded here, which chained every call's
+  // entry to the previous return's store of cur_func), popped again by the
+  // epilogue.
   // Before them, the saved homes (masm.h, use_saved_homes) in pairs.
   void enter_internal() {
     for (uint8_t i = 0; i < num_saved_homes; i += 2) {
       const a64::GpX second = i + 1 < num_saved_homes ? gx(saved_homes[i + 1]) : a64::xzr;
       a.stp(gx(saved_homes[i]), second, a64::ptr_pre(a64::sp, -16));
     }
-    a.ldr(a64::x3, ctx_field(offsetof(ExecContext, cur_func), 8));
     a.stp(a64::x30, a64::x3, a64::ptr_pre(a64::sp, -16));
   }
   // After x30 and the caller's Function* are popped: restores the saved homes.
@@ -328,15 +332,14 @@ struct Masm::Impl : MasmCore<a64::Assembler> {
       if (i == 0) break;
     }
   }
-  // frames[depth] = {null, -, caller (x3)}; depth++; cur_func = self (x2).
-  // Stores only: the depth is in w23 (zero-extended in x23). (No reader
-  // uses the fp of a JIT-pushed record; interp.h.)
+  // frames[depth] = {-, -, caller (x3)}; depth++; cur_func = self (x2).
+  // Stores only: the depth is in w23 (zero-extended in x23). (Only func of
+  // a JIT-pushed record is ever read; interp.h.)
   void push_frame_record() {
     static_assert(sizeof(CallFrame) == 24);
     a.ldr(kT1, ctx_field(offsetof(ExecContext, frames), 8));
     a.add(kT2, kDepth, kDepth, asmjit::arm::lsl(1));  // depth * 3
     a.add(kT1, kT1, kT2, asmjit::arm::lsl(3));        // frames + depth * 24
-    a.str(a64::xzr, a64::ptr(kT1, int32_t(offsetof(CallFrame, ret_pc))));
     a.str(a64::x3, a64::ptr(kT1, int32_t(offsetof(CallFrame, func))));
     a.add(w_of(kDepth), w_of(kDepth), Imm(1));
     a.str(w_of(kDepth), ctx_field(offsetof(ExecContext, depth), 4));
@@ -454,16 +457,20 @@ bool jit_cpu_supported() { return true; }
 // ------------------------------------------------------------ frame
 
 void Masm::prologue(Function* self, uint32_t frame_slots, uint32_t first_local_off, uint32_t end_local_off,
-                    Memory* memory, bool result_in_reg) {
-  (void)self;
+                    Memory* memory, bool result_in_reg, const ArgHome* arg_homes, size_t num_arg_homes) {
   Impl& im = *impl_;
   auto& a = im.a;
+  im.self = self;
   im.memory = memory;
   im.has_memory = memory != nullptr;
   im.frame_bytes = frame_slots * 8;
   im.result_in_reg = result_in_reg;
   im.c_entry(im.fast_entry, result_in_reg);
   a.bind(im.fast_entry);
+  im.arg_homes.assign(arg_homes, arg_homes + num_arg_homes);
+  for (const ArgHome& h : im.arg_homes)
+    is_fp(h.reg) ? a.ldr(fpn(FW::F64, h.reg), im.slot(h.slot)) : a.ldr(gx(h.reg), im.slot(h.slot));
+  a.bind(im.self_entry);
   im.enter_internal();
   // Call depth and value-stack room.
   a.ldr(w_of(kT1), im.ctx_field(offsetof(ExecContext, max_frames), 4));
@@ -554,10 +561,24 @@ void Masm::finish() {
   a.ldrb(w_of(kT1), im.ctx_field(offsetof(ExecContext, interrupt), 1));
   a.cbz(w_of(kT1), im.entry_resume);
   im.store_fuel(true);  // a self call does not store it
+  // The arguments already in their homes survive the C call on the stack
+  // (16 bytes each: sp stays aligned).
+  const auto& homes = im.arg_homes;
+  const int32_t keep = int32_t(16 * homes.size());
+  if (keep) a.sub(a64::sp, a64::sp, Imm(keep));
+  for (size_t i = 0; i < homes.size(); ++i) {
+    a64::Mem m = a64::ptr(a64::sp, int32_t(16 * i));
+    is_fp(homes[i].reg) ? a.str(fpn(FW::F64, homes[i].reg), m) : a.str(gx(homes[i].reg), m);
+  }
   a.mov(a64::x0, kCtx);
   a.mov(a64::x1, kFp);
   im.mov_ptr(kT1, reinterpret_cast<const void*>(&jit_check_attention));
   a.blr(kT1);
+  for (size_t i = 0; i < homes.size(); ++i) {
+    a64::Mem m = a64::ptr(a64::sp, int32_t(16 * i));
+    is_fp(homes[i].reg) ? a.ldr(fpn(FW::F64, homes[i].reg), m) : a.ldr(gx(homes[i].reg), m);
+  }
+  if (keep) a.add(a64::sp, a64::sp, Imm(keep));
   im.load_fuel();  // the host's epoch callback may have added fuel
   a.cbnz(a64::w0, im.epilogue);
   a.b(im.entry_resume);
@@ -1011,10 +1032,13 @@ void Masm::call_wasm(Function* callee, int32_t argbase, bool fast, bool self) {
     return;
   }
   im.add_imm(kFp, kFp, argbase);
+  // x2 = the callee, x3 = this function (the caller, for its frame record).
   im.mov_ptr(a64::x2, callee);
   if (self) {
-    a.bl(im.fast_entry);
+    a.mov(a64::x3, a64::x2);
+    a.bl(im.self_entry);
   } else {
+    im.mov_ptr(a64::x3, im.self);
     a.ldr(kT1, a64::ptr(a64::x2, int32_t(offsetof(Function, fast_entry))));
     a.blr(kT1);
   }

@@ -328,7 +328,7 @@ bool jit_cpu_supported() {
 // ------------------------------------------------------------ frame
 
 void Masm::prologue(Function* self, uint32_t frame_slots, uint32_t first_local_off, uint32_t end_local_off,
-                    Memory* memory, bool result_in_reg) {
+                    Memory* memory, bool result_in_reg, const ArgHome* arg_homes, size_t num_arg_homes) {
   auto& a = impl_->a;
   impl_->self = self;
   impl_->memory = memory;
@@ -338,6 +338,10 @@ void Masm::prologue(Function* self, uint32_t frame_slots, uint32_t first_local_o
   impl_->c_entry(impl_->fast_entry, result_in_reg);
   a.align(asmjit::AlignMode::kCode, 16);
   a.bind(impl_->fast_entry);
+  impl_->arg_homes.assign(arg_homes, arg_homes + num_arg_homes);
+  for (const ArgHome& h : impl_->arg_homes)
+    is_fp(h.reg) ? a.movsd(xmm(h.reg), slot(h.slot)) : a.mov(gp64(h.reg), slot(h.slot));
+  a.bind(impl_->self_entry);
   impl_->enter_internal();
   // Call depth and value-stack room.
   a.cmp(x86::ebp, x86::dword_ptr(kCtx, int32_t(offsetof(ExecContext, max_frames))));
@@ -415,10 +419,24 @@ void Masm::finish() {
   a.cmp(x86::byte_ptr(kCtx, int32_t(offsetof(ExecContext, interrupt))), Imm(0));
   a.je(impl_->entry_resume);
   impl_->store_fuel(true);  // a self call does not store it
+  // The arguments already in their homes survive the C call on the stack
+  // (16 bytes each: rsp stays aligned).
+  const auto& homes = impl_->arg_homes;
+  const int32_t keep = int32_t(16 * homes.size());
+  if (keep) a.sub(x86::rsp, Imm(keep));
+  for (size_t i = 0; i < homes.size(); ++i) {
+    x86::Mem m = x86::qword_ptr(x86::rsp, int32_t(16 * i));
+    is_fp(homes[i].reg) ? a.movsd(m, xmm(homes[i].reg)) : a.mov(m, gp64(homes[i].reg));
+  }
   a.mov(x86::rdi, kCtx);
   a.mov(x86::rsi, kFp);
   a.mov(kT1, Imm(reinterpret_cast<uint64_t>(&jit_check_attention)));
   a.call(kT1);
+  for (size_t i = 0; i < homes.size(); ++i) {
+    x86::Mem m = x86::qword_ptr(x86::rsp, int32_t(16 * i));
+    is_fp(homes[i].reg) ? a.movsd(xmm(homes[i].reg), m) : a.mov(gp64(homes[i].reg), m);
+  }
+  if (keep) a.add(x86::rsp, Imm(keep));
   impl_->load_fuel();  // the host's epoch callback may have added fuel
   a.test(x86::eax, x86::eax);
   a.jnz(impl_->epilogue);
@@ -1057,7 +1075,7 @@ void Masm::call_wasm(Function* callee, int32_t argbase, bool fast, bool self) {
   a.mov(x86::rdx, Imm(reinterpret_cast<uint64_t>(callee)));
   if (self) {
     a.mov(x86::rcx, x86::rdx);
-    a.call(impl_->fast_entry);
+    a.call(impl_->self_entry);
   } else {
     a.mov(x86::rcx, Imm(reinterpret_cast<uint64_t>(impl_->self)));
     a.call(x86::qword_ptr(x86::rdx, int32_t(offsetof(Function, fast_entry))));
