@@ -332,9 +332,9 @@ struct Masm::Impl : MasmCore<a64::Assembler> {
       if (i == 0) break;
     }
   }
-  // frames[depth] = {-, -, caller (x3)}; depth++; cur_func = self (x2).
-  // Stores only: the depth is in w23 (zero-extended in x23). (Only func of
-  // a JIT-pushed record is ever read; interp.h.)
+  // frames[depth] = {-, -, caller (x3)}; depth++. Stores only: the depth
+  // is in w23 (zero-extended in x23). (Only func of a JIT-pushed record is
+  // ever read; interp.h.) cur_func = self is stored before (set_cur_func).
   void push_frame_record() {
     static_assert(sizeof(CallFrame) == 24);
     a.ldr(kT1, ctx_field(offsetof(ExecContext, frames), 8));
@@ -343,8 +343,10 @@ struct Masm::Impl : MasmCore<a64::Assembler> {
     a.str(a64::x3, a64::ptr(kT1, int32_t(offsetof(CallFrame, func))));
     a.add(w_of(kDepth), w_of(kDepth), Imm(1));
     a.str(w_of(kDepth), ctx_field(offsetof(ExecContext, depth), 4));
-    a.str(a64::x2, ctx_field(offsetof(ExecContext, cur_func), 8));
   }
+  // cur_func = self (x2), ahead of the self entry: a self call leaves
+  // cur_func as it is (it already names this function).
+  void set_cur_func() { a.str(a64::x2, ctx_field(offsetof(ExecContext, cur_func), 8)); }
   // The fuel register (use_fuel_register) from the context, after anything
   // that may have charged or changed ExecContext::fuel.
   void load_fuel() {
@@ -470,6 +472,7 @@ void Masm::prologue(Function* self, uint32_t frame_slots, uint32_t first_local_o
   im.arg_homes.assign(arg_homes, arg_homes + num_arg_homes);
   for (const ArgHome& h : im.arg_homes)
     is_fp(h.reg) ? a.ldr(fpn(FW::F64, h.reg), im.slot(h.slot)) : a.ldr(gx(h.reg), im.slot(h.slot));
+  im.set_cur_func();
   a.bind(im.self_entry);
   im.enter_internal();
   // Call depth and value-stack room.
@@ -536,6 +539,7 @@ void Masm::finish() {
     a.bind(st.entry);
     im.c_entry(inner, im.result_in_reg);
     a.bind(inner);
+    im.set_cur_func();
     im.enter_internal();
     im.push_frame_record();
     a.b(st.loop);
@@ -583,12 +587,13 @@ void Masm::finish() {
   a.cbnz(a64::w0, im.epilogue);
   a.b(im.entry_resume);
   // Out of native stack: undo the frame record, trap as before it.
+  // (The caller's Function* pushed by the entry back in cur_func.)
   a.bind(native_exhausted);
   a.sub(w_of(kDepth), w_of(kDepth), Imm(1));
   a.str(w_of(kDepth), im.ctx_field(offsetof(ExecContext, depth), 4));
+  a.bind(im.exhausted_noframe);
   a.ldr(kT1, a64::ptr(a64::sp, 8));
   a.str(kT1, im.ctx_field(offsetof(ExecContext, cur_func), 8));
-  a.bind(im.exhausted_noframe);
   im.store_fuel(true);
   a.mov(a64::x0, kCtx);
   a.mov(a64::w1, Imm(unsigned(TrapKind::StackExhausted)));
@@ -1032,12 +1037,13 @@ void Masm::call_wasm(Function* callee, int32_t argbase, bool fast, bool self) {
     return;
   }
   im.add_imm(kFp, kFp, argbase);
-  // x2 = the callee, x3 = this function (the caller, for its frame record).
-  im.mov_ptr(a64::x2, callee);
+  // x2 = the callee, x3 = this function (the caller, for its frame
+  // record); a self call needs no x2 (self entry, set_cur_func).
   if (self) {
-    a.mov(a64::x3, a64::x2);
+    im.mov_ptr(a64::x3, callee);
     a.bl(im.self_entry);
   } else {
+    im.mov_ptr(a64::x2, callee);
     im.mov_ptr(a64::x3, im.self);
     a.ldr(kT1, a64::ptr(a64::x2, int32_t(offsetof(Function, fast_entry))));
     a.blr(kT1);

@@ -87,18 +87,20 @@ struct Masm::Impl : MasmCore<x86::Assembler> {
   using MasmCore::MasmCore;
 
   // Internal entry, after the checks: frames[depth] = {-, -, caller
-  // (rcx)}; depth++; cur_func = self (rdx). Stores only: the depth is in
-  // ebp. (Only func of a JIT-pushed record is ever read; interp.h.)
+  // (rcx)}; depth++. Stores only: the depth is in ebp. (Only func of a
+  // JIT-pushed record is ever read; interp.h.) cur_func = self is stored
+  // before (set_cur_func).
   void push_frame_record() {
     static_assert(sizeof(CallFrame) == 24);
     a.mov(kT1, x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, frames))));
     a.lea(x86::rax, x86::ptr(x86::rbp, x86::rbp, 1));
-    a.lea(kT1, x86::ptr(kT1, x86::rax, 3));
-    a.mov(x86::qword_ptr(kT1, int32_t(offsetof(CallFrame, func))), x86::rcx);
+    a.mov(x86::qword_ptr(kT1, x86::rax, 3, int32_t(offsetof(CallFrame, func))), x86::rcx);
     a.inc(x86::ebp);
     a.mov(x86::dword_ptr(kCtx, int32_t(offsetof(ExecContext, depth))), x86::ebp);
-    a.mov(x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, cur_func))), x86::rdx);
   }
+  // cur_func = self (rdx), ahead of the self entry: a self call leaves
+  // cur_func as it is (it already names this function).
+  void set_cur_func() { a.mov(x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, cur_func))), x86::rdx); }
   // The first instructions of an internal entry (fast entry or OSR): push
   // the saved homes (masm.h, use_saved_homes; padded to keep rsp 16-byte
   // aligned in the body) and the caller's Function* (rcx, which every
@@ -341,6 +343,7 @@ void Masm::prologue(Function* self, uint32_t frame_slots, uint32_t first_local_o
   impl_->arg_homes.assign(arg_homes, arg_homes + num_arg_homes);
   for (const ArgHome& h : impl_->arg_homes)
     is_fp(h.reg) ? a.movsd(xmm(h.reg), slot(h.slot)) : a.mov(gp64(h.reg), slot(h.slot));
+  impl_->set_cur_func();
   a.bind(impl_->self_entry);
   impl_->enter_internal();
   // Call depth and value-stack room.
@@ -396,6 +399,7 @@ void Masm::finish() {
     a.bind(st.entry);
     impl_->c_entry(inner, impl_->result_in_reg);
     a.bind(inner);
+    impl_->set_cur_func();
     impl_->enter_internal();
     impl_->push_frame_record();
     a.jmp(st.loop);
@@ -441,12 +445,13 @@ void Masm::finish() {
   a.test(x86::eax, x86::eax);
   a.jnz(impl_->epilogue);
   a.jmp(impl_->entry_resume);
-  // Out of native stack: undo the frame record, trap as before it.
+  // Out of native stack: undo the frame record, trap as before it (the
+  // caller's Function* pushed by the entry back in cur_func).
   a.bind(native_exhausted);
   impl_->dec_depth();
+  a.bind(impl_->exhausted_noframe);
   a.mov(x86::rcx, x86::qword_ptr(x86::rsp));
   a.mov(x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, cur_func))), x86::rcx);
-  a.bind(impl_->exhausted_noframe);
   impl_->store_fuel(true);
   a.mov(x86::rdi, kCtx);
   a.mov(x86::esi, Imm(unsigned(TrapKind::StackExhausted)));
@@ -1071,12 +1076,13 @@ void Masm::call_wasm(Function* callee, int32_t argbase, bool fast, bool self) {
     return;
   }
   if (argbase) a.lea(kFp, slot(argbase));
-  // rdx = the callee, rcx = this function (the caller, for its frame record).
-  a.mov(x86::rdx, Imm(reinterpret_cast<uint64_t>(callee)));
+  // rdx = the callee, rcx = this function (the caller, for its frame
+  // record); a self call needs no rdx (self entry, set_cur_func).
   if (self) {
-    a.mov(x86::rcx, x86::rdx);
+    a.mov(x86::rcx, Imm(reinterpret_cast<uint64_t>(callee)));
     a.call(impl_->self_entry);
   } else {
+    a.mov(x86::rdx, Imm(reinterpret_cast<uint64_t>(callee)));
     a.mov(x86::rcx, Imm(reinterpret_cast<uint64_t>(impl_->self)));
     a.call(x86::qword_ptr(x86::rdx, int32_t(offsetof(Function, fast_entry))));
   }
