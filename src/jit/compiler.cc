@@ -491,10 +491,14 @@ class Compiler : public NullVisitor {
     Reg idx = to_reg(ki);
     size_t base = vs_.size() - 1 - ft.params.size();
     save_homes(/*across_wasm_call=*/true);
-    m_.call_indirect(inst_->tables[table], inst_->store->intern_sig(ft), idx, own(base));
+    m_.call_indirect(inst_->tables[table], inst_->store->intern_sig(ft), idx, own(base), returns_in_reg(ft));
     load_homes(/*across_wasm_call=*/true);
     pop();
     finish_call(base, ft);
+    if (returns_in_reg(ft)) {  // the result is in a register (call_indirect loads it on the C path)
+      vs_.pop_back();
+      push_reg(ft.results[0], Masm::regs().result_gp);
+    }
   }
 
   void on_block(Op kind, const BlockSig& sig) {

@@ -277,8 +277,13 @@ class Masm {
   // {self} lands at the self entry: the arguments of the prologue's
   // arg_homes are in those registers (see prologue), the others in slots.
   void call_wasm(Function* callee, int32_t argbase, bool fast, bool self);
-  // call_indirect: checks index, null and signature through a runtime helper.
-  void call_indirect(Table* table, uint32_t sig_id, Reg index, int32_t argbase);
+  // call_indirect: checks index, null and signature inline; a callee of
+  // this function's instance whose Function::fast_entry is set (compiled,
+  // or the adapter) is called with the internal convention, any other
+  // through its entry (C ABI). {result_in_reg}: the signature returns in
+  // regs().result_gp (see prologue), which then holds the result after
+  // either path.
+  void call_indirect(Table* table, uint32_t sig_id, Reg index, int32_t argbase, bool result_in_reg);
   // Calls C function fn(ExecContext*, uint64_t* fp, a0, a1, a2) returning a
   // TrapKind (0 = ok); used for bulk memory, table ops and memory.grow.
   void call_runtime(const void* fn, uint64_t a0, uint64_t a1, uint64_t a2);

@@ -1056,7 +1056,7 @@ void Masm::call_wasm(Function* callee, int32_t argbase, bool fast, bool self) {
   im.fuel_dirty = im.fuel_reg;
 }
 
-void Masm::call_indirect(Table* table, uint32_t sig_id, Reg index, int32_t argbase) {
+void Masm::call_indirect(Table* table, uint32_t sig_id, Reg index, int32_t argbase, bool result_in_reg) {
   Impl& im = *impl_;
   auto& a = im.a;
   // Inline checks: index in range, non-null entry, signature. The index
@@ -1072,12 +1072,33 @@ void Masm::call_indirect(Table* table, uint32_t sig_id, Reg index, int32_t argba
   a.ldr(w_of(kT1), a64::ptr(a64::x2, int32_t(offsetof(Function, sig_id))));
   im.cmp_imm(W::W32, w_of(kT1), int64_t(sig_id));
   a.b(CondCode::kNE, im.L(trap_label(TrapKind::IndirectCallTypeMismatch)));
+  // A callee of this instance with a fast entry: the internal convention,
+  // as call_wasm (not with the fuel register: the two paths would leave it
+  // differently). x4 (a pool register, dead across calls) holds the entry.
+  asmjit::Label slow = a.newLabel(), done = a.newLabel();
+  const bool fast = !im.fuel_reg && im.self && im.self->instance;
+  if (fast) {
+    im.mov_ptr(kT1, im.self->instance);
+    a.ldr(kT2, a64::ptr(a64::x2, int32_t(offsetof(Function, instance))));
+    a.cmp(kT1, kT2);
+    a.b(CondCode::kNE, slow);
+    a.ldr(a64::x4, a64::ptr(a64::x2, int32_t(offsetof(Function, fast_entry))));
+    a.cbz(a64::x4, slow);
+    im.add_imm(kFp, kFp, argbase);
+    im.mov_ptr(a64::x3, im.self);
+    a.blr(a64::x4);
+    im.add_imm(kFp, kFp, -int64_t(argbase));
+    a.b(done);
+  }
+  a.bind(slow);
   im.store_fuel();
   a.mov(a64::x0, kCtx);
   im.add_imm(a64::x1, kFp, argbase);
   a.ldr(kT1, a64::ptr(a64::x2, int32_t(offsetof(Function, entry))));
   a.blr(kT1);
   im.load_fuel();
+  if (result_in_reg) a.ldr(a64::x1, im.slot(argbase));  // the C ABI returns results in slots
+  a.bind(done);
   im.check_call_result();
   reload_memory();
 }
