@@ -38,8 +38,8 @@ struct InterpCode {
 // callee (the interpreter's call sequence, a JIT prologue or an OSR stub) and
 // describing its *caller*: where to resume, the caller's frame and function.
 // Records of interpreted callees have ret_pc/fp set; JIT-pushed ones have
-// ret_pc null (and fp unset: nothing reads it) and are popped by JIT code
-// only. Backtraces use func alone, and
+// only func set (nothing reads their ret_pc or fp) and are popped by JIT
+// code only. Backtraces use func alone, and
 // ExecContext::activation_base (not a null field) marks where the host entered.
 struct CallFrame {
   const uint8_t* ret_pc;  // interpreter: null means return to the entry's caller

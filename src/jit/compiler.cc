@@ -83,11 +83,16 @@ const std::array<ScanAction, 256>& scan_actions() {
 }
 
 // Fills {uses} (one count per local); {is_loop} is scratch. Both are the
-// caller's so that their capacity is reused across functions.
+// caller's so that their capacity is reused across functions. {tail_block}:
+// the ordinal (0, 1, ... in order of appearance) of the block, loop or if
+// directly in the function body whose `end` is the body's last instruction
+// but one (the function's own `end` follows), or -1.
 void weighted_local_uses(const uint8_t* p, const uint8_t* end, uint32_t num_locals, std::vector<uint64_t>& uses,
-                         std::vector<uint8_t>& is_loop) {
+                         std::vector<uint8_t>& is_loop, int32_t& tail_block) {
   uses.assign(num_locals, 0);
   is_loop.clear();
+  tail_block = -1;
+  int32_t top_blocks = 0;  // blocks opened directly in the body so far
   auto leb = [&]() -> uint64_t {
     if (p < end && *p < 0x80) return *p++;
     uint64_t v = 0;
@@ -117,6 +122,7 @@ void weighted_local_uses(const uint8_t* p, const uint8_t* end, uint32_t num_loca
       case ScanAction::OpenLoop: {
         const bool loop = actions[p[-1]] == ScanAction::OpenLoop;
         leb();  // block type
+        if (is_loop.empty()) ++top_blocks;
         is_loop.push_back(loop);
         loops += loop;
         break;
@@ -125,6 +131,7 @@ void weighted_local_uses(const uint8_t* p, const uint8_t* end, uint32_t num_loca
         if (!is_loop.empty()) {
           loops -= is_loop.back();
           is_loop.pop_back();
+          if (is_loop.empty() && end - p == 1 && *p == 0x0b) tail_block = top_blocks - 1;
         }
         break;
       case ScanAction::BrTable:
@@ -190,6 +197,12 @@ class Compiler : public NullVisitor {
     frame_slots_ = local_slots_ + body.max_stack * (body.uses_simd ? 2 : 1) + 3;
     owner_.fill(-1);
     choose_homes(body);
+    // Parameters in pool homes come in their registers on self calls
+    // (Masm::prologue, arg_homes); the internal entry loads them for
+    // every other caller.
+    arg_homes_.clear();
+    for (uint32_t i = 0; i < num_params_; ++i)
+      if (home_[i] != kNoReg && !saved_home_[i]) arg_homes_.push_back({home_[i], loc_off_[i]});
   }
 
   void begin() {
@@ -206,10 +219,11 @@ class Compiler : public NullVisitor {
     const bool zero_each = slot_locals.size() <= 16;
     m_.use_saved_homes(saved_regs_, num_saved_);
     m_.prologue(f_, frame_slots_, param_slots_ * 8, zero_each ? param_slots_ * 8 : local_slots_ * 8, mem,
-                result_in_reg_);
+                result_in_reg_, arg_homes_.data(), arg_homes_.size());
     if (zero_each)
       for (int32_t off : slot_locals) m_.store_slot(off, Opnd::i(0));
     for (uint32_t i : homed_) {
+      if (i < num_params_ && !saved_home_[i]) continue;  // loaded by the prologue (arg_homes_)
       ValType t = local_types_[i];
       Opnd src = i < num_params_ ? Opnd::s(loc_off_[i]) : Opnd::i(0);
       if (t == ValType::V128)
@@ -434,13 +448,17 @@ class Compiler : public NullVisitor {
     flush_cond();
     Function* callee = inst_->funcs[fi];
     const FuncType& ft = *callee->type;
-    spill_all();
     size_t base = vs_.size() - ft.params.size();
-    save_homes(/*across_wasm_call=*/true);
     // Functions of this instance share its memory registers: they take the
     // internal convention (a direct call once compiled, the adapter before).
     const bool fast = callee->instance == inst_ && !callee->host && !callee->dead;
-    const bool self = callee == f_;
+    const bool self = fast && callee == f_;
+    if (self && !arg_homes_.empty()) {
+      self_call_args(base);
+    } else {
+      spill_all();
+      save_homes(/*across_wasm_call=*/true);
+    }
     // Until it is compiled, a callee's fast entry is the adapter; it is set
     // when this code is installed (compilation may run on another thread).
     if (fast && !self) adapter_callees_.push_back(callee);
@@ -452,6 +470,37 @@ class Compiler : public NullVisitor {
       push_reg(ft.results[0], Masm::regs().result_gp);
     }
   }
+  // A self call's arguments: those of parameters in pool homes go to the
+  // home registers (the callee's, which are this function's: their values
+  // are saved to their slots first and reloaded after the call), the rest
+  // to their slots like every call's. Sources are read from slots, pool
+  // registers or immediates, never from a home register another argument
+  // may already have overwritten.
+  void self_call_args(size_t base) {
+    for (size_t k = 0; k < vs_.size(); ++k)
+      if (k < base || home_[k - base] == kNoReg || saved_home_[k - base] || vs_[k].kind == Val::Cond_) spill(k);
+    save_homes(/*across_wasm_call=*/true);
+    for (size_t k = base; k < vs_.size(); ++k) {
+      const uint32_t i = uint32_t(k - base);
+      if (home_[i] == kNoReg || saved_home_[i]) continue;
+      const Val& v = vs_[k];
+      Opnd src;
+      switch (v.kind) {
+        case Val::Const:
+          src = Opnd::i(v.type == ValType::I32 || v.type == ValType::F32 ? int64_t(uint32_t(v.c)) : int64_t(v.c));
+          break;
+        case Val::Local:  // a pool home was just saved; a saved home is never a target
+          src = home_[v.local] != kNoReg && saved_home_[v.local] ? Opnd::r(home_[v.local]) : Opnd::s(loc_off_[v.local]);
+          break;
+        case Val::Reg_: src = Opnd::r(v.reg); break;
+        default: src = Opnd::s(own(k)); break;
+      }
+      if (is_float(v.type))
+        m_.fmov(fwidth(v.type), home_[i], src);
+      else
+        m_.mov(width(v.type), home_[i], src);
+    }
+  }
   void on_call_indirect(uint32_t ti, uint32_t table) {
     flush_cond();
     const FuncType& ft = mod_.types[ti];
@@ -461,10 +510,14 @@ class Compiler : public NullVisitor {
     Reg idx = to_reg(ki);
     size_t base = vs_.size() - 1 - ft.params.size();
     save_homes(/*across_wasm_call=*/true);
-    m_.call_indirect(inst_->tables[table], inst_->store->intern_sig(ft), idx, own(base));
+    m_.call_indirect(inst_->tables[table], inst_->store->intern_sig(ft), idx, own(base), returns_in_reg(ft));
     load_homes(/*across_wasm_call=*/true);
     pop();
     finish_call(base, ft);
+    if (returns_in_reg(ft)) {  // the result is in a register (call_indirect loads it on the C path)
+      vs_.pop_back();
+      push_reg(ft.results[0], Masm::regs().result_gp);
+    }
   }
 
   void on_block(Op kind, const BlockSig& sig) {
@@ -483,6 +536,9 @@ class Compiler : public NullVisitor {
       spill_all();
     }
     c.height = uint32_t(vs_.size()) - sig.num_params;
+    if (ctl_.size() == 1 && top_blocks_++ == tail_block_ && kind != Op::loop && c.height == 0 &&
+        sig.num_results == results_.size() && !inst_->store->config().consume_fuel)
+      c.tail = true;
     if (kind == Op::loop) {
       m_.bind(c.label);
       if (want_osr_) {  // only the tiered mode enters code mid-function
@@ -505,8 +561,12 @@ class Compiler : public NullVisitor {
     Ctl& c = ctl_.back();
     if (then_reachable) {
       flush_cond();
-      spill_all();
-      m_.jmp(c.label);
+      if (c.tail) {
+        emit_return();
+      } else {
+        spill_all();
+        m_.jmp(c.label);
+      }
     }
     m_.bind(c.else_label);
     c.else_label = Label{};
@@ -536,7 +596,10 @@ class Compiler : public NullVisitor {
     }
     Ctl c = ctl_.back();
     ctl_.pop_back();
-    if (reachable) spill_all();
+    if (reachable && c.tail)
+      emit_return();  // what follows is reached by the branches left to the label only
+    else if (reachable)
+      spill_all();
     if (c.kind != Op::loop) m_.bind(c.label);
     if (c.else_label.valid()) m_.bind(c.else_label);
     reset_stack(c.height, c.nresults, c.result_types);
@@ -634,6 +697,14 @@ class Compiler : public NullVisitor {
     const ValType* result_types = nullptr;
     Label label;       // branch target (loop: header; others: end)
     Label else_label;  // if: start of the else arm (or end when there is none)
+    // A block or if directly in the body, without values below it, whose
+    // end is followed by the function's end with its results exactly the
+    // function's: a branch to its end, the end of its then arm and its
+    // fallthrough return directly (the return sequence is duplicated
+    // instead of making the results canonical in slots, jumping, and
+    // loading them again for the return). Not with fuel: the function's
+    // `end` is an instruction of its own to charge.
+    bool tail = false;
   };
 
   Ctl& target(uint32_t d) { return ctl_[ctl_.size() - 1 - d]; }
@@ -882,7 +953,7 @@ class Compiler : public NullVisitor {
     if (num_locals_ == 0) return;
     std::vector<uint64_t>& uses = local_uses_;
     weighted_local_uses(mod_.bytes.data() + body.code_offset, mod_.bytes.data() + body.code_end, num_locals_, uses,
-                        is_loop_);
+                        is_loop_, tail_block_);
     // The GP home registers in the order they are handed out: the pool
     // homes, then the callee-saved ones (from index {first_saved}).
     std::vector<Reg>& gp_homes = gp_home_order_;
@@ -1307,7 +1378,7 @@ class Compiler : public NullVisitor {
   // The stack is canonical (spilled); moves label values and jumps.
   void emit_branch(uint32_t depth) {
     Ctl& t = target(depth);
-    if (t.is_function) {
+    if (t.is_function || t.tail) {  // a tail block's label values are the results
       emit_return();
       return;
     }
@@ -1395,6 +1466,7 @@ class Compiler : public NullVisitor {
   bool want_osr_ = false;
   bool result_in_reg_ = false;  // returns_in_reg(own type)
   std::vector<Label> osr_labels_;  // OSR entry per loop, in order of appearance
+  std::vector<Masm::ArgHome> arg_homes_;  // parameters self calls pass in registers
   std::vector<Function*> adapter_callees_;  // fast-called: need Function::fast_entry set
   std::vector<std::pair<Label, Label>> osr_stubs_;  // (stub, loop header)
   struct AttentionStub {
@@ -1432,6 +1504,11 @@ class Compiler : public NullVisitor {
   // Scratch of choose_homes and on_br_table.
   std::vector<uint64_t> local_uses_;
   std::vector<uint8_t> is_loop_;
+  // Tail returns: the ordinal of the block whose end is followed by the
+  // function's end (weighted_local_uses), and how many blocks were opened
+  // directly in the body so far.
+  int32_t tail_block_ = -1;
+  int32_t top_blocks_ = 0;
   std::vector<Label> br_targets_, br_stub_of_depth_;
   std::vector<uint32_t> br_stub_depths_;
 

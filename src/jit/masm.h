@@ -117,8 +117,20 @@ class Masm {
   // Before prologue(): the registers of regs().gp_saved_homes (or
   // gp_saved_home_guard) this function uses as homes, at most 8.
   void use_saved_homes(const Reg* regs, size_t n);
+  // Parameters that self calls pass in registers: pool registers of
+  // regs().gp_homes / fp_homes (never saved homes), each with its
+  // parameter's slot. The internal entry first loads each from its slot
+  // (the 64 bits: slots hold whole values) and then reaches the self
+  // entry, where call_wasm(self) lands with the caller having put the
+  // arguments in these registers instead of the slots; from there on the
+  // prologue keeps them (its attention call-out saves them around the C
+  // call), and the body finds them in their homes.
+  struct ArgHome {
+    Reg reg;
+    int32_t slot;
+  };
   void prologue(Function* self, uint32_t frame_slots, uint32_t first_local_off, uint32_t end_local_off,
-                Memory* memory, bool result_in_reg);
+                Memory* memory, bool result_in_reg, const ArgHome* arg_homes = nullptr, size_t num_arg_homes = 0);
   // The internal entry emitted by prologue() (see there).
   Label fast_entry();
   // Where a fast call lands while the callee is not compiled: an arch stub
@@ -265,9 +277,16 @@ class Masm {
   // callee->fast_entry (which must be set) with the internal convention, or
   // straight to this function's own internal entry when {callee} is the
   // function being compiled; otherwise through callee->entry (C ABI).
+  // {self} lands at the self entry: the arguments of the prologue's
+  // arg_homes are in those registers (see prologue), the others in slots.
   void call_wasm(Function* callee, int32_t argbase, bool fast, bool self);
-  // call_indirect: checks index, null and signature through a runtime helper.
-  void call_indirect(Table* table, uint32_t sig_id, Reg index, int32_t argbase);
+  // call_indirect: checks index, null and signature inline; a callee of
+  // this function's instance whose Function::fast_entry is set (compiled,
+  // or the adapter) is called with the internal convention, any other
+  // through its entry (C ABI). {result_in_reg}: the signature returns in
+  // regs().result_gp (see prologue), which then holds the result after
+  // either path.
+  void call_indirect(Table* table, uint32_t sig_id, Reg index, int32_t argbase, bool result_in_reg);
   // Calls C function fn(ExecContext*, uint64_t* fp, a0, a1, a2) returning a
   // TrapKind (0 = ok); used for bulk memory, table ops and memory.grow.
   void call_runtime(const void* fn, uint64_t a0, uint64_t a1, uint64_t a2);

@@ -38,12 +38,14 @@ struct MasmCore {
   asmjit::Label epilogue_noframe;      // restores registers only
   asmjit::Label exhausted_noframe;     // stack exhaustion before the frame record
   asmjit::Label fast_entry;            // the internal entry (masm.h, prologue)
+  asmjit::Label self_entry;            // where self calls land (masm.h, prologue)
   asmjit::Label entry_slow;            // jit_entry_limit compare failed: stack or attention
   asmjit::Label entry_resume;          // back from entry_slow
   uint32_t frame_bytes = 0;            // value-stack room the function needs
   bool result_in_reg = false;          // masm.h, prologue
   Reg saved_homes[8] = {};             // masm.h, use_saved_homes: pushed by the internal entry
   uint8_t num_saved_homes = 0;
+  std::vector<Masm::ArgHome> arg_homes;  // masm.h, prologue: live from the self entry on
   uint32_t binds = 0;                  // labels bound so far (Masm::rewind)
   asmjit::Label trap_stubs[32];        // by TrapKind, created on first use
   struct OsrStub {
@@ -52,6 +54,7 @@ struct MasmCore {
   std::vector<OsrStub> osr_stubs;
   bool has_memory = false;
   Memory* memory = nullptr;
+  Function* self = nullptr;            // the function being compiled (prologue)
   // The store consumes fuel and this arch keeps it in a register here
   // (Masm::use_fuel_register).
   bool fuel_reg = false;
@@ -68,6 +71,7 @@ struct MasmCore {
     epilogue_noframe = a.newLabel();
     exhausted_noframe = a.newLabel();
     fast_entry = a.newLabel();
+    self_entry = a.newLabel();
     entry_slow = a.newLabel();
     entry_resume = a.newLabel();
   }
@@ -84,6 +88,7 @@ struct MasmCore {
     fuel_reg = false;
     fuel_dirty = false;
     num_saved_homes = 0;
+    arg_homes.clear();
     binds = 0;
   }
 

@@ -141,6 +141,29 @@
       (else (i32.add (call $slow_fib (i32.sub (local.get $n) (i32.const 1)))
                      (call $slow_fib (i32.sub (local.get $n) (i32.const 2)))))))
 
+;; Self calls pass the parameters that live in pool homes in those
+  ;; registers (compiler.cc, self_call_args; Masm::prologue, arg_homes):
+  ;; swapped arguments (each read before the other's register is written),
+  ;; a constant, a float, a value computed in a register, and parameters
+  ;; left in slots where the homes run out. The if is the body's tail block:
+  ;; its arms and the branches to its end return directly.
+  (func $swap_rec (export "swap_rec") (param $a i32) (param $b i64) (param $x f64) (param $n i32) (param $k i32)
+    (result i64)
+    (local $t i64)
+    (if (result i64) (i32.eqz (local.get $n))
+      (then (i64.add (i64.add (i64.extend_i32_u (local.get $a)) (local.get $b))
+                     (i64.add (i64.trunc_f64_s (local.get $x)) (i64.extend_i32_u (local.get $k)))))
+      (else
+        (if (i32.eq (local.get $n) (i32.add (local.get $k) (i32.const 100)))
+          (then (br 1 (i64.const 77))))
+        (local.set $t (call $swap_rec (i32.wrap_i64 (local.get $b)) (i64.extend_i32_u (local.get $a))
+                                      (f64.add (local.get $x) (f64.const 1.5)) (i32.sub (local.get $n) (i32.const 1))
+                                      (i32.const 3)))
+        (drop (br_if 0 (i64.add (local.get $t) (i64.const 1000))
+                       (i32.eq (i32.and (local.get $n) (i32.const 3)) (i32.const 2))))
+        (i64.add (local.get $t) (i64.add (i64.mul (i64.extend_i32_u (local.get $a)) (i64.const 3))
+                                         (i64.extend_i32_u (local.get $k)))))))
+
   ;; SIMD across tiers: v128 params, locals and a result, a call with v128
   ;; arguments, a v128 block result, select and a mutable v128 global, all
   ;; live across the OSR entry of the loop; then an out-of-bounds v128 load

@@ -11,7 +11,9 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
+#include <functional>
 #include <string>
 #include <iterator>
 #include <thread>
@@ -20,6 +22,7 @@
 #include "jit/compile_queue.h"
 #include "jit/jit_runtime.h"
 #include "jit/tuning.h"
+#include "runtime/cpu_control.h"
 #include "runtime/objects.h"
 
 using namespace brisk;
@@ -315,6 +318,46 @@ TEST_P(TierUpTest, RegisterHomesSurviveCallsAndOsr) {
     ASSERT_FALSE(call("many_homes", {n}, &v).trap) << n;
     EXPECT_EQ(uint32_t(v), expect(n)) << n;
   }
+}
+
+// Self calls with arguments in registers (compiler.cc, self_call_args)
+// compute what the interpreter computes, also when the entry's attention
+// slow path runs at every activation (an epoch deadline whose callback
+// lets the code continue): the arguments already in registers survive that
+// C call.
+TEST_P(TierUpTest, SelfCallsPassArgumentsInRegisters) {
+  std::function<uint64_t(uint32_t, uint64_t, double, uint32_t, uint32_t)> ref =
+      [&](uint32_t a, uint64_t b, double x, uint32_t n, uint32_t k) -> uint64_t {
+    if (n == 0) return uint64_t(a) + b + uint64_t(int64_t(x)) + k;
+    if (n == k + 100) return 77;
+    uint64_t t = ref(uint32_t(b), a, x + 1.5, n - 1, 3);
+    if ((n & 3) == 2) return t + 1000;
+    return t + uint64_t(a) * 3 + k;
+  };
+  auto run = [&](const char* what) {
+    for (uint32_t n : {0u, 1u, 2u, 7u, 1000u, 3000u}) {
+      const uint32_t a = 0x9abcdef0u + n;
+      const uint64_t b = 0x1122334455667788ull;
+      double x = 2.25;
+      uint64_t xbits;
+      std::memcpy(&xbits, &x, 8);
+      uint64_t v = 0;
+      ASSERT_FALSE(call("swap_rec", {a, b, xbits, n, 5}, &v).trap) << what << " " << n;
+      EXPECT_EQ(v, ref(a, b, x, n, 5)) << what << " " << n;
+    }
+  };
+  run("plain");
+  int checks = 0;
+  store_->cpu().set_epoch_callback([&] {
+    ++checks;
+    return EpochDecision{false, 0};  // continue; the deadline stays reached
+  });
+  store_->cpu().set_epoch_deadline(0);
+  run("attention at every check");
+  store_->cpu().set_epoch_callback(nullptr);
+  store_->cpu().set_epoch_deadline(1u << 30);
+  // JIT code checks at every entry; the interpreter at call budgets only.
+  if (GetParam().mode != ExecMode::Interp) EXPECT_GT(checks, 1000);
 }
 
 // Function entry is the only check site of loop-free recursion: its

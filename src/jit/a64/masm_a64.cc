@@ -14,7 +14,8 @@
 // entry then).
 //
 // Fast calls (masm.h, prologue): the caller points x20 at the callee's
-// frame, puts the callee's Function* in x2 and branches with link to its
+// frame, puts the callee's Function* in x2 and its own (the caller's, for
+// the callee's frame record) in x3, and branches with link to its
 // internal entry (bl to itself, else blr through Function::fast_entry);
 // x19-x23 stay as they are. The callee pushes x30 and its caller's
 // Function* (16 bytes: sp stays aligned), returns the TrapKind in w0 and
@@ -292,6 +293,7 @@ struct Masm::Impl : MasmCore<a64::Assembler> {
     a.ldr(w_of(kDepth), ctx_field(offsetof(ExecContext, depth), 4));
     load_memory_registers();
     load_fuel();
+    a.ldr(a64::x3, ctx_field(offsetof(ExecContext, cur_func), 8));  // the caller
     a.bl(target);
     store_fuel(true);  // back to the host: the callee charged the register only
     if (result_in_reg) a.str(a64::x1, a64::ptr(kFp));
@@ -305,15 +307,17 @@ struct Masm::Impl : MasmCore<a64::Assembler> {
     a.ret(a64::x30);
   }
   // The first instructions of an internal entry (fast entry or OSR): push
-  // the link register and the caller's Function* (kept in x3 for the frame
-  // record), popped again by the epilogue.
+  // the link register and the caller's Function* (x3, which every caller
+  // sets: JIT code from an immediate, the external entry from
+  // ExecContext::cur_func; not loaded here, which chained every call's
+  // entry to the previous return's store of cur_func), popped again by the
+  // epilogue.
   // Before them, the saved homes (masm.h, use_saved_homes) in pairs.
   void enter_internal() {
     for (uint8_t i = 0; i < num_saved_homes; i += 2) {
       const a64::GpX second = i + 1 < num_saved_homes ? gx(saved_homes[i + 1]) : a64::xzr;
       a.stp(gx(saved_homes[i]), second, a64::ptr_pre(a64::sp, -16));
     }
-    a.ldr(a64::x3, ctx_field(offsetof(ExecContext, cur_func), 8));
     a.stp(a64::x30, a64::x3, a64::ptr_pre(a64::sp, -16));
   }
   // After x30 and the caller's Function* are popped: restores the saved homes.
@@ -328,20 +332,21 @@ struct Masm::Impl : MasmCore<a64::Assembler> {
       if (i == 0) break;
     }
   }
-  // frames[depth] = {null, -, caller (x3)}; depth++; cur_func = self (x2).
-  // Stores only: the depth is in w23 (zero-extended in x23). (No reader
-  // uses the fp of a JIT-pushed record; interp.h.)
+  // frames[depth] = {-, -, caller (x3)}; depth++. Stores only: the depth
+  // is in w23 (zero-extended in x23). (Only func of a JIT-pushed record is
+  // ever read; interp.h.) cur_func = self is stored before (set_cur_func).
   void push_frame_record() {
     static_assert(sizeof(CallFrame) == 24);
     a.ldr(kT1, ctx_field(offsetof(ExecContext, frames), 8));
     a.add(kT2, kDepth, kDepth, asmjit::arm::lsl(1));  // depth * 3
     a.add(kT1, kT1, kT2, asmjit::arm::lsl(3));        // frames + depth * 24
-    a.str(a64::xzr, a64::ptr(kT1, int32_t(offsetof(CallFrame, ret_pc))));
     a.str(a64::x3, a64::ptr(kT1, int32_t(offsetof(CallFrame, func))));
     a.add(w_of(kDepth), w_of(kDepth), Imm(1));
     a.str(w_of(kDepth), ctx_field(offsetof(ExecContext, depth), 4));
-    a.str(a64::x2, ctx_field(offsetof(ExecContext, cur_func), 8));
   }
+  // cur_func = self (x2), ahead of the self entry: a self call leaves
+  // cur_func as it is (it already names this function).
+  void set_cur_func() { a.str(a64::x2, ctx_field(offsetof(ExecContext, cur_func), 8)); }
   // The fuel register (use_fuel_register) from the context, after anything
   // that may have charged or changed ExecContext::fuel.
   void load_fuel() {
@@ -454,16 +459,21 @@ bool jit_cpu_supported() { return true; }
 // ------------------------------------------------------------ frame
 
 void Masm::prologue(Function* self, uint32_t frame_slots, uint32_t first_local_off, uint32_t end_local_off,
-                    Memory* memory, bool result_in_reg) {
-  (void)self;
+                    Memory* memory, bool result_in_reg, const ArgHome* arg_homes, size_t num_arg_homes) {
   Impl& im = *impl_;
   auto& a = im.a;
+  im.self = self;
   im.memory = memory;
   im.has_memory = memory != nullptr;
   im.frame_bytes = frame_slots * 8;
   im.result_in_reg = result_in_reg;
   im.c_entry(im.fast_entry, result_in_reg);
   a.bind(im.fast_entry);
+  im.arg_homes.assign(arg_homes, arg_homes + num_arg_homes);
+  for (const ArgHome& h : im.arg_homes)
+    is_fp(h.reg) ? a.ldr(fpn(FW::F64, h.reg), im.slot(h.slot)) : a.ldr(gx(h.reg), im.slot(h.slot));
+  im.set_cur_func();
+  a.bind(im.self_entry);
   im.enter_internal();
   // Call depth and value-stack room.
   a.ldr(w_of(kT1), im.ctx_field(offsetof(ExecContext, max_frames), 4));
@@ -529,6 +539,7 @@ void Masm::finish() {
     a.bind(st.entry);
     im.c_entry(inner, im.result_in_reg);
     a.bind(inner);
+    im.set_cur_func();
     im.enter_internal();
     im.push_frame_record();
     a.b(st.loop);
@@ -554,20 +565,35 @@ void Masm::finish() {
   a.ldrb(w_of(kT1), im.ctx_field(offsetof(ExecContext, interrupt), 1));
   a.cbz(w_of(kT1), im.entry_resume);
   im.store_fuel(true);  // a self call does not store it
+  // The arguments already in their homes survive the C call on the stack
+  // (16 bytes each: sp stays aligned).
+  const auto& homes = im.arg_homes;
+  const int32_t keep = int32_t(16 * homes.size());
+  if (keep) a.sub(a64::sp, a64::sp, Imm(keep));
+  for (size_t i = 0; i < homes.size(); ++i) {
+    a64::Mem m = a64::ptr(a64::sp, int32_t(16 * i));
+    is_fp(homes[i].reg) ? a.str(fpn(FW::F64, homes[i].reg), m) : a.str(gx(homes[i].reg), m);
+  }
   a.mov(a64::x0, kCtx);
   a.mov(a64::x1, kFp);
   im.mov_ptr(kT1, reinterpret_cast<const void*>(&jit_check_attention));
   a.blr(kT1);
+  for (size_t i = 0; i < homes.size(); ++i) {
+    a64::Mem m = a64::ptr(a64::sp, int32_t(16 * i));
+    is_fp(homes[i].reg) ? a.ldr(fpn(FW::F64, homes[i].reg), m) : a.ldr(gx(homes[i].reg), m);
+  }
+  if (keep) a.add(a64::sp, a64::sp, Imm(keep));
   im.load_fuel();  // the host's epoch callback may have added fuel
   a.cbnz(a64::w0, im.epilogue);
   a.b(im.entry_resume);
   // Out of native stack: undo the frame record, trap as before it.
+  // (The caller's Function* pushed by the entry back in cur_func.)
   a.bind(native_exhausted);
   a.sub(w_of(kDepth), w_of(kDepth), Imm(1));
   a.str(w_of(kDepth), im.ctx_field(offsetof(ExecContext, depth), 4));
+  a.bind(im.exhausted_noframe);
   a.ldr(kT1, a64::ptr(a64::sp, 8));
   a.str(kT1, im.ctx_field(offsetof(ExecContext, cur_func), 8));
-  a.bind(im.exhausted_noframe);
   im.store_fuel(true);
   a.mov(a64::x0, kCtx);
   a.mov(a64::w1, Imm(unsigned(TrapKind::StackExhausted)));
@@ -1011,10 +1037,14 @@ void Masm::call_wasm(Function* callee, int32_t argbase, bool fast, bool self) {
     return;
   }
   im.add_imm(kFp, kFp, argbase);
-  im.mov_ptr(a64::x2, callee);
+  // x2 = the callee, x3 = this function (the caller, for its frame
+  // record); a self call needs no x2 (self entry, set_cur_func).
   if (self) {
-    a.bl(im.fast_entry);
+    im.mov_ptr(a64::x3, callee);
+    a.bl(im.self_entry);
   } else {
+    im.mov_ptr(a64::x2, callee);
+    im.mov_ptr(a64::x3, im.self);
     a.ldr(kT1, a64::ptr(a64::x2, int32_t(offsetof(Function, fast_entry))));
     a.blr(kT1);
   }
@@ -1026,7 +1056,7 @@ void Masm::call_wasm(Function* callee, int32_t argbase, bool fast, bool self) {
   im.fuel_dirty = im.fuel_reg;
 }
 
-void Masm::call_indirect(Table* table, uint32_t sig_id, Reg index, int32_t argbase) {
+void Masm::call_indirect(Table* table, uint32_t sig_id, Reg index, int32_t argbase, bool result_in_reg) {
   Impl& im = *impl_;
   auto& a = im.a;
   // Inline checks: index in range, non-null entry, signature. The index
@@ -1042,12 +1072,33 @@ void Masm::call_indirect(Table* table, uint32_t sig_id, Reg index, int32_t argba
   a.ldr(w_of(kT1), a64::ptr(a64::x2, int32_t(offsetof(Function, sig_id))));
   im.cmp_imm(W::W32, w_of(kT1), int64_t(sig_id));
   a.b(CondCode::kNE, im.L(trap_label(TrapKind::IndirectCallTypeMismatch)));
+  // A callee of this instance with a fast entry: the internal convention,
+  // as call_wasm (not with the fuel register: the two paths would leave it
+  // differently). x4 (a pool register, dead across calls) holds the entry.
+  asmjit::Label slow = a.newLabel(), done = a.newLabel();
+  const bool fast = !im.fuel_reg && im.self && im.self->instance;
+  if (fast) {
+    im.mov_ptr(kT1, im.self->instance);
+    a.ldr(kT2, a64::ptr(a64::x2, int32_t(offsetof(Function, instance))));
+    a.cmp(kT1, kT2);
+    a.b(CondCode::kNE, slow);
+    a.ldr(a64::x4, a64::ptr(a64::x2, int32_t(offsetof(Function, fast_entry))));
+    a.cbz(a64::x4, slow);
+    im.add_imm(kFp, kFp, argbase);
+    im.mov_ptr(a64::x3, im.self);
+    a.blr(a64::x4);
+    im.add_imm(kFp, kFp, -int64_t(argbase));
+    a.b(done);
+  }
+  a.bind(slow);
   im.store_fuel();
   a.mov(a64::x0, kCtx);
   im.add_imm(a64::x1, kFp, argbase);
   a.ldr(kT1, a64::ptr(a64::x2, int32_t(offsetof(Function, entry))));
   a.blr(kT1);
   im.load_fuel();
+  if (result_in_reg) a.ldr(a64::x1, im.slot(argbase));  // the C ABI returns results in slots
+  a.bind(done);
   im.check_call_result();
   reload_memory();
 }

@@ -13,7 +13,8 @@
 // holds the remaining fuel instead (masm.h, use_fuel_register).
 //
 // Fast calls (masm.h, prologue): the caller points r12 at the callee's
-// frame, puts the callee's Function* in rdx and calls its internal entry
+// frame, puts the callee's Function* in rdx and its own (the caller's,
+// for the callee's frame record) in rcx, and calls its internal entry
 // (rel32 to itself, else through Function::fast_entry); rbx, rbp, r13 and
 // r14 stay as they are (a callee saves r14 when it keeps a home there).
 // The callee pushes its caller's Function* (which
@@ -85,28 +86,31 @@ bool fits_i32(int64_t v) { return v >= INT32_MIN && v <= INT32_MAX; }
 struct Masm::Impl : MasmCore<x86::Assembler> {
   using MasmCore::MasmCore;
 
-  // Internal entry, after the checks: frames[depth] = {null, -, caller
-  // (rcx)}; depth++; cur_func = self (rdx). Stores only: the depth is in
-  // ebp. (No reader uses the fp of a JIT-pushed record; interp.h.)
+  // Internal entry, after the checks: frames[depth] = {-, -, caller
+  // (rcx)}; depth++. Stores only: the depth is in ebp. (Only func of a
+  // JIT-pushed record is ever read; interp.h.) cur_func = self is stored
+  // before (set_cur_func).
   void push_frame_record() {
     static_assert(sizeof(CallFrame) == 24);
     a.mov(kT1, x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, frames))));
     a.lea(x86::rax, x86::ptr(x86::rbp, x86::rbp, 1));
-    a.lea(kT1, x86::ptr(kT1, x86::rax, 3));
-    a.mov(x86::qword_ptr(kT1, int32_t(offsetof(CallFrame, ret_pc))), Imm(0));
-    a.mov(x86::qword_ptr(kT1, int32_t(offsetof(CallFrame, func))), x86::rcx);
+    a.mov(x86::qword_ptr(kT1, x86::rax, 3, int32_t(offsetof(CallFrame, func))), x86::rcx);
     a.inc(x86::ebp);
     a.mov(x86::dword_ptr(kCtx, int32_t(offsetof(ExecContext, depth))), x86::ebp);
-    a.mov(x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, cur_func))), x86::rdx);
   }
+  // cur_func = self (rdx), ahead of the self entry: a self call leaves
+  // cur_func as it is (it already names this function).
+  void set_cur_func() { a.mov(x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, cur_func))), x86::rdx); }
   // The first instructions of an internal entry (fast entry or OSR): push
   // the saved homes (masm.h, use_saved_homes; padded to keep rsp 16-byte
-  // aligned in the body) and the caller's Function* (rcx), popped again by
+  // aligned in the body) and the caller's Function* (rcx, which every
+  // caller sets: JIT code from an immediate, the external entry from
+  // ExecContext::cur_func; not loaded here, which chained every call's
+  // entry to the previous return's store of cur_func), popped again by
   // every return.
   void enter_internal() {
     for (uint8_t i = 0; i < num_saved_homes; ++i) a.push(gp64(saved_homes[i]));
     if (num_saved_homes % 2) a.push(x86::rax);
-    a.mov(x86::rcx, x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, cur_func))));
     a.push(x86::rcx);
   }
   // After the caller's Function* is popped: restores the saved homes.
@@ -134,6 +138,7 @@ struct Masm::Impl : MasmCore<x86::Assembler> {
     a.mov(x86::ebp, x86::dword_ptr(kCtx, int32_t(offsetof(ExecContext, depth))));
     load_memory_registers();
     load_fuel();
+    a.mov(x86::rcx, x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, cur_func))));  // the caller
     a.call(target);
     store_fuel(true);  // back to the host: the callee charged the register only
     if (result_in_reg) a.mov(x86::qword_ptr(kFp), x86::rsi);
@@ -339,9 +344,9 @@ bool jit_cpu_supported() {
 // ------------------------------------------------------------ frame
 
 void Masm::prologue(Function* self, uint32_t frame_slots, uint32_t first_local_off, uint32_t end_local_off,
-                    Memory* memory, bool result_in_reg) {
-  (void)self;
+                    Memory* memory, bool result_in_reg, const ArgHome* arg_homes, size_t num_arg_homes) {
   auto& a = impl_->a;
+  impl_->self = self;
   impl_->memory = memory;
   impl_->has_memory = memory != nullptr;
   impl_->frame_bytes = frame_slots * 8;
@@ -349,6 +354,11 @@ void Masm::prologue(Function* self, uint32_t frame_slots, uint32_t first_local_o
   impl_->c_entry(impl_->fast_entry, result_in_reg);
   a.align(asmjit::AlignMode::kCode, 16);
   a.bind(impl_->fast_entry);
+  impl_->arg_homes.assign(arg_homes, arg_homes + num_arg_homes);
+  for (const ArgHome& h : impl_->arg_homes)
+    is_fp(h.reg) ? a.movsd(xmm(h.reg), slot(h.slot)) : a.mov(gp64(h.reg), slot(h.slot));
+  impl_->set_cur_func();
+  a.bind(impl_->self_entry);
   impl_->enter_internal();
   // Call depth and value-stack room.
   a.cmp(x86::ebp, x86::dword_ptr(kCtx, int32_t(offsetof(ExecContext, max_frames))));
@@ -403,6 +413,7 @@ void Masm::finish() {
     a.bind(st.entry);
     impl_->c_entry(inner, impl_->result_in_reg);
     a.bind(inner);
+    impl_->set_cur_func();
     impl_->enter_internal();
     impl_->push_frame_record();
     a.jmp(st.loop);
@@ -426,20 +437,35 @@ void Masm::finish() {
   a.cmp(x86::byte_ptr(kCtx, int32_t(offsetof(ExecContext, interrupt))), Imm(0));
   a.je(impl_->entry_resume);
   impl_->store_fuel(true);  // a self call does not store it
+  // The arguments already in their homes survive the C call on the stack
+  // (16 bytes each: rsp stays aligned).
+  const auto& homes = impl_->arg_homes;
+  const int32_t keep = int32_t(16 * homes.size());
+  if (keep) a.sub(x86::rsp, Imm(keep));
+  for (size_t i = 0; i < homes.size(); ++i) {
+    x86::Mem m = x86::qword_ptr(x86::rsp, int32_t(16 * i));
+    is_fp(homes[i].reg) ? a.movsd(m, xmm(homes[i].reg)) : a.mov(m, gp64(homes[i].reg));
+  }
   a.mov(x86::rdi, kCtx);
   a.mov(x86::rsi, kFp);
   a.mov(kT1, Imm(reinterpret_cast<uint64_t>(&jit_check_attention)));
   a.call(kT1);
+  for (size_t i = 0; i < homes.size(); ++i) {
+    x86::Mem m = x86::qword_ptr(x86::rsp, int32_t(16 * i));
+    is_fp(homes[i].reg) ? a.movsd(xmm(homes[i].reg), m) : a.mov(gp64(homes[i].reg), m);
+  }
+  if (keep) a.add(x86::rsp, Imm(keep));
   impl_->load_fuel();  // the host's epoch callback may have added fuel
   a.test(x86::eax, x86::eax);
   a.jnz(impl_->epilogue);
   a.jmp(impl_->entry_resume);
-  // Out of native stack: undo the frame record, trap as before it.
+  // Out of native stack: undo the frame record, trap as before it (the
+  // caller's Function* pushed by the entry back in cur_func).
   a.bind(native_exhausted);
   impl_->dec_depth();
+  a.bind(impl_->exhausted_noframe);
   a.mov(x86::rcx, x86::qword_ptr(x86::rsp));
   a.mov(x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, cur_func))), x86::rcx);
-  a.bind(impl_->exhausted_noframe);
   impl_->store_fuel(true);
   a.mov(x86::rdi, kCtx);
   a.mov(x86::esi, Imm(unsigned(TrapKind::StackExhausted)));
@@ -1065,11 +1091,18 @@ void Masm::call_wasm(Function* callee, int32_t argbase, bool fast, bool self) {
     return;
   }
   if (argbase) a.lea(kFp, slot(argbase));
-  a.mov(x86::rdx, Imm(reinterpret_cast<uint64_t>(callee)));
-  if (self)
-    a.call(impl_->fast_entry);
-  else
+  // rdx = the callee, rcx = this function (the caller, for its frame
+  // record); a self call needs no rdx (self entry, set_cur_func).
+  if (self) {
+    a.mov(x86::rcx, Imm(reinterpret_cast<uint64_t>(callee)));
+    a.call(impl_->self_entry);
+  } else {
+    a.mov(x86::rdx, Imm(reinterpret_cast<uint64_t>(callee)));
+    // cur_func is this function here; the load is shorter than a 64-bit
+    // immediate (measured: the immediate made CoreMark slower).
+    a.mov(x86::rcx, x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, cur_func))));
     a.call(x86::qword_ptr(x86::rdx, int32_t(offsetof(Function, fast_entry))));
+  }
   if (argbase) a.lea(kFp, slot(-argbase));
   call_and_check(*impl_);
   reload_memory();
@@ -1078,7 +1111,7 @@ void Masm::call_wasm(Function* callee, int32_t argbase, bool fast, bool self) {
   impl_->fuel_dirty = impl_->fuel_reg;
 }
 
-void Masm::call_indirect(Table* table, uint32_t sig_id, Reg index, int32_t argbase) {
+void Masm::call_indirect(Table* table, uint32_t sig_id, Reg index, int32_t argbase, bool result_in_reg) {
   auto& a = impl_->a;
   // Inline checks: index in range, non-null entry, signature.
   a.mov(x86::edx, gp32(index));
@@ -1091,11 +1124,32 @@ void Masm::call_indirect(Table* table, uint32_t sig_id, Reg index, int32_t argba
   a.jz(impl_->L(trap_label(TrapKind::UninitializedElement)));
   a.cmp(x86::dword_ptr(x86::rdx, int32_t(offsetof(Function, sig_id))), Imm(sig_id));
   a.jne(impl_->L(trap_label(TrapKind::IndirectCallTypeMismatch)));
+  // A callee of this instance with a fast entry: the internal convention,
+  // as call_wasm (not with the fuel register: the two paths would leave it
+  // differently).
+  asmjit::Label slow = a.newLabel(), done = a.newLabel();
+  const bool fast = !impl_->fuel_reg && impl_->self && impl_->self->instance;
+  if (fast) {
+    a.mov(kT1, Imm(reinterpret_cast<uint64_t>(impl_->self->instance)));
+    a.cmp(x86::qword_ptr(x86::rdx, int32_t(offsetof(Function, instance))), kT1);
+    a.jne(slow);
+    a.mov(x86::rax, x86::qword_ptr(x86::rdx, int32_t(offsetof(Function, fast_entry))));
+    a.test(x86::rax, x86::rax);
+    a.jz(slow);
+    if (argbase) a.lea(kFp, slot(argbase));
+    a.mov(x86::rcx, x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, cur_func))));  // this function
+    a.call(x86::rax);
+    if (argbase) a.lea(kFp, slot(-argbase));
+    a.jmp(done);
+  }
+  a.bind(slow);
   impl_->store_fuel();
   a.mov(x86::rdi, kCtx);
   a.lea(x86::rsi, slot(argbase));
   a.call(x86::qword_ptr(x86::rdx, int32_t(offsetof(Function, entry))));
   impl_->load_fuel();
+  if (result_in_reg) a.mov(x86::rsi, slot(argbase));  // the C ABI returns results in slots
+  a.bind(done);
   call_and_check(*impl_);
   reload_memory();
 }
