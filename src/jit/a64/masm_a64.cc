@@ -44,6 +44,7 @@
 
 #include <cstddef>
 #include <cstring>
+#include <string_view>
 
 #include "interp/interp.h"
 #include "jit/jit_runtime.h"
@@ -1068,22 +1069,6 @@ void Masm::call_runtime(const void* fn, uint64_t a0, uint64_t a1, uint64_t a2) {
   reload_memory();
 }
 
-// SIMD inline code: none yet, every op takes the generic path (masm.h).
-bool Masm::simd_inline(Op) { return false; }
-bool Masm::simd_inline_available() { return false; }
-void Masm::vload_slot(Reg, int32_t) { std::abort(); }
-void Masm::vstore_slot(int32_t, Reg) { std::abort(); }
-void Masm::vmov(Reg, Reg) { std::abort(); }
-void Masm::vconst(Reg, const uint8_t*) { std::abort(); }
-void Masm::simd_un(Op, Reg, Reg) { std::abort(); }
-void Masm::simd_bin(Op, Reg, Reg, Reg) { std::abort(); }
-void Masm::simd_tern(Op, Reg, Reg, Reg, Reg) { std::abort(); }
-void Masm::simd_shuffle(Reg, Reg, Reg, const uint8_t*) { std::abort(); }
-void Masm::simd_extract(Op, Reg, Reg, uint8_t) { std::abort(); }
-void Masm::simd_replace(Op, Reg, Reg, Reg, uint8_t) { std::abort(); }
-void Masm::simd_load(Op, Reg, Reg, uint32_t, Label) { std::abort(); }
-void Masm::simd_store(Op, Reg, Reg, uint32_t, Label) { std::abort(); }
-void Masm::simd_load_lane(Op, Reg, Reg, Reg, uint32_t, uint8_t, Label) { std::abort(); }
-void Masm::simd_store_lane(Op, Reg, Reg, uint32_t, uint8_t, Label) { std::abort(); }
+#include "jit/a64/masm_a64_simd.inc"
 
 }  // namespace brisk::jit
