@@ -461,11 +461,14 @@ int cmd_run(int argc, char** argv) {
                      (unsigned long long)js.functions, (unsigned long long)js.wasm_bytes,
                      (unsigned long long)js.code_bytes, js.compile_seconds * 1e3, mbps);
       }
-      if (js.simd_functions)
-        std::fprintf(stderr,
-                     "stats: simd: %llu functions compiled, their SIMD ops through the generic path "
-                     "(calls of the interpreter's SIMD functions)\n",
-                     (unsigned long long)js.simd_functions);
+      if (js.simd_functions) {
+        // Inline: v128 in vector registers; generic: a call of the
+        // interpreter's SIMD function per op (jit/simd_compiler.inc).
+        const char* why = jit::simd_generic_reason();
+        std::fprintf(stderr, "stats: simd: %llu functions compiled, %llu SIMD ops inline, %llu through the generic path%s%s%s\n",
+                     (unsigned long long)js.simd_functions, (unsigned long long)js.simd_inline_ops,
+                     (unsigned long long)js.simd_generic_ops, why ? " (all: " : "", why ? why : "", why ? ")" : "");
+      }
       if (js.failures)
         std::fprintf(stderr, "stats: %llu functions could not be compiled and ran in the interpreter\n",
                      (unsigned long long)js.failures);

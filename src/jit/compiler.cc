@@ -29,6 +29,21 @@ namespace brisk::jit {
 namespace {
 
 bool is_float(ValType t) { return t == ValType::F32 || t == ValType::F64; }
+// BRISK_JIT_SIMD=generic forces the generic SIMD path (read once), so that
+// tests can compare it with the inline code on one machine.
+bool simd_forced_generic() {
+  static const bool forced = [] {
+    const char* e = std::getenv("BRISK_JIT_SIMD");
+    return e && std::strcmp(e, "generic") == 0;
+  }();
+  return forced;
+}
+bool simd_inline_on() {
+  static const bool on = !simd_forced_generic() && Masm::simd_inline_available();
+  return on;
+}
+// Values held in fp-pool registers: floats and (SIMD inline path) v128.
+bool in_fp(ValType t) { return is_float(t) || t == ValType::V128; }
 W width(ValType t) { return t == ValType::I32 ? W::W32 : W::W64; }
 FW fwidth(ValType t) { return t == ValType::F32 ? FW::F32 : FW::F64; }
 
@@ -212,6 +227,8 @@ class Compiler : public NullVisitor {
   }
   uint32_t frame_slots() const { return frame_slots_; }
   bool unsupported() const { return unsupported_; }
+  uint32_t simd_inline_ops() const { return simd_inline_ops_; }
+  uint32_t simd_generic_ops() const { return simd_generic_ops_; }
   const std::vector<Label>& osr_labels() const { return osr_labels_; }
   const std::vector<Function*>& adapter_callees() const { return adapter_callees_; }
 
@@ -723,7 +740,9 @@ class Compiler : public NullVisitor {
           m_.store_slot(own(k), Opnd::r(home_[v.local]));
         break;
       case Val::Reg_:
-        if (is_float(v.type))
+        if (v.type == ValType::V128)
+          m_.vstore_slot(own(k), v.reg);
+        else if (is_float(v.type))
           m_.fstore_slot(own(k), v.reg, fwidth(v.type));
         else
           m_.store_slot(own(k), Opnd::r(v.reg));
@@ -774,7 +793,7 @@ class Compiler : public NullVisitor {
     Val& v = vs_[k];
     if (v.kind == Val::Cond_) materialize_cond(k);
     if (v.kind == Val::Reg_) return v.reg;
-    const bool fp = is_float(v.type);
+    const bool fp = in_fp(v.type);
     Reg r = alloc(fp);
     load_into(r, v, k);
     v.kind = Val::Reg_;
@@ -783,6 +802,7 @@ class Compiler : public NullVisitor {
     return r;
   }
   void load_into(Reg r, const Val& v, size_t k) {
+    if (v.type == ValType::V128) return v128_load_into(r, v, k);
     const bool fp = is_float(v.type);
     Opnd src = v.kind == Val::Const ? Opnd::i(int64_t(v.c))
              : v.kind == Val::Local ? local_operand(v.local)
@@ -805,7 +825,7 @@ class Compiler : public NullVisitor {
       v.reg = kNoReg;
       return r;
     }
-    Reg r = alloc(is_float(v.type));
+    Reg r = alloc(in_fp(v.type));
     load_into(r, v, k);
     return r;
   }
@@ -1325,7 +1345,9 @@ class Compiler : public NullVisitor {
         case Val::Reg_:
         case Val::Cond_: {
           Reg r = to_reg(base + j);
-          if (is_float(v.type))
+          if (v.type == ValType::V128)
+            m_.vstore_slot(dst, r);
+          else if (is_float(v.type))
             m_.fstore_slot(dst, r, fwidth(v.type));
           else
             m_.store_slot(dst, Opnd::r(r));
@@ -1459,6 +1481,16 @@ std::atomic<uint64_t> g_compile_failures{0};
 
 uint64_t jit_compile_failures() { return g_compile_failures.load(std::memory_order_relaxed); }
 
+const char* simd_generic_reason() {
+  if (simd_forced_generic()) return "BRISK_JIT_SIMD=generic";
+  if (simd_inline_on()) return nullptr;
+#if defined(__x86_64__)
+  return "no SSE4.1";
+#else
+  return "no inline SIMD code on this CPU";
+#endif
+}
+
 bool compile_function(Function* f) {
   if (f->jit_code) return true;
   CompiledCode code;
@@ -1537,6 +1569,8 @@ bool compile_code(Function* f, CompiledCode* out) {
   arena.add_stats([&](JitStats& st) {
     st.functions++;
     st.simd_functions += body.uses_simd;
+    st.simd_inline_ops += c.simd_inline_ops();
+    st.simd_generic_ops += c.simd_generic_ops();
     st.wasm_bytes += body.code_end - body.code_offset;
     st.code_bytes += size;
     st.compile_seconds += seconds;

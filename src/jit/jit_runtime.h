@@ -26,10 +26,20 @@ struct JitStats {
   uint64_t tier_ups = 0;
   uint64_t osr_entries = 0;
   uint64_t failures = 0;  // functions that could not be compiled and stay interpreted
-  // Compiled functions with v128 values or SIMD instructions (their SIMD
-  // ops call the interpreter's semantics: simd_compiler.inc).
+  // Compiled functions with v128 values or SIMD instructions.
   uint64_t simd_functions = 0;
+  // Their SIMD ops compiled to inline code (v128 in registers) and through
+  // the generic path (a call of the interpreter's semantics), counted per
+  // op in the code (simd_compiler.inc).
+  uint64_t simd_inline_ops = 0;
+  uint64_t simd_generic_ops = 0;
 };
+
+// Why every SIMD op of JIT code takes the generic path, for --stats: the
+// environment forces it (BRISK_JIT_SIMD=generic, read once) or the CPU
+// lacks what the inline code needs ("no SSE4.1"); null when ops with
+// inline code are compiled inline (compiler.cc).
+const char* simd_generic_reason();
 
 // Executable memory, W^X by dual mapping: each chunk is mapped twice,
 // writable and executable, so no page is ever both and installing a

@@ -237,6 +237,20 @@ struct Masm::Impl : MasmCore<x86::Assembler> {
     a.add(kT2, gp64(addr));
     return x86::ptr(kMem, kT2);
   }
+
+  // 16-byte constants of inline SIMD code (masm_x64_simd.inc), emitted
+  // after the code by finish() and read RIP-relative.
+  struct VConst {
+    uint8_t bytes[16];
+    asmjit::Label label;
+  };
+  std::vector<VConst> vconsts;
+  x86::Mem vconst_mem(const uint8_t bytes[16]);
+  void emit_vconsts();
+  void reset() {
+    vconsts.clear();
+    MasmCore::reset();
+  }
 };
 
 #include "jit/masm_core.inc"
@@ -444,6 +458,7 @@ void Masm::finish() {
   a.pop(x86::rcx);
   impl_->restore_saved_homes();
   a.ret();
+  impl_->emit_vconsts();
 }
 
 // ------------------------------------------------------------ labels
@@ -1100,22 +1115,6 @@ void Masm::call_runtime(const void* fn, uint64_t a0, uint64_t a1, uint64_t a2) {
   reload_memory();
 }
 
-// SIMD inline code: none yet, every op takes the generic path (masm.h).
-bool Masm::simd_inline(Op) { return false; }
-bool Masm::simd_inline_available() { return false; }
-void Masm::vload_slot(Reg, int32_t) { std::abort(); }
-void Masm::vstore_slot(int32_t, Reg) { std::abort(); }
-void Masm::vmov(Reg, Reg) { std::abort(); }
-void Masm::vconst(Reg, const uint8_t*) { std::abort(); }
-void Masm::simd_un(Op, Reg, Reg) { std::abort(); }
-void Masm::simd_bin(Op, Reg, Reg, Reg) { std::abort(); }
-void Masm::simd_tern(Op, Reg, Reg, Reg, Reg) { std::abort(); }
-void Masm::simd_shuffle(Reg, Reg, Reg, const uint8_t*) { std::abort(); }
-void Masm::simd_extract(Op, Reg, Reg, uint8_t) { std::abort(); }
-void Masm::simd_replace(Op, Reg, Reg, Reg, uint8_t) { std::abort(); }
-void Masm::simd_load(Op, Reg, Reg, uint32_t, Label) { std::abort(); }
-void Masm::simd_store(Op, Reg, Reg, uint32_t, Label) { std::abort(); }
-void Masm::simd_load_lane(Op, Reg, Reg, Reg, uint32_t, uint8_t, Label) { std::abort(); }
-void Masm::simd_store_lane(Op, Reg, Reg, uint32_t, uint8_t, Label) { std::abort(); }
+#include "jit/x64/masm_x64_simd.inc"
 
 }  // namespace brisk::jit
