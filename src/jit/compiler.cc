@@ -212,7 +212,9 @@ class Compiler : public NullVisitor {
     for (uint32_t i : homed_) {
       ValType t = local_types_[i];
       Opnd src = i < num_params_ ? Opnd::s(loc_off_[i]) : Opnd::i(0);
-      if (is_float(t))
+      if (t == ValType::V128)
+        v128_init_home(i);
+      else if (is_float(t))
         m_.fmov(fwidth(t), home_[i], src);
       else
         m_.mov(width(t), home_[i], src);
@@ -734,6 +736,8 @@ class Compiler : public NullVisitor {
       case Val::Local:
         if (home_[v.local] == kNoReg)
           copy_val(v.type, own(k), loc_off_[v.local]);
+        else if (v.type == ValType::V128)
+          m_.vstore_slot(own(k), home_[v.local]);
         else if (is_float(v.type))
           m_.fstore_slot(own(k), home_[v.local], fwidth(v.type));
         else
@@ -901,7 +905,9 @@ class Compiler : public NullVisitor {
         ValType t = local_types_[i];
         // A callee-saved home costs a push and a pop per activation: only
         // for a local used in a loop (a weight of 8 or more).
-        bool fits = is_float(t) ? nfp < fp_homes.size()
+        // v128 locals share the fp homes when SIMD runs inline.
+        const bool fp = is_float(t) || (t == ValType::V128 && simd_inline_on());
+        bool fits = fp ? nfp < fp_homes.size()
                                 : (t == ValType::I32 || t == ValType::I64) && ngp < gp_homes.size() &&
                                       (ngp < first_saved || uses[i] >= 8);
         if (!fits) continue;
@@ -910,14 +916,14 @@ class Compiler : public NullVisitor {
       }
       if (best == UINT32_MAX) break;
       ValType t = local_types_[best];
-      const bool saved = !is_float(t) && ngp >= first_saved;
-      home_[best] = is_float(t) ? fp_homes[nfp++] : gp_homes[ngp++];
+      const bool saved = !in_fp(t) && ngp >= first_saved;
+      home_[best] = in_fp(t) ? fp_homes[nfp++] : gp_homes[ngp++];
       homed_.push_back(best);
       if (saved) {
         saved_home_[best] = 1;
         saved_regs_[num_saved_++] = home_[best];
       }
-      auto& pool = is_float(t) ? fp_pool_ : gp_pool_;
+      auto& pool = in_fp(t) ? fp_pool_ : gp_pool_;
       pool.erase(std::remove(pool.begin(), pool.end(), home_[best]), pool.end());
     }
   }
@@ -927,7 +933,9 @@ class Compiler : public NullVisitor {
     for (uint32_t i : homed_) {
       if (across_wasm_call && saved_home_[i]) continue;
       ValType t = local_types_[i];
-      if (is_float(t))
+      if (t == ValType::V128)
+        m_.vload_slot(home_[i], loc_off_[i]);
+      else if (is_float(t))
         m_.fmov(fwidth(t), home_[i], Opnd::s(loc_off_[i]));
       else
         m_.mov(width(t), home_[i], Opnd::s(loc_off_[i]));
@@ -937,7 +945,9 @@ class Compiler : public NullVisitor {
     for (uint32_t i : homed_) {
       if (across_wasm_call && saved_home_[i]) continue;
       ValType t = local_types_[i];
-      if (is_float(t))
+      if (t == ValType::V128)
+        m_.vstore_slot(loc_off_[i], home_[i]);
+      else if (is_float(t))
         m_.fstore_slot(loc_off_[i], home_[i], fwidth(t));
       else
         m_.store_slot(loc_off_[i], Opnd::r(home_[i]));

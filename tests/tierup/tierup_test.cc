@@ -9,7 +9,9 @@
 // asynchronous path without that hook.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <fstream>
+#include <string>
 #include <iterator>
 #include <thread>
 
@@ -186,7 +188,24 @@ TEST_P(TierUpTest, SimdValuesAcrossOsrAndPreciseSimdTrap) {
   ASSERT_FALSE(call("simd_loop", {n}, &v).trap);
   EXPECT_EQ(uint32_t(v), want);
   if (GetParam().mode != ExecMode::Interp) {
-    EXPECT_GT(store_->code_arena().snapshot().simd_functions, 0u);
+    const jit::JitStats js = store_->code_arena().snapshot();
+    EXPECT_GT(js.simd_functions, 0u);
+    // Every SIMD op of this module has inline code where the CPU has what
+    // it needs (x86_64: SSE4.1, every x86_64 machine these tests run on),
+    // so the inline path cannot silently turn off; BRISK_JIT_SIMD=generic
+    // (read once per process) is the only way to force all of them generic.
+    const char* why = jit::simd_generic_reason();
+#if defined(__x86_64__)
+    const char* env = std::getenv("BRISK_JIT_SIMD");
+    if (!(env && std::string(env) == "generic")) EXPECT_EQ(why, nullptr) << why;
+#endif
+    if (why) {
+      EXPECT_EQ(js.simd_inline_ops, 0u);
+      EXPECT_GT(js.simd_generic_ops, 0u);
+    } else {
+      EXPECT_GT(js.simd_inline_ops, 0u);
+      EXPECT_EQ(js.simd_generic_ops, 0u);
+    }
   }
   if (GetParam().mode == ExecMode::Tiered) {
     EXPECT_GT(store_->code_arena().snapshot().osr_entries, 0u);
