@@ -25,6 +25,8 @@ CASES = {
     "xor_unencodable_imm": "movz x16, #0x2345; movk x16, #0x1, lsl #16; eor x1, x1, x16",
     "cmp_minus_one": "cmn w1, #1; cset w0, lt",
     "cmp_large_imm": "movz x17, #0x100, lsl #16; cmp x1, x17; cset w0, hs",
+    "cmp_shifted_imm": "cmp w1, #16, lsl #12; cset w0, lo",
+    "cmn_shifted_imm": "cmn x1, #16, lsl #12; cset w0, eq",
     "slot_load": "ldr x0, [x20, #8]",
     "slot_load_w32": "ldr w0, [x20, #8]",
     "slot_load_far": "movz x15, #0x9c40; add x15, x20, x15; ldr x0, [x15]",

@@ -192,10 +192,13 @@ struct Masm::Impl : MasmCore<a64::Assembler> {
   void cmp_imm(W w, const a64::Gp& lhs, int64_t rhs) {
     uint64_t v = w == W::W64 ? uint64_t(rhs) : uint32_t(rhs);
     uint64_t neg = w == W::W64 ? uint64_t(-rhs) : uint32_t(-uint32_t(rhs));
+    // asmjit rejects cmp/cmn with a shifted immediate ("cmp w1, 16, 12"):
+    // those are subs/adds to the zero register, which it encodes.
+    const a64::Gp zr = w == W::W64 ? a64::Gp(a64::xzr) : a64::Gp(a64::wzr);
     if (is_add_imm(v)) {
-      v < 4096 ? a.cmp(lhs, Imm(v)) : a.cmp(lhs, Imm(v >> 12), Imm(12));
+      v < 4096 ? a.cmp(lhs, Imm(v)) : a.subs(zr, lhs, Imm(v >> 12), Imm(12));
     } else if (is_add_imm(neg)) {
-      neg < 4096 ? a.cmn(lhs, Imm(neg)) : a.cmn(lhs, Imm(neg >> 12), Imm(12));
+      neg < 4096 ? a.cmn(lhs, Imm(neg)) : a.adds(zr, lhs, Imm(neg >> 12), Imm(12));
     } else {
       mov_imm(w, kT2, v);
       a.cmp(lhs, scratch(w, kT2));
