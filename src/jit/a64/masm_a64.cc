@@ -45,6 +45,7 @@
 
 #include <cstddef>
 #include <cstring>
+#include <string_view>
 
 #include "interp/interp.h"
 #include "jit/jit_runtime.h"
@@ -192,10 +193,13 @@ struct Masm::Impl : MasmCore<a64::Assembler> {
   void cmp_imm(W w, const a64::Gp& lhs, int64_t rhs) {
     uint64_t v = w == W::W64 ? uint64_t(rhs) : uint32_t(rhs);
     uint64_t neg = w == W::W64 ? uint64_t(-rhs) : uint32_t(-uint32_t(rhs));
+    // asmjit rejects cmp/cmn with a shifted immediate ("cmp w1, 16, 12"):
+    // those are subs/adds to the zero register, which it encodes.
+    const a64::Gp zr = w == W::W64 ? a64::Gp(a64::xzr) : a64::Gp(a64::wzr);
     if (is_add_imm(v)) {
-      v < 4096 ? a.cmp(lhs, Imm(v)) : a.cmp(lhs, Imm(v >> 12), Imm(12));
+      v < 4096 ? a.cmp(lhs, Imm(v)) : a.subs(zr, lhs, Imm(v >> 12), Imm(12));
     } else if (is_add_imm(neg)) {
-      neg < 4096 ? a.cmn(lhs, Imm(neg)) : a.cmn(lhs, Imm(neg >> 12), Imm(12));
+      neg < 4096 ? a.cmn(lhs, Imm(neg)) : a.adds(zr, lhs, Imm(neg >> 12), Imm(12));
     } else {
       mov_imm(w, kT2, v);
       a.cmp(lhs, scratch(w, kT2));
@@ -1119,22 +1123,6 @@ void Masm::call_runtime(const void* fn, uint64_t a0, uint64_t a1, uint64_t a2) {
   reload_memory();
 }
 
-// SIMD inline code: none yet, every op takes the generic path (masm.h).
-bool Masm::simd_inline(Op) { return false; }
-bool Masm::simd_inline_available() { return false; }
-void Masm::vload_slot(Reg, int32_t) { std::abort(); }
-void Masm::vstore_slot(int32_t, Reg) { std::abort(); }
-void Masm::vmov(Reg, Reg) { std::abort(); }
-void Masm::vconst(Reg, const uint8_t*) { std::abort(); }
-void Masm::simd_un(Op, Reg, Reg) { std::abort(); }
-void Masm::simd_bin(Op, Reg, Reg, Reg) { std::abort(); }
-void Masm::simd_tern(Op, Reg, Reg, Reg, Reg) { std::abort(); }
-void Masm::simd_shuffle(Reg, Reg, Reg, const uint8_t*) { std::abort(); }
-void Masm::simd_extract(Op, Reg, Reg, uint8_t) { std::abort(); }
-void Masm::simd_replace(Op, Reg, Reg, Reg, uint8_t) { std::abort(); }
-void Masm::simd_load(Op, Reg, Reg, uint32_t, Label) { std::abort(); }
-void Masm::simd_store(Op, Reg, Reg, uint32_t, Label) { std::abort(); }
-void Masm::simd_load_lane(Op, Reg, Reg, Reg, uint32_t, uint8_t, Label) { std::abort(); }
-void Masm::simd_store_lane(Op, Reg, Reg, uint32_t, uint8_t, Label) { std::abort(); }
+#include "jit/a64/masm_a64_simd.inc"
 
 }  // namespace brisk::jit
