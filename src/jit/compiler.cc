@@ -202,7 +202,12 @@ class Compiler : public NullVisitor {
     // every other caller.
     arg_homes_.clear();
     for (uint32_t i = 0; i < num_params_; ++i)
-      if (home_[i] != kNoReg && !saved_home_[i]) arg_homes_.push_back({home_[i], loc_off_[i]});
+      if (arg_in_home(i)) arg_homes_.push_back({home_[i], loc_off_[i]});
+  }
+  // Parameter i comes in its home register on self calls (a v128 home
+  // does not: the entry moves 64-bit registers only).
+  bool arg_in_home(uint32_t i) const {
+    return home_[i] != kNoReg && !saved_home_[i] && local_types_[i] != ValType::V128;
   }
 
   void begin() {
@@ -223,7 +228,7 @@ class Compiler : public NullVisitor {
     if (zero_each)
       for (int32_t off : slot_locals) m_.store_slot(off, Opnd::i(0));
     for (uint32_t i : homed_) {
-      if (i < num_params_ && !saved_home_[i]) continue;  // loaded by the prologue (arg_homes_)
+      if (i < num_params_ && arg_in_home(i)) continue;  // loaded by the prologue (arg_homes_)
       ValType t = local_types_[i];
       Opnd src = i < num_params_ ? Opnd::s(loc_off_[i]) : Opnd::i(0);
       if (t == ValType::V128)
@@ -478,11 +483,11 @@ class Compiler : public NullVisitor {
   // may already have overwritten.
   void self_call_args(size_t base) {
     for (size_t k = 0; k < vs_.size(); ++k)
-      if (k < base || home_[k - base] == kNoReg || saved_home_[k - base] || vs_[k].kind == Val::Cond_) spill(k);
+      if (k < base || !arg_in_home(uint32_t(k - base)) || vs_[k].kind == Val::Cond_) spill(k);
     save_homes(/*across_wasm_call=*/true);
     for (size_t k = base; k < vs_.size(); ++k) {
       const uint32_t i = uint32_t(k - base);
-      if (home_[i] == kNoReg || saved_home_[i]) continue;
+      if (!arg_in_home(i)) continue;
       const Val& v = vs_[k];
       Opnd src;
       switch (v.kind) {
