@@ -116,8 +116,9 @@ TEST(OpcodeTable, SignaturesAreConsistent) {
       EXPECT_EQ(info.access_bytes, 0) << describe(op);
     }
     // SIMD ops all take or produce a v128 (splats take a scalar).
-    if (is_simd_op(op))
+    if (is_simd_op(op)) {
       EXPECT_TRUE(info.result == SigType::v || info.param1 == SigType::v || info.param2 == SigType::v) << describe(op);
+    }
     // A second operand implies a first one.
     if (info.param2 != SigType::V) {
       EXPECT_NE(info.param1, SigType::V) << describe(op);
