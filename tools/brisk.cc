@@ -22,6 +22,7 @@
 #include "brisk/brisk.h"
 #include "core/module_decoder.h"
 #include "jit/jit_runtime.h"
+#include "jit/jitdump.h"
 #include "jit/tuning.h"
 #include "runtime/objects.h"
 #include "runtime/store.h"
@@ -85,6 +86,10 @@ void print_run_help() {
       "  --invoke=NAME              call export NAME with ARGS (i32/i64/f32/f64 as\n"
       "                             decimal numbers) and print its results\n"
       "  --stats                    print execution statistics to stderr at exit\n"
+      "  --jitdump                  describe the JIT code of each wasm function in\n"
+      "                             $JITDUMPDIR/jit-PID.dump (default /tmp) for perf:\n"
+      "                             `perf record -k mono brisk run --jitdump ...`, then\n"
+      "                             `perf inject --jit`; also BRISK_JITDUMP=1\n"
       "  -h, --help                 this help\n"
       "\n"
       "Exit status: the guest's exit code (proc_exit, or 0 when _start returns);\n"
@@ -106,6 +111,7 @@ struct RunOptions {
   std::string invoke;
   bool has_invoke = false;
   bool stats = false;
+  bool jitdump = false;
   uint32_t tier_up_threshold = 0;
   uint32_t compile_threads = EngineConfig::kCompileThreadsAuto;
   bool jit_filter = false;
@@ -271,6 +277,8 @@ int parse_run_options(int argc, char** argv, RunOptions* o) {
       o->jit_filter_hi = hi;
     } else if (a == "--stats") {
       o->stats = true;
+    } else if (a == "--jitdump") {
+      o->jitdump = true;
     } else {
       return usage_error("unknown option '" + a + "'");
     }
@@ -430,6 +438,7 @@ int cmd_run(int argc, char** argv) {
   cfg.jit_filter = o.jit_filter;
   cfg.jit_filter_lo = o.jit_filter_lo;
   cfg.jit_filter_hi = o.jit_filter_hi;
+  if (o.jitdump) jit::jitdump_enable();
   // The store and linker are the C API's (brisk.h), so that WASI is set up
   // exactly as an embedder does it; the rest of the CLI uses the runtime
   // behind them directly (the JIT filter, statistics, trap printing).

@@ -21,6 +21,7 @@
 #include "jit/jit_runtime.h"
 #include "interp/simd_ops.h"
 #include "jit/masm.h"
+#include "jit/jitdump.h"
 #include "jit/simd_runtime.h"
 #include "runtime/runtime_ops.h"
 
@@ -1652,6 +1653,7 @@ bool compile_code(Function* f, CompiledCode* out) {
     return fail();
   }
   dump_code(f->index, block.exec, size, masm.label_offset(masm.fast_entry()));
+  jitdump_add(*f, block.exec, size);
   out->code = block.exec;
   out->fast_entry_offset = uint32_t(masm.label_offset(masm.fast_entry()));
   out->osr_offsets.clear();
