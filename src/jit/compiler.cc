@@ -545,6 +545,7 @@ class Compiler : public NullVisitor {
         sig.num_results == results_.size() && !inst_->store->config().consume_fuel)
       c.tail = true;
     if (kind == Op::loop) {
+      v128_forget_zero_locals();  // a merge point (the back-edges)
       m_.bind(c.label);
       if (want_osr_) {  // only the tiered mode enters code mid-function
         Label stub = m_.new_label();
@@ -574,11 +575,13 @@ class Compiler : public NullVisitor {
       }
     }
     m_.bind(c.else_label);
+    v128_forget_zero_locals();
     c.else_label = Label{};
     reset_stack(c.height, c.nparams, c.param_types);
   }
   void on_end(bool reachable, bool is_function_end) {
     if (reachable) flush_cond();
+    v128_forget_zero_locals();  // branches to the end merge here
     if (is_function_end) {
       if (reachable) emit_return();
       ctl_.pop_back();
@@ -951,6 +954,8 @@ class Compiler : public NullVisitor {
   void choose_homes(const FuncBody& body) {
     home_.assign(num_locals_, kNoReg);
     saved_home_.assign(num_locals_, 0);
+    zero_v128_.assign(num_locals_, 0);
+    any_zero_v128_ = false;
     num_saved_ = 0;
     gp_pool_ = Masm::regs().gp_pool;
     fp_pool_ = Masm::regs().fp_pool;
