@@ -959,7 +959,8 @@ class Compiler : public NullVisitor {
     num_saved_ = 0;
     gp_pool_ = Masm::regs().gp_pool;
     fp_pool_ = Masm::regs().fp_pool;
-    const auto& fp_homes = Masm::regs().fp_homes;
+    const size_t fp_scalar_homes = Masm::regs().fp_homes.size();
+    const std::vector<Reg>& fp_homes = v128_fp_homes();  // the fp homes, then pool registers for hot v128 locals
     if (num_locals_ == 0) return;
     std::vector<uint64_t>& uses = local_uses_;
     weighted_local_uses(mod_.bytes.data() + body.code_offset, mod_.bytes.data() + body.code_end, num_locals_, uses,
@@ -988,7 +989,7 @@ class Compiler : public NullVisitor {
         // for a local used in a loop (a weight of 8 or more).
         // v128 locals share the fp homes when SIMD runs inline.
         const bool fp = is_float(t) || (t == ValType::V128 && simd_inline_on());
-        bool fits = fp ? nfp < fp_homes.size()
+        bool fits = fp ? nfp < fp_scalar_homes || (t == ValType::V128 && nfp < fp_homes.size() && uses[i] >= kV128ExtraHomeUses)
                                 : (t == ValType::I32 || t == ValType::I64) && ngp < gp_homes.size() &&
                                       (ngp < first_saved || uses[i] >= 8);
         if (!fits) continue;
