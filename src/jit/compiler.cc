@@ -960,7 +960,7 @@ class Compiler : public NullVisitor {
     gp_pool_ = Masm::regs().gp_pool;
     fp_pool_ = Masm::regs().fp_pool;
     const size_t fp_scalar_homes = Masm::regs().fp_homes.size();
-    const std::vector<Reg>& fp_homes = v128_fp_homes();  // the fp homes, then pool registers for hot v128 locals
+    const std::vector<Reg>& fp_homes = v128_fp_homes(body.uses_simd);  // the fp homes, then pool registers for hot v128 locals
     if (num_locals_ == 0) return;
     std::vector<uint64_t>& uses = local_uses_;
     weighted_local_uses(mod_.bytes.data() + body.code_offset, mod_.bytes.data() + body.code_end, num_locals_, uses,
