@@ -546,6 +546,7 @@ class Compiler : public NullVisitor {
         sig.num_results == results_.size() && !inst_->store->config().consume_fuel)
       c.tail = true;
     if (kind == Op::loop) {
+      v128_forget_zero_locals();  // a merge point (the back-edges)
       m_.bind(c.label);
       if (want_osr_) {  // only the tiered mode enters code mid-function
         Label stub = m_.new_label();
@@ -575,11 +576,13 @@ class Compiler : public NullVisitor {
       }
     }
     m_.bind(c.else_label);
+    v128_forget_zero_locals();
     c.else_label = Label{};
     reset_stack(c.height, c.nparams, c.param_types);
   }
   void on_end(bool reachable, bool is_function_end) {
     if (reachable) flush_cond();
+    v128_forget_zero_locals();  // branches to the end merge here
     if (is_function_end) {
       if (reachable) emit_return();
       ctl_.pop_back();
@@ -952,10 +955,13 @@ class Compiler : public NullVisitor {
   void choose_homes(const FuncBody& body) {
     home_.assign(num_locals_, kNoReg);
     saved_home_.assign(num_locals_, 0);
+    zero_v128_.assign(num_locals_, 0);
+    any_zero_v128_ = false;
     num_saved_ = 0;
     gp_pool_ = Masm::regs().gp_pool;
     fp_pool_ = Masm::regs().fp_pool;
-    const auto& fp_homes = Masm::regs().fp_homes;
+    const size_t fp_scalar_homes = Masm::regs().fp_homes.size();
+    const std::vector<Reg>& fp_homes = v128_fp_homes(body.uses_simd);  // the fp homes, then pool registers for hot v128 locals
     if (num_locals_ == 0) return;
     std::vector<uint64_t>& uses = local_uses_;
     weighted_local_uses(mod_.bytes.data() + body.code_offset, mod_.bytes.data() + body.code_end, num_locals_, uses,
@@ -984,7 +990,7 @@ class Compiler : public NullVisitor {
         // for a local used in a loop (a weight of 8 or more).
         // v128 locals share the fp homes when SIMD runs inline.
         const bool fp = is_float(t) || (t == ValType::V128 && simd_inline_on());
-        bool fits = fp ? nfp < fp_homes.size()
+        bool fits = fp ? nfp < fp_scalar_homes || (t == ValType::V128 && nfp < fp_homes.size() && uses[i] >= kV128ExtraHomeUses)
                                 : (t == ValType::I32 || t == ValType::I64) && ngp < gp_homes.size() &&
                                       (ngp < first_saved || uses[i] >= 8);
         if (!fits) continue;

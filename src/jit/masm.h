@@ -252,6 +252,9 @@ class Masm {
   void simd_un(Op op, Reg dst, Reg a);
   void simd_bin(Op op, Reg dst, Reg a, Reg b);
   void simd_tern(Op op, Reg dst, Reg a, Reg b, Reg c);
+  // A shift (i8x16.shl ... i64x2.shr_u) by the constant {count}, which it
+  // takes modulo the lane width as wasm does (no count register needed).
+  void simd_shift_imm(Op op, Reg dst, Reg a, uint32_t count);
   // i8x16.shuffle: lanes[i] < 32 picks byte lanes[i] of a:b; 0xff gives a
   // zero byte (the compiler passes it for lanes of an operand it knows is
   // all zeros, e.g. clang's zero-extending shuffles with v128.const 0).

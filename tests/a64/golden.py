@@ -103,6 +103,11 @@ CASES = {
     "simd_slot_load_aligned": "ldr q0, [x20, #32]",
     "simd_slot_load_unaligned": "ldur q0, [x20, #24]",
     "simd_slot_store_far": "add x15, x20, #1000; str q0, [x15]",
+    "simd_shl_imm_i32": "shl v0.4s, v1.4s, #5",
+    "simd_sshr_imm_i16_masked": "sshr v0.8h, v1.8h, #15",
+    "simd_ushr_imm_i64_in_place": "ushr v0.2d, v0.2d, #1",
+    "simd_ushr_imm_i8_negative": "ushr v0.16b, v1.16b, #7",
+    "simd_shl_imm_i8_by_width": "mov v0.16b, v1.16b",
 }
 
 

@@ -267,6 +267,43 @@ TEST_F(A64Simd, ArithmeticMatchesInterpreter) {
   EXPECT_GT(checked, 200 * kTrials);
 }
 
+// Shifts by a constant (Masm::simd_shift_imm): the count is masked to the
+// lane width by the masm, so 0 (a copy), width - 1, the width itself, larger
+// and negative counts all must give the interpreter's result.
+TEST_F(A64Simd, ShiftByConstantMatchesInterpreter) {
+  int checked = 0;
+  for (const SimdCase& c : kCases) {
+    if (c.shape != Shape::Bin || op_info(c.op).param2 != SigType::i) continue;
+    const std::string name = op_name(c.op);
+    const int32_t w = name[1] == '8' ? 8 : name[1] == '1' ? 16 : name[1] == '3' ? 32 : 64;
+    const int32_t counts[] = {0, 1, w - 1, w, w + 1, 2 * w + 3, -1, -w, -w - 1, INT32_MIN, INT32_MAX};
+    for (int32_t k : counts) {
+      for (bool in_place : {false, true}) {
+        Compiled code;
+        ASSERT_TRUE(compile(code, [&](Masm& m) {
+          m.vload_slot(V1, kA);
+          Reg dst = in_place ? V1 : V0;
+          m.simd_shift_imm(c.op, dst, V1, uint32_t(k));
+          m.vstore_slot(kDst, dst);
+        })) << name;
+        for (int trial = 0; trial < 8; ++trial) {
+          uint8_t in[16], want[16], got[16];
+          fill(in);
+          std::memcpy(reinterpret_cast<uint8_t*>(fp()) + kA, in, 16);
+          std::memset(reinterpret_cast<uint8_t*>(fp()) + kDst, 0xa5, 16);
+          reinterpret_cast<void (*)(void*, const void*, const void*)>(const_cast<void*>(c.fn))(want, in, &k);
+          ASSERT_EQ(code.fn(&ctx, fp(), nullptr), 0u) << name;
+          std::memcpy(got, reinterpret_cast<uint8_t*>(fp()) + kDst, 16);
+          EXPECT_EQ(hex16(got, 16), hex16(want, 16))
+              << name << " by " << k << (in_place ? " (dst = a)" : "") << "\n a = " << hex16(in, 16);
+          ++checked;
+        }
+      }
+    }
+  }
+  EXPECT_EQ(checked, 12 * 11 * 2 * 8);
+}
+
 TEST_F(A64Simd, LanesAndShufflesMatchInterpreter) {
   int checked = 0;
   for (const SimdCase& c : kCases) {

@@ -149,6 +149,11 @@ const std::vector<Golden> kGolden = {
     {"simd_slot_load_aligned", "ldr q0, [x20, #32]", {0x3dc00a80}},
     {"simd_slot_load_unaligned", "ldur q0, [x20, #24]", {0x3cc18280}},
     {"simd_slot_store_far", "add x15, x20, #1000; str q0, [x15]", {0x910fa28f, 0x3d8001e0}},
+    {"simd_shl_imm_i32", "shl v0.4s, v1.4s, #5", {0x4f255420}},
+    {"simd_sshr_imm_i16_masked", "sshr v0.8h, v1.8h, #15", {0x4f110420}},
+    {"simd_ushr_imm_i64_in_place", "ushr v0.2d, v0.2d, #1", {0x6f7f0400}},
+    {"simd_ushr_imm_i8_negative", "ushr v0.16b, v1.16b, #7", {0x6f090420}},
+    {"simd_shl_imm_i8_by_width", "mov v0.16b, v1.16b", {0x4ea11c20}},
 };
 
 // How each case is produced through the masm's interface.
@@ -243,6 +248,12 @@ const std::map<std::string, Emit>& emitters() {
       {"simd_slot_load_aligned", [](Masm& m, Label l) { (void)l; m.vload_slot(V0, 32); }},
       {"simd_slot_load_unaligned", [](Masm& m, Label l) { (void)l; m.vload_slot(V0, 24); }},
       {"simd_slot_store_far", [](Masm& m, Label l) { (void)l; m.vstore_slot(1000, V0); }},
+      // Counts are masked to the lane width: 31 -> 15, 65 -> 1, -1 -> 7, 8 -> 0 (a copy).
+      {"simd_shl_imm_i32", [](Masm& m, Label) { m.simd_shift_imm(Op::i32x4_shl, V0, V1, 5); }},
+      {"simd_sshr_imm_i16_masked", [](Masm& m, Label) { m.simd_shift_imm(Op::i16x8_shr_s, V0, V1, 31); }},
+      {"simd_ushr_imm_i64_in_place", [](Masm& m, Label) { m.simd_shift_imm(Op::i64x2_shr_u, V0, V0, 65); }},
+      {"simd_ushr_imm_i8_negative", [](Masm& m, Label) { m.simd_shift_imm(Op::i8x16_shr_u, V0, V1, uint32_t(-1)); }},
+      {"simd_shl_imm_i8_by_width", [](Masm& m, Label) { m.simd_shift_imm(Op::i8x16_shl, V0, V1, 8); }},
   };
   return m;
 }

@@ -1,0 +1,53 @@
+;; The JIT's known-zero v128 locals (simd_compiler.inc, zero_v128_): a local
+;; set from v128.const 0 is taken as zero by later shuffles until a merge
+;; point (loop header, else, end) or another set. Each function must see the
+;; value the local really holds: a stale "zero" would turn the 0xff bytes of
+;; the second value into zeros. Also one-source shuffles: shuffle(x, x) of one
+;; local, and a homed local read in place (it must stay intact).
+(module
+  (func (export "tee_zero") (param $x v128) (result v128) (local $z v128)
+    (drop (local.tee $z (v128.const i32x4 0 0 0 0)))
+    (i8x16.shuffle 16 1 2 3 17 5 6 7 18 9 10 11 19 13 14 15 (local.get $z) (local.get $x)))
+  (func (export "set_again") (param $x v128) (result v128) (local $z v128)
+    (local.set $z (v128.const i32x4 0 0 0 0))
+    (local.set $z (v128.const i8x16 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1))
+    (i8x16.shuffle 16 1 2 3 17 5 6 7 18 9 10 11 19 13 14 15 (local.get $z) (local.get $x)))
+  (func (export "loop") (param $x v128) (param $n i32) (result v128) (local $z v128) (local $r v128)
+    (local.set $z (v128.const i32x4 0 0 0 0))
+    (loop $l
+      (local.set $r (i8x16.shuffle 16 1 2 3 17 5 6 7 18 9 10 11 19 13 14 15 (local.get $z) (local.get $x)))
+      (local.set $z (v128.const i8x16 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $r))
+  (func (export "if_then") (param $x v128) (param $c i32) (result v128) (local $z v128)
+    (local.set $z (v128.const i32x4 0 0 0 0))
+    (if (local.get $c) (then (local.set $z (v128.const i8x16 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1))))
+    (i8x16.shuffle 16 1 2 3 17 5 6 7 18 9 10 11 19 13 14 15 (local.get $z) (local.get $x)))
+  (func (export "if_else") (param $x v128) (param $c i32) (result v128) (local $z v128)
+    (local.set $z (v128.const i32x4 0 0 0 0))
+    (if (local.get $c) (then (local.set $z (v128.const i8x16 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1))) (else (local.set $z (i8x16.shuffle 16 1 2 3 17 5 6 7 18 9 10 11 19 13 14 15 (local.get $z) (local.get $x)))))
+    (i8x16.shuffle 16 1 2 3 17 5 6 7 18 9 10 11 19 13 14 15 (local.get $z) (local.get $x)))
+  (func (export "br_out") (param $x v128) (param $c i32) (result v128) (local $z v128)
+    (local.set $z (v128.const i8x16 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1))
+    (block $b
+      (local.set $z (v128.const i32x4 0 0 0 0))
+      (br_if $b (local.get $c))
+      (local.set $z (v128.const i8x16 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1)))
+    (i8x16.shuffle 16 1 2 3 17 5 6 7 18 9 10 11 19 13 14 15 (local.get $z) (local.get $x)))
+  (func (export "same_local") (param $x v128) (result v128)
+    (i8x16.add (i8x16.shuffle 1 0 3 2 17 16 19 18 5 4 7 6 21 20 23 22 (local.get $x) (local.get $x)) (local.get $x)))
+  (func (export "one_source_b") (param $x v128) (param $y v128) (result v128)
+    (i8x16.add (i8x16.shuffle 31 30 29 28 27 26 25 24 23 22 21 20 19 18 17 16 (local.get $x) (local.get $y)) (local.get $y)))
+)
+(assert_return (invoke "tee_zero" (v128.const i8x16 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16)) (v128.const i8x16 1 0 0 0 2 0 0 0 3 0 0 0 4 0 0 0))
+(assert_return (invoke "set_again" (v128.const i8x16 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16)) (v128.const i8x16 1 255 255 255 2 255 255 255 3 255 255 255 4 255 255 255))
+(assert_return (invoke "loop" (v128.const i8x16 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16) (i32.const 1)) (v128.const i8x16 1 0 0 0 2 0 0 0 3 0 0 0 4 0 0 0))
+(assert_return (invoke "loop" (v128.const i8x16 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16) (i32.const 2)) (v128.const i8x16 1 255 255 255 2 255 255 255 3 255 255 255 4 255 255 255))
+(assert_return (invoke "if_then" (v128.const i8x16 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16) (i32.const 0)) (v128.const i8x16 1 0 0 0 2 0 0 0 3 0 0 0 4 0 0 0))
+(assert_return (invoke "if_then" (v128.const i8x16 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16) (i32.const 1)) (v128.const i8x16 1 255 255 255 2 255 255 255 3 255 255 255 4 255 255 255))
+(assert_return (invoke "if_else" (v128.const i8x16 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16) (i32.const 1)) (v128.const i8x16 1 255 255 255 2 255 255 255 3 255 255 255 4 255 255 255))
+(assert_return (invoke "if_else" (v128.const i8x16 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16) (i32.const 0)) (v128.const i8x16 1 0 0 0 2 0 0 0 3 0 0 0 4 0 0 0))
+(assert_return (invoke "br_out" (v128.const i8x16 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16) (i32.const 1)) (v128.const i8x16 1 0 0 0 2 0 0 0 3 0 0 0 4 0 0 0))
+(assert_return (invoke "br_out" (v128.const i8x16 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16) (i32.const 0)) (v128.const i8x16 1 255 255 255 2 255 255 255 3 255 255 255 4 255 255 255))
+(assert_return (invoke "same_local" (v128.const i8x16 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16)) (v128.const i8x16 3 3 7 7 7 7 11 11 15 15 19 19 19 19 23 23))
+(assert_return (invoke "one_source_b" (v128.const i8x16 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16) (v128.const i8x16 100 101 102 103 104 105 106 107 108 109 110 111 112 113 114 115)) (v128.const i8x16 215 215 215 215 215 215 215 215 215 215 215 215 215 215 215 215))
