@@ -424,6 +424,7 @@ int cmd_run(int argc, char** argv) {
 
   EngineConfig cfg;
   cfg.mode = o.mode;
+  cfg.time_compiles = o.stats;
   cfg.bounds = o.bounds;
   if (o.tier_up_threshold) cfg.tier_up_threshold = o.tier_up_threshold;
   cfg.compile_threads = o.compile_threads;

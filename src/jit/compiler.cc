@@ -1629,7 +1629,7 @@ bool compile_code(Function* f, CompiledCode* out) {
   const Module& mod = *inst->module;
   const FuncBody& body = mod.body(f->index);
   CodeArena& arena = inst->store->code_arena();
-  const double t0 = thread_cpu_seconds();
+  const double t0 = cfg.time_compiles ? thread_cpu_seconds() : 0;
   // Working vectors reused by every compilation on this thread.
   thread_local Compiler::Buffers t_compiler_buffers;
   thread_local WalkerBuffers t_walker_buffers;
@@ -1666,7 +1666,7 @@ bool compile_code(Function* f, CompiledCode* out) {
   out->osr_offsets.clear();
   for (Label l : c.osr_labels()) out->osr_offsets.push_back(uint32_t(masm.label_offset(l)));
   out->adapter_callees = c.adapter_callees();
-  const double seconds = thread_cpu_seconds() - t0;
+  const double seconds = cfg.time_compiles ? thread_cpu_seconds() - t0 : 0;
   arena.add_stats([&](JitStats& st) {
     st.functions++;
     st.simd_functions += body.uses_simd;

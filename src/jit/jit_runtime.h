@@ -22,7 +22,8 @@ struct JitStats {
   uint64_t functions = 0;
   uint64_t wasm_bytes = 0;
   uint64_t code_bytes = 0;
-  double compile_seconds = 0;  // CPU time of the compiling threads, summed
+  // CPU time of the compiling threads, summed (EngineConfig::time_compiles).
+  double compile_seconds = 0;
   uint64_t tier_ups = 0;
   uint64_t osr_entries = 0;
   uint64_t failures = 0;  // functions that could not be compiled and stay interpreted
