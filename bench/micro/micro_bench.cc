@@ -121,18 +121,22 @@ BENCHMARK(BM_InterpTranslate)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_JitCompile)->Unit(benchmark::kMillisecond);
 
 // JIT compile throughput on one large module (issue 15.3: the goal is 50 MB/s
-// of function-body bytes on one core): bench/gen_manyfuncs.py with 30000
-// functions, ~1.7 MB of code, built by the target brisk_bench_large_wasm
-// (not part of `all`: clang takes a minute over it).
-void BM_JitCompileLarge(benchmark::State& state) {
+// of function-body bytes on one core), every function compiled once per
+// iteration. Built on request (not part of `all`):
+// - BM_JitCompileLarge: bench/gen_manyfuncs.py with 30000 small functions,
+//   ~1.7 MB of code (target brisk_bench_large_wasm; clang takes a minute);
+// - BM_JitCompileReal: bench/large_rs.rs, ~2 MB of rustc's code for std
+//   collections and formatting, 2600 functions of all sizes (target
+//   brisk_bench_real_wasm; rustc takes minutes).
+void compile_module_file(benchmark::State& state, const char* path, const char* target) {
   if (!jit::jit_available()) {
     state.SkipWithError("no JIT on this machine");
     return;
   }
-  std::ifstream in(BRISK_BENCH_LARGE_WASM, std::ios::binary);
+  std::ifstream in(path, std::ios::binary);
   std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), {});
   if (bytes.empty()) {
-    state.SkipWithError("missing " BRISK_BENCH_LARGE_WASM ": build the target brisk_bench_large_wasm");
+    state.SkipWithError((std::string("missing ") + path + ": build the target " + target).c_str());
     return;
   }
   auto m = decode_module(bytes).value();
@@ -156,6 +160,13 @@ void BM_JitCompileLarge(benchmark::State& state) {
   state.SetBytesProcessed(int64_t(total));
   state.SetLabel(std::to_string(code_bytes(*m) / 1024) + " KiB of code");
 }
+void BM_JitCompileLarge(benchmark::State& state) {
+  compile_module_file(state, BRISK_BENCH_LARGE_WASM, "brisk_bench_large_wasm");
+}
+void BM_JitCompileReal(benchmark::State& state) {
+  compile_module_file(state, BRISK_BENCH_REAL_WASM, "brisk_bench_real_wasm");
+}
+BENCHMARK(BM_JitCompileReal)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_JitCompileLarge)->Unit(benchmark::kMillisecond);
 
 void BM_Instantiate(benchmark::State& state) {

@@ -32,9 +32,12 @@ class Reader {
     p_ = end_;
   }
 
+  // The common cases (a byte left; a one-byte LEB128) are inline fast
+  // paths: the walkers read several immediates per instruction, and the
+  // general decoders with their error messages are too big to inline.
   uint8_t u8() {
-    if (p_ >= end_) { fail("unexpected end"); return 0; }
-    return *p_++;
+    if (__builtin_expect(p_ < end_, 1)) return *p_++;
+    return u8_at_end();
   }
   uint8_t peek_u8() const { return p_ < end_ ? *p_ : 0; }
   bool bytes(size_t n, const uint8_t** out) {
@@ -58,12 +61,12 @@ class Reader {
     return v;
   }
 
-  uint32_t u32() { return uint32_t(uleb(32)); }
-  uint64_t u64() { return uleb(64); }
-  int32_t s32() { return int32_t(sleb(32)); }
-  int64_t s64() { return sleb(64); }
+  uint32_t u32() { return one_byte() ? *p_++ : uint32_t(uleb(32)); }
+  uint64_t u64() { return one_byte() ? *p_++ : uleb(64); }
+  int32_t s32() { return one_byte() ? int32_t(sext7(*p_++)) : int32_t(sleb(32)); }
+  int64_t s64() { return one_byte() ? sext7(*p_++) : sleb(64); }
   // Signed 33-bit, used by block types.
-  int64_t s33() { return sleb(33); }
+  int64_t s33() { return one_byte() ? sext7(*p_++) : sleb(33); }
 
   std::string_view name() {
     uint32_t n = u32();
@@ -73,7 +76,14 @@ class Reader {
   }
 
  private:
-  uint64_t uleb(unsigned bits) {
+  // The next byte is a whole LEB128 number (no continuation bit).
+  bool one_byte() const { return __builtin_expect(p_ < end_ && *p_ < 0x80, 1); }
+  static int64_t sext7(uint8_t b) { return int64_t(int8_t(uint8_t(b << 1))) >> 1; }
+  [[gnu::noinline]] uint8_t u8_at_end() {
+    fail("unexpected end");
+    return 0;
+  }
+  [[gnu::noinline]] uint64_t uleb(unsigned bits) {
     uint64_t result = 0;
     unsigned shift = 0;
     const unsigned max_bytes = (bits + 6) / 7;
@@ -93,7 +103,7 @@ class Reader {
       if (!(b & 0x80)) return result;
     }
   }
-  int64_t sleb(unsigned bits) {
+  [[gnu::noinline]] int64_t sleb(unsigned bits) {
     uint64_t result = 0;
     unsigned shift = 0;
     const unsigned max_bytes = (bits + 6) / 7;

@@ -9,7 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -1617,6 +1617,15 @@ static void dump_code(uint32_t index, const uint8_t* code, size_t size, uint64_t
   }
 }
 
+// CPU time of the calling thread: compile time in --stats is what the
+// compiling threads spent, not wall time (which counts preemption on a
+// loaded machine and would make the MB/s figure depend on the load).
+static double thread_cpu_seconds() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
+}
+
 // Reads only what does not change while the store runs (see
 // compile_queue.h), so that it may run on a compile thread.
 bool compile_code(Function* f, CompiledCode* out) {
@@ -1627,7 +1636,7 @@ bool compile_code(Function* f, CompiledCode* out) {
   const Module& mod = *inst->module;
   const FuncBody& body = mod.body(f->index);
   CodeArena& arena = inst->store->code_arena();
-  auto t0 = std::chrono::steady_clock::now();
+  const double t0 = cfg.time_compiles ? thread_cpu_seconds() : 0;
   // Working vectors reused by every compilation on this thread.
   thread_local Compiler::Buffers t_compiler_buffers;
   thread_local WalkerBuffers t_walker_buffers;
@@ -1665,7 +1674,7 @@ bool compile_code(Function* f, CompiledCode* out) {
   out->osr_offsets.clear();
   for (Label l : c.osr_labels()) out->osr_offsets.push_back(uint32_t(masm.label_offset(l)));
   out->adapter_callees = c.adapter_callees();
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double seconds = cfg.time_compiles ? thread_cpu_seconds() - t0 : 0;
   arena.add_stats([&](JitStats& st) {
     st.functions++;
     st.simd_functions += body.uses_simd;

@@ -22,6 +22,7 @@ struct JitStats {
   uint64_t functions = 0;
   uint64_t wasm_bytes = 0;
   uint64_t code_bytes = 0;
+  // CPU time of the compiling threads, summed (EngineConfig::time_compiles).
   double compile_seconds = 0;
   uint64_t tier_ups = 0;
   uint64_t osr_entries = 0;

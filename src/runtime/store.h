@@ -61,6 +61,10 @@ struct EngineConfig {
   // Test hook: a background tier-up request returns only once its worker
   // finished, so tier-up happens at the same points as without threads.
   bool wait_for_background_compiles = false;
+  // Measure each compile's CPU time for JitStats::compile_seconds (two
+  // system calls per compiled function: the thread CPU clock has no vDSO
+  // path). Off: compile_seconds stays 0. `brisk run --stats` sets it.
+  bool time_compiles = false;
 };
 
 // A typed runtime value. For references, bits is a Function* (funcref) or an
