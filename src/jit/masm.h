@@ -206,6 +206,9 @@ class Masm {
 
   // --- integer arithmetic (dst holds lhs on entry; 2-address form) ---
   void alu(AluOp op, W w, Reg dst, Opnd rhs);
+  // dst = lhs op rhs without changing lhs (dst may be lhs; a register rhs
+  // is not dst): x64 uses lea / three-operand imul where they fit.
+  void alu3(AluOp op, W w, Reg dst, Reg lhs, Opnd rhs);
   void shift(ShiftOp op, W w, Reg dst, Opnd count);  // count reg must be regs().shift_count
   // dst = lhs op rhs; rhs must not be a div_clobbers register; traps to
   // the given labels. May use div_clobbers registers freely.

@@ -727,6 +727,10 @@ void Masm::mov_fp_from_gp(FW w, Reg dst, Reg src) {
 
 // ------------------------------------------------------------ integer ops
 
+void Masm::alu3(AluOp op, W w, Reg dst, Reg lhs, Opnd rhs) {
+  if (dst != lhs) mov(w, dst, Opnd::r(lhs));
+  alu(op, w, dst, rhs);
+}
 void Masm::alu(AluOp op, W w, Reg dst, Opnd rhs) {
   Impl& im = *impl_;
   auto& a = im.a;
