@@ -421,6 +421,7 @@ class Compiler : public NullVisitor {
     pop();
   }
   void on_select(ValType t) {
+    if ((t == ValType::I32 || t == ValType::I64) && vs_.back().kind == Val::Cond_) return select_on_cond(t);
     flush_cond();
     if (t == ValType::V128) return v128_select();
     size_t kc = top();
@@ -439,6 +440,24 @@ class Compiler : public NullVisitor {
       pop_n(3);
       push_reg(t, a);
     }
+  }
+  // select on a compare still in the flags' form: the compare and a
+  // conditional move, without materialising the condition as 0/1 and
+  // testing it again.
+  void select_on_cond(ValType t) {
+    size_t kc = top(), kb = kc - 1, ka = kc - 2;
+    Opnd b = gp_operand(kb, true);
+    Reg a = take_reg(ka);
+    const Val& c = vs_[kc];
+    if (c.kind != Val::Cond_) {  // spilled (materialised) to free a register
+      m_.select(width(t), a, b, read_reg(kc));
+    } else if (c.is_test) {
+      m_.select_cmp(Cond::Eq, c.cw, c.reg, Opnd::i(0), width(t), a, b);
+    } else {
+      m_.select_cmp(c.cond, c.cw, c.reg, c.rhs(), width(t), a, b);
+    }
+    pop_n(3);
+    push_reg(t, a);
   }
   void on_unreachable() {
     flush_cond();

@@ -221,6 +221,10 @@ class Masm {
   void sign_extend(uint8_t from_bits, W to, Reg dst, Reg src);  // extend8/16/32_s, i64.extend_i32_s
   void zero_extend32(Reg dst, Reg src);                         // i64.extend_i32_u, i32.wrap_i64
   void select(W w, Reg dst_a, Opnd b, Reg cond);                // dst = cond ? dst : b
+  // dst = (ca c cb) ? dst : b at width {w}, the compare at width {cw}
+  // (cb: a register, a slot or an immediate that fits in 32 bits, as
+  // br_cmp's; b: a register, slot or immediate; neither register is dst).
+  void select_cmp(Cond c, W cw, Reg ca, Opnd cb, W w, Reg dst_a, Opnd b);
   void fselect(FW w, Reg dst_a, Reg b, Reg cond);
 
   // --- floats ---

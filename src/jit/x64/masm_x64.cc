@@ -816,6 +816,21 @@ void Masm::select(W w, Reg dst, Opnd b, Reg cond) {
     a.cmovz(gpn(w, dst), gpn(w, kT1.id()));
   }
 }
+void Masm::select_cmp(Cond c, W cw, Reg ca, Opnd cb, W w, Reg dst, Opnd b) {
+  auto& a = impl_->a;
+  if (b.is_imm()) impl_->load(w, kT1, b);  // before the compare: may clear kT1 with xor
+  if (cb.is_imm() && cb.imm == 0 && (c == Cond::Eq || c == Cond::Ne))
+    a.test(gpn(cw, ca), gpn(cw, ca));
+  else
+    impl_->with_rhs(cw, cb, [&](const asmjit::Operand& r) { a.emit(x86::Inst::kIdCmp, gpn(cw, ca), r); });
+  const x86::CondCode take_b = cc(negate(c));
+  if (b.is_reg())
+    a.cmov(take_b, gpn(w, dst), gpn(w, b.reg));
+  else if (b.is_slot())
+    a.cmov(take_b, gpn(w, dst), w == W::W64 ? slot(b.slot) : x86::dword_ptr(kFp, b.slot));
+  else
+    a.cmov(take_b, gpn(w, dst), gpn(w, kT1.id()));
+}
 void Masm::fselect(FW w, Reg dst, Reg b, Reg cond) {
   auto& a = impl_->a;
   asmjit::Label keep = a.newLabel();
