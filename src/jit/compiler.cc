@@ -1315,15 +1315,26 @@ class Compiler : public NullVisitor {
   void fbin(FBinOp op, ValType t) {
     size_t kb = top(), ka = kb - 1;
     const FW w = fwidth(t);
-    Reg b = read_reg(kb);
     const Val& va = vs_[ka];
     const Val& vb = vs_[kb];
-    const bool commutative = op == FBinOp::Add || op == FBinOp::Mul;
     InPlaceAlu cand;
     cand.is_fp = true;
     cand.fop = op;
     cand.fw = w;
     Reg a;
+    // A constant operand of a value that is not a home: no register for it.
+    // (With a home on the left the constant goes to a register before the
+    // mark below, and `x = x op c` is one instruction in the home: code with
+    // a reference to the constant pool cannot be taken back, Masm::rewind.)
+    if (vb.kind == Val::Const && op <= FBinOp::Div && !(va.kind == Val::Local && home_[va.local] != kNoReg)) {
+      a = take_reg(ka);
+      m_.fbin_const(op, w, a, t == ValType::F32 ? uint64_t(uint32_t(vb.c)) : uint64_t(vb.c));
+      pop_n(2);
+      push_reg(t, a);
+      return;
+    }
+    Reg b = read_reg(kb);
+    const bool commutative = op == FBinOp::Add || op == FBinOp::Mul;
     if (va.kind == Val::Local && home_[va.local] != kNoReg) {
       const Reg h = home_[va.local];
       cand.local = va.local;

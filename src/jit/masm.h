@@ -157,11 +157,14 @@ class Masm {
   struct CodeMark {
     size_t offset = 0;
     uint32_t binds = 0;
+    size_t links = 0;  // references to labels not bound yet
   };
   CodeMark mark();
   // Moves the end of the code back to {from} when the code still ends at
-  // {now} and no label was bound since {from}; false (nothing changes)
-  // otherwise.
+  // {now}, no label was bound since {from} and the code since then refers
+  // to no label that is still unbound (the assembler would patch that
+  // reference into whatever code replaces it: a pool constant, a trap
+  // stub); false (nothing changes) otherwise.
   bool rewind(CodeMark from, CodeMark now);
 
   // --- labels and branches ---
@@ -229,6 +232,9 @@ class Masm {
 
   // --- floats ---
   void fbin(FBinOp op, FW w, Reg dst, Reg rhs);  // dst = dst op rhs
+  // dst = dst op the constant with these bits; op: Add, Sub, Mul or Div
+  // (x64 reads it from the code's constant pool as a memory operand).
+  void fbin_const(FBinOp op, FW w, Reg dst, uint64_t bits);
   void fun(FUnOp op, FW w, Reg dst, Reg src);
   void set_fcmp(FCond c, FW w, Reg dst_gp, Reg a, Reg b);
   // Conversions of the wasm op {op} (trunc, trunc_sat, convert, promote, demote).

@@ -894,6 +894,10 @@ void Masm::fselect(FW w, Reg dst, Reg b, Reg cond) {
 
 // ------------------------------------------------------------ floats
 
+void Masm::fbin_const(FBinOp op, FW w, Reg dst, uint64_t bits) {
+  impl_->fconst(w, fpn(w, kF1), bits);
+  fbin(op, w, dst, Reg(kFpBase + kF1.id()));
+}
 void Masm::fbin(FBinOp op, FW w, Reg dst, Reg rhs) {
   auto& a = impl_->a;
   a64::Vec d = fpn(w, dst), r = fpn(w, rhs);

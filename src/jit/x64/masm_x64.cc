@@ -842,6 +842,26 @@ void Masm::fselect(FW w, Reg dst, Reg b, Reg cond) {
 
 // ------------------------------------------------------------ floats
 
+void Masm::fbin_const(FBinOp op, FW w, Reg dst, uint64_t bits) {
+  Impl& im = *impl_;
+  auto& a = im.a;
+  const bool s = w == FW::F32;
+  if (im.vconsts.size() >= 64) {  // the pool's bound (Impl::fconst)
+    im.fconst(kF1, w, bits);
+    return fbin(op, w, dst, Reg(kFpBase + kF1.id()));
+  }
+  uint8_t b[16] = {};
+  std::memcpy(b, &bits, 8);
+  const x86::Mem m = im.vconst_mem(b).cloneResized(s ? 4 : 8);
+  const x86::Xmm d = xmm(dst);
+  switch (op) {
+    case FBinOp::Add: s ? a.addss(d, m) : a.addsd(d, m); return;
+    case FBinOp::Sub: s ? a.subss(d, m) : a.subsd(d, m); return;
+    case FBinOp::Mul: s ? a.mulss(d, m) : a.mulsd(d, m); return;
+    case FBinOp::Div: s ? a.divss(d, m) : a.divsd(d, m); return;
+    default: break;
+  }
+}
 void Masm::fbin(FBinOp op, FW w, Reg dst, Reg rhs) {
   auto& a = impl_->a;
   x86::Xmm d = xmm(dst), r = xmm(rhs);

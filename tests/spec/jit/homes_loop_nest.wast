@@ -107,3 +107,31 @@
 (assert_return (invoke "rec" (i32.const 1)) (i32.const 192))
 (assert_return (invoke "rec" (i32.const 4)) (i32.const 548469501))
 (assert_return (invoke "rec" (i32.const 7)) (i32.const -243389980))
+
+;; Float locals computed in their homes (x = x op y, x = x op c, y = x op c,
+;; x = c op x) in a loop, with min/max/copysign (whose sequences need their
+;; operands apart) and constants from the code's pool.
+(module
+  (func (export "fp") (param $n i32) (result f64)
+    (local $i i32) (local $x f64) (local $y f64) (local $z f64) (local $m f64) (local $s f32)
+    (local.set $x (f64.const 1))
+    (local.set $y (f64.const 0.25))
+    (local.set $m (f64.const 1000))
+    (local.set $s (f32.const 1))
+    (loop $l
+      (local.set $x (f64.mul (local.get $x) (f64.const 1.5)))
+      (local.set $x (f64.add (local.get $x) (local.get $y)))
+      (local.set $y (f64.sub (local.get $y) (f64.const 0.125)))
+      (local.set $z (f64.div (local.get $x) (f64.const 4)))
+      (local.set $z (f64.add (f64.const 2) (local.get $z)))
+      (local.set $m (f64.min (local.get $m) (local.get $z)))
+      (local.set $y (f64.copysign (local.get $y) (local.get $x)))
+      (local.set $s (f32.mul (local.get $s) (f32.const -2)))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (f64.add (f64.add (local.get $x) (local.get $y))
+             (f64.add (f64.add (local.get $z) (local.get $m)) (f64.promote_f32 (local.get $s)))))
+)
+(assert_return (invoke "fp" (i32.const 1)) (f64.const 0x1.3000000000000p+2))
+(assert_return (invoke "fp" (i32.const 2)) (f64.const 0x1.7c00000000000p+3))
+(assert_return (invoke "fp" (i32.const 7)) (f64.const -0x1.824a000000000p+6))
+(assert_return (invoke "fp" (i32.const 30)) (f64.const 0x1.001287e8a0095p+30))
