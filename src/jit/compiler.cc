@@ -422,6 +422,7 @@ class Compiler : public NullVisitor {
     pop();
   }
   void on_select(ValType t) {
+    if ((t == ValType::I32 || t == ValType::I64) && vs_.back().kind == Val::Cond_) return select_on_cond(t);
     flush_cond();
     if (t == ValType::V128) return v128_select();
     size_t kc = top();
@@ -440,6 +441,24 @@ class Compiler : public NullVisitor {
       pop_n(3);
       push_reg(t, a);
     }
+  }
+  // select on a compare still in the flags' form: the compare and a
+  // conditional move, without materialising the condition as 0/1 and
+  // testing it again.
+  void select_on_cond(ValType t) {
+    size_t kc = top(), kb = kc - 1, ka = kc - 2;
+    Opnd b = gp_operand(kb, true);
+    Reg a = take_reg(ka);
+    const Val& c = vs_[kc];
+    if (c.kind != Val::Cond_) {  // spilled (materialised) to free a register
+      m_.select(width(t), a, b, read_reg(kc));
+    } else if (c.is_test) {
+      m_.select_cmp(Cond::Eq, c.cw, c.reg, Opnd::i(0), width(t), a, b);
+    } else {
+      m_.select_cmp(c.cond, c.cw, c.reg, c.rhs(), width(t), a, b);
+    }
+    pop_n(3);
+    push_reg(t, a);
   }
   void on_unreachable() {
     flush_cond();
@@ -1051,7 +1070,7 @@ class Compiler : public NullVisitor {
     for (size_t j = 0; j < vs_.size(); ++j)
       if (j != k && vs_[j].kind == Val::Local && vs_[j].local == i) to_reg(j);
     const bool fp = is_float(v.type);
-    if (home_[i] != kNoReg && !fp && redo_in_home(i, v)) {
+    if (home_[i] != kNoReg && redo_in_home(i, v)) {
       if (!keep) {
         pop();
       } else {
@@ -1106,18 +1125,17 @@ class Compiler : public NullVisitor {
     if (cand.local != UINT32_MAX) {  // take_reg without spills after the mark
       a = alloc(false);
       cand.from = m_.mark();
-      load_into(a, va, ka);
+      m_.alu3(op, width(t), a, home_[va.local], b);
     } else {
       a = take_reg(ka);
-    }
-    if (cand.local == UINT32_MAX && commutative && b.is_reg() && vs_[kb].kind == Val::Local &&
-        home_[vs_[kb].local] == b.reg) {
-      cand.local = vs_[kb].local;
-      cand.rhs = Opnd::r(a);
+      if (commutative && b.is_reg() && vs_[kb].kind == Val::Local && home_[vs_[kb].local] == b.reg) {
+        cand.local = vs_[kb].local;
+        cand.rhs = Opnd::r(a);
+        cand.same_local_only = true;
+      }
       cand.from = m_.mark();
-      cand.same_local_only = true;
+      m_.alu(op, width(t), a, b);
     }
-    m_.alu(op, width(t), a, b);
     pop_n(2);
     push_reg(t, a);
     if (cand.local != UINT32_MAX) {
@@ -1132,15 +1150,25 @@ class Compiler : public NullVisitor {
   // its result register, if the code allows (see InPlaceAlu).
   bool redo_in_home(uint32_t i, const Val& v) {
     const InPlaceAlu& c = in_place_;
-    if (c.local == UINT32_MAX || v.kind != Val::Reg_ || v.reg != c.result) return false;
+    if (c.local == UINT32_MAX || v.kind != Val::Reg_ || v.reg != c.result || c.is_fp != is_float(v.type))
+      return false;
     const Reg h = home_[i];
     if (c.local != i && (c.same_local_only || (c.rhs.is_reg() && c.rhs.reg == h))) return false;
+    // The float ops' sequences may assume dst != rhs (min, max, copysign).
+    if (c.is_fp && c.rhs.reg == h) return false;
     if (!m_.rewind(c.from, c.now)) return false;
-    if (c.local != i) m_.mov(c.w, h, Opnd::r(home_[c.local]));
-    if (c.is_shift)
+    if (c.is_fp) {
+      if (c.local != i) m_.fmov(c.fw, h, Opnd::r(home_[c.local]));
+      m_.fbin(c.fop, c.fw, h, c.rhs.reg);
+      in_place_ = InPlaceAlu{};
+      return true;
+    }
+    if (c.is_shift) {
+      if (c.local != i) m_.mov(c.w, h, Opnd::r(home_[c.local]));
       m_.shift(c.shift_op, c.w, h, c.rhs);
-    else
-      m_.alu(c.op, c.w, h, c.rhs);
+    } else {
+      m_.alu3(c.op, c.w, h, home_[c.local], c.rhs);
+    }
     in_place_ = InPlaceAlu{};
     return true;
   }
@@ -1285,13 +1313,66 @@ class Compiler : public NullVisitor {
 #if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
 #pragma GCC diagnostic pop
 #endif
+  // As alu(): `x = x op b` (and `x = b op x` for add and mul) on a local
+  // x with a home computes in the home when a local.set/tee follows. Add
+  // and mul also take a home operand into the other operand's register
+  // instead of copying the home first (only NaN payloads could tell the
+  // operand order, and wasm leaves them open; the tiers' tests compare
+  // NaNs as NaNs).
   void fbin(FBinOp op, ValType t) {
     size_t kb = top(), ka = kb - 1;
+    const FW w = fwidth(t);
+    const Val& va = vs_[ka];
+    const Val& vb = vs_[kb];
+    InPlaceAlu cand;
+    cand.is_fp = true;
+    cand.fop = op;
+    cand.fw = w;
+    Reg a;
+    // A constant operand of a value that is not a home: no register for it.
+    // (With a home on the left the constant goes to a register before the
+    // mark below, and `x = x op c` is one instruction in the home: code with
+    // a reference to the constant pool cannot be taken back, Masm::rewind.)
+    if (vb.kind == Val::Const && op <= FBinOp::Div && !(va.kind == Val::Local && home_[va.local] != kNoReg)) {
+      a = take_reg(ka);
+      m_.fbin_const(op, w, a, t == ValType::F32 ? uint64_t(uint32_t(vb.c)) : uint64_t(vb.c));
+      pop_n(2);
+      push_reg(t, a);
+      return;
+    }
     Reg b = read_reg(kb);
-    Reg a = take_reg(ka);
-    m_.fbin(op, fwidth(t), a, b);
+    const bool commutative = op == FBinOp::Add || op == FBinOp::Mul;
+    if (va.kind == Val::Local && home_[va.local] != kNoReg) {
+      const Reg h = home_[va.local];
+      cand.local = va.local;
+      cand.rhs = Opnd::r(b);
+      if (commutative && vb.kind == Val::Reg_) {
+        a = take_reg(kb);  // already a register: no code
+        cand.from = m_.mark();
+        m_.fbin(op, w, a, h);
+      } else {
+        a = alloc(true);  // before the mark: an allocation may spill
+        cand.from = m_.mark();
+        m_.fmov(w, a, Opnd::r(h));
+        m_.fbin(op, w, a, b);
+      }
+    } else {
+      a = take_reg(ka);
+      if (commutative && vb.kind == Val::Local && home_[vb.local] == b) {
+        cand.local = vb.local;
+        cand.rhs = Opnd::r(a);
+        cand.same_local_only = true;
+      }
+      cand.from = m_.mark();
+      m_.fbin(op, w, a, b);
+    }
     pop_n(2);
     push_reg(t, a);
+    if (cand.local != UINT32_MAX) {
+      cand.result = a;
+      cand.now = m_.mark();
+      in_place_ = cand;
+    }
   }
   void fun(FUnOp op, ValType t) {
     Reg a = take_reg(top());
@@ -1504,6 +1585,9 @@ class Compiler : public NullVisitor {
     ShiftOp shift_op = ShiftOp::Shl;
     bool same_local_only = false;  // `rhs op x`: only a set of x itself
     W w = W::W32;
+    bool is_fp = false;  // fbin: {fop} at width {fw}, rhs a register
+    FBinOp fop = FBinOp::Add;
+    FW fw = FW::F64;
     Reg result = kNoReg;
     Opnd rhs;
     Masm::CodeMark from, now;

@@ -157,11 +157,14 @@ class Masm {
   struct CodeMark {
     size_t offset = 0;
     uint32_t binds = 0;
+    size_t links = 0;  // references to labels not bound yet
   };
   CodeMark mark();
   // Moves the end of the code back to {from} when the code still ends at
-  // {now} and no label was bound since {from}; false (nothing changes)
-  // otherwise.
+  // {now}, no label was bound since {from} and the code since then refers
+  // to no label that is still unbound (the assembler would patch that
+  // reference into whatever code replaces it: a pool constant, a trap
+  // stub); false (nothing changes) otherwise.
   bool rewind(CodeMark from, CodeMark now);
 
   // --- labels and branches ---
@@ -192,7 +195,8 @@ class Masm {
   void br_cmp(Cond c, W w, Reg a, Opnd b, Label l);
   void br_test(bool if_nonzero, W w, Reg a, Label l);
   void br_fcmp(FCond c, FW w, Reg a, Reg b, Label l, bool negate);
-  // Jump table: branches to targets[min(index, n-1)].
+  // Jump table: branches to targets[min(index, n-1)]. May clobber {index}
+  // (a pool register the compiler no longer needs; x64 has one GP scratch).
   void br_table(Reg index, const std::vector<Label>& targets);
 
   // --- moves and slots ---
@@ -206,6 +210,9 @@ class Masm {
 
   // --- integer arithmetic (dst holds lhs on entry; 2-address form) ---
   void alu(AluOp op, W w, Reg dst, Opnd rhs);
+  // dst = lhs op rhs without changing lhs (dst may be lhs; a register rhs
+  // is not dst): x64 uses lea / three-operand imul where they fit.
+  void alu3(AluOp op, W w, Reg dst, Reg lhs, Opnd rhs);
   void shift(ShiftOp op, W w, Reg dst, Opnd count);  // count reg must be regs().shift_count
   // dst = lhs op rhs; rhs must not be a div_clobbers register; traps to
   // the given labels. May use div_clobbers registers freely.
@@ -218,10 +225,17 @@ class Masm {
   void sign_extend(uint8_t from_bits, W to, Reg dst, Reg src);  // extend8/16/32_s, i64.extend_i32_s
   void zero_extend32(Reg dst, Reg src);                         // i64.extend_i32_u, i32.wrap_i64
   void select(W w, Reg dst_a, Opnd b, Reg cond);                // dst = cond ? dst : b
+  // dst = (ca c cb) ? dst : b at width {w}, the compare at width {cw}
+  // (cb: a register, a slot or an immediate that fits in 32 bits, as
+  // br_cmp's; b: a register, slot or immediate; neither register is dst).
+  void select_cmp(Cond c, W cw, Reg ca, Opnd cb, W w, Reg dst_a, Opnd b);
   void fselect(FW w, Reg dst_a, Reg b, Reg cond);
 
   // --- floats ---
   void fbin(FBinOp op, FW w, Reg dst, Reg rhs);  // dst = dst op rhs
+  // dst = dst op the constant with these bits; op: Add, Sub, Mul or Div
+  // (x64 reads it from the code's constant pool as a memory operand).
+  void fbin_const(FBinOp op, FW w, Reg dst, uint64_t bits);
   void fun(FUnOp op, FW w, Reg dst, Reg src);
   void set_fcmp(FCond c, FW w, Reg dst_gp, Reg a, Reg b);
   // Conversions of the wasm op {op} (trunc, trunc_sat, convert, promote, demote).

@@ -47,6 +47,7 @@ struct MasmCore {
   uint8_t num_saved_homes = 0;
   std::vector<Masm::ArgHome> arg_homes;  // masm.h, prologue: live from the self entry on
   uint32_t binds = 0;                  // labels bound so far (Masm::rewind)
+  uint32_t rewinds = 0;                // successful Masm::rewind calls so far
   asmjit::Label trap_stubs[32];        // by TrapKind, created on first use
   struct OsrStub {
     asmjit::Label entry, loop;

@@ -727,6 +727,10 @@ void Masm::mov_fp_from_gp(FW w, Reg dst, Reg src) {
 
 // ------------------------------------------------------------ integer ops
 
+void Masm::alu3(AluOp op, W w, Reg dst, Reg lhs, Opnd rhs) {
+  if (dst != lhs) mov(w, dst, Opnd::r(lhs));
+  alu(op, w, dst, rhs);
+}
 void Masm::alu(AluOp op, W w, Reg dst, Opnd rhs) {
   Impl& im = *impl_;
   auto& a = im.a;
@@ -858,6 +862,31 @@ void Masm::select(W w, Reg dst, Opnd b, Reg cond) {
   im.a.cmp(gw(cond), Imm(0));
   im.a.csel(gpn(w, dst), gpn(w, dst), rb, Imm(CondCode::kNE));
 }
+void Masm::select_cmp(Cond c, W cw, Reg ca, Opnd cb, W w, Reg dst, Opnd b) {
+  Impl& im = *impl_;
+  auto& a = im.a;
+  // b in x17, the compare's operand (if not encodable) in x16.
+  a64::Gp rb;
+  if (b.is_reg()) {
+    rb = gpn(w, b.reg);
+  } else {
+    im.load(w, kT2, b);
+    rb = scratch(w, kT2);
+  }
+  if (cb.is_imm()) {
+    const uint64_t v = cw == W::W64 ? uint64_t(cb.imm) : uint32_t(cb.imm);
+    const uint64_t neg = cw == W::W64 ? uint64_t(-cb.imm) : uint32_t(-uint32_t(cb.imm));
+    if (is_add_imm(v) || is_add_imm(neg)) {
+      im.cmp_imm(cw, gpn(cw, ca), cb.imm);
+    } else {
+      im.mov_imm(cw, kT1, v);
+      a.cmp(gpn(cw, ca), scratch(cw, kT1));
+    }
+  } else {
+    a.cmp(gpn(cw, ca), im.rhs_reg(cw, cb));
+  }
+  a.csel(gpn(w, dst), gpn(w, dst), rb, Imm(cc(c)));
+}
 void Masm::fselect(FW w, Reg dst, Reg b, Reg cond) {
   impl_->a.cmp(gw(cond), Imm(0));
   impl_->a.fcsel(fpn(w, dst), fpn(w, dst), fpn(w, b), Imm(CondCode::kNE));
@@ -865,6 +894,10 @@ void Masm::fselect(FW w, Reg dst, Reg b, Reg cond) {
 
 // ------------------------------------------------------------ floats
 
+void Masm::fbin_const(FBinOp op, FW w, Reg dst, uint64_t bits) {
+  impl_->fconst(w, fpn(w, kF1), bits);
+  fbin(op, w, dst, Reg(kFpBase + kF1.id()));
+}
 void Masm::fbin(FBinOp op, FW w, Reg dst, Reg rhs) {
   auto& a = impl_->a;
   a64::Vec d = fpn(w, dst), r = fpn(w, rhs);

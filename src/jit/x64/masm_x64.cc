@@ -5,18 +5,20 @@
 // r13 = linear-memory base, r14 = linear-memory size (explicit bounds),
 // ebp = call depth (a copy of ExecContext::depth, which every change also
 // stores; kept in a register because a memory copy would chain every call
-// and return through a store-to-load dependency), r11/r15 and xmm14/xmm15 =
-// scratch. Everything else caller-saved is the allocatable pool. r14 when
-// bounds are not explicit is a home of a hot local
-// (RegInfo::gp_saved_home_guard): the internal entry pushes it when a
-// function uses it, every return pops it; in a store that consumes fuel it
-// holds the remaining fuel instead (masm.h, use_fuel_register).
+// and return through a store-to-load dependency), r11 and xmm14/xmm15 =
+// scratch (one GP scratch register is enough: every method keeps to it).
+// Everything else caller-saved is the allocatable pool. r15 (callee-saved)
+// is a home of a hot local (RegInfo::gp_saved_homes), and so is r14 when
+// bounds are not explicit (RegInfo::gp_saved_home_guard): the internal
+// entry pushes the ones a function uses, every return pops them; in a
+// store that consumes fuel r14 holds the remaining fuel instead (masm.h,
+// use_fuel_register).
 //
 // Fast calls (masm.h, prologue): the caller points r12 at the callee's
 // frame, puts the callee's Function* in rdx and its own (the caller's,
 // for the callee's frame record) in rcx, and calls its internal entry
-// (rel32 to itself, else through Function::fast_entry); rbx, rbp, r13 and
-// r14 stay as they are (a callee saves r14 when it keeps a home there).
+// (rel32 to itself, else through Function::fast_entry); rbx, rbp and
+// r13-r15 stay as they are (a callee saves r14/r15 when it keeps homes there).
 // The callee pushes its caller's Function* (which
 // also realigns rsp to 16 inside every body, so C calls need no
 // adjustment), returns the TrapKind in eax and leaves every reserved
@@ -48,7 +50,6 @@ const x86::Gp kMem = x86::r13;
 const x86::Gp kMemSize = x86::r14;
 const x86::Gp kFuel = x86::r14;  // only when Impl::fuel_reg (never with explicit bounds)
 const x86::Gp kT1 = x86::r11;
-const x86::Gp kT2 = x86::r15;
 const x86::Xmm kF1 = x86::xmm14;
 const x86::Xmm kF2 = x86::xmm15;
 
@@ -213,6 +214,16 @@ struct Masm::Impl : MasmCore<x86::Assembler> {
       a.xorps(dst, dst);
       return;
     }
+    // From the function's constant pool: one load instead of a 64-bit
+    // immediate and a GP-to-XMM move, and no scratch register (a bound on
+    // the pool keeps its linear lookup cheap).
+    if (vconsts.size() < 64) {
+      uint8_t b[16] = {};
+      std::memcpy(b, &bits, 8);
+      x86::Mem m = vconst_mem(b);
+      w == FW::F32 ? a.movss(dst, m.cloneResized(4)) : a.movsd(dst, m.cloneResized(8));
+      return;
+    }
     a.mov(kT1, Imm(int64_t(bits)));
     w == FW::F32 ? a.movd(dst, kT1.r32()) : a.movq(dst, kT1);
   }
@@ -236,11 +247,16 @@ struct Masm::Impl : MasmCore<x86::Assembler> {
       }
       a.cmp(kT1, kMemSize);
       a.ja(L(oob));
+      if (offset > INT32_MAX) {  // kT1 is addr + offset + size: take the size back
+        a.sub(kT1, Imm(size));
+        return x86::ptr(kMem, kT1);
+      }
     }
     if (offset <= INT32_MAX) return x86::ptr(kMem, gp64(addr), 0, int32_t(offset));
-    a.mov(kT2.r32(), Imm(offset));
-    a.add(kT2, gp64(addr));
-    return x86::ptr(kMem, kT2);
+    // The one scratch register holds the address; callers use no other.
+    a.mov(kT1.r32(), Imm(offset));
+    a.add(kT1, gp64(addr));
+    return x86::ptr(kMem, kT1);
   }
 
   // 16-byte constants of inline SIMD code (masm_x64_simd.inc), emitted
@@ -252,7 +268,27 @@ struct Masm::Impl : MasmCore<x86::Assembler> {
   std::vector<VConst> vconsts;
   x86::Mem vconst_mem(const uint8_t bytes[16]);
   void emit_vconsts();
+  // The condition flags hold the result of the instruction that ends at
+  // {flags_end}: ZF and SF of register {flags_reg} at width {flags_w}
+  // (add, sub, and, or, xor set them), so br_test needs no test of it
+  // right after (tee-and-branch loops). Labels and rewinds invalidate it.
+  size_t flags_end = SIZE_MAX;
+  uint32_t flags_binds = 0, flags_rewinds = 0;
+  Reg flags_reg = kNoReg;
+  W flags_w = W::W32;
+  void set_flags(Reg r, W w) {
+    flags_end = a.offset();
+    flags_binds = binds;
+    flags_rewinds = rewinds;
+    flags_reg = r;
+    flags_w = w;
+  }
+  bool flags_hold(Reg r, W w) {
+    return flags_end == a.offset() && flags_binds == binds && flags_rewinds == rewinds && flags_reg == r &&
+           flags_w == w;
+  }
   void reset() {
+    flags_end = SIZE_MAX;
     vconsts.clear();
     MasmCore::reset();
   }
@@ -269,6 +305,7 @@ const RegInfo& Masm::regs() {
     r.shift_count = 1;         // cl
     r.div_clobbers = {0, 2};   // rax, rdx
     r.gp_homes = {8, 9, 10};   // r8 r9 r10
+    r.gp_saved_homes = {15};   // r15
     r.gp_saved_home_guard = 14;  // r14
     r.fuel = 14;                 // r14 too: with fuel on it is no home
     r.result_gp = 6;           // rsi
@@ -522,7 +559,7 @@ void Masm::br_cmp(Cond c, W w, Reg ra, Opnd b, Label l) {
 }
 void Masm::br_test(bool nz, W w, Reg r, Label l) {
   auto& a = impl_->a;
-  a.test(gpn(w, r), gpn(w, r));
+  if (!impl_->flags_hold(r, w)) a.test(gpn(w, r), gpn(w, r));
   nz ? a.jnz(impl_->L(l)) : a.jz(impl_->L(l));
 }
 void Masm::br_fcmp(FCond c, FW w, Reg ra, Reg rb, Label l, bool neg) {
@@ -554,10 +591,11 @@ void Masm::br_table(Reg index, const std::vector<Label>& targets) {
   asmjit::Label table = a.newLabel();
   a.mov(kT1.r32(), Imm(n - 1));
   a.cmp(gp32(index), kT1.r32());
-  a.cmovb(kT1.r32(), gp32(index));
-  a.lea(kT2, x86::ptr(table));
-  a.movsxd(kT1, x86::dword_ptr(kT2, kT1, 2));
-  a.add(kT1, kT2);
+  a.cmovae(gp32(index), kT1.r32());
+  // The index is dead after this (masm.h): it takes the table's entry.
+  a.lea(kT1, x86::ptr(table));
+  a.movsxd(gp64(index), x86::dword_ptr(kT1, gp64(index), 2));
+  a.add(kT1, gp64(index));
   a.jmp(kT1);
   a.align(asmjit::AlignMode::kData, 4);
   a.bind(table);
@@ -639,6 +677,30 @@ void Masm::alu(AluOp op, W w, Reg dst, Opnd rhs) {
     return;
   }
   impl_->with_rhs(w, rhs, [&](const asmjit::Operand& r) { a.emit(id, d, r); });
+  if (op != AluOp::Mul) impl_->set_flags(dst, w);
+}
+void Masm::alu3(AluOp op, W w, Reg dst, Reg lhs, Opnd rhs) {
+  auto& a = impl_->a;
+  if (dst != lhs) {
+    // lea computes in 64 bits; its 32-bit destination keeps the low half,
+    // zero-extended, which is the W32 result.
+    const bool imm32 = rhs.is_imm() && (w == W::W32 || fits_i32(rhs.imm));
+    const int64_t k = !rhs.is_imm() ? 0 : w == W::W32 ? int64_t(int32_t(uint32_t(rhs.imm))) : rhs.imm;
+    if ((op == AluOp::Add || op == AluOp::Sub) && imm32 && (op == AluOp::Add || k != INT32_MIN)) {
+      a.lea(gpn(w, dst), x86::ptr(gp64(lhs), int32_t(op == AluOp::Add ? k : -k)));
+      return;
+    }
+    if (op == AluOp::Add && rhs.is_reg()) {
+      a.lea(gpn(w, dst), x86::ptr(gp64(lhs), gp64(rhs.reg)));
+      return;
+    }
+    if (op == AluOp::Mul && imm32) {
+      a.imul(gpn(w, dst), gpn(w, lhs), Imm(int32_t(k)));
+      return;
+    }
+    mov(w, dst, Opnd::r(lhs));
+  }
+  alu(op, w, dst, rhs);
 }
 
 void Masm::shift(ShiftOp op, W w, Reg dst, Opnd count) {
@@ -754,6 +816,21 @@ void Masm::select(W w, Reg dst, Opnd b, Reg cond) {
     a.cmovz(gpn(w, dst), gpn(w, kT1.id()));
   }
 }
+void Masm::select_cmp(Cond c, W cw, Reg ca, Opnd cb, W w, Reg dst, Opnd b) {
+  auto& a = impl_->a;
+  if (b.is_imm()) impl_->load(w, kT1, b);  // before the compare: may clear kT1 with xor
+  if (cb.is_imm() && cb.imm == 0 && (c == Cond::Eq || c == Cond::Ne))
+    a.test(gpn(cw, ca), gpn(cw, ca));
+  else
+    impl_->with_rhs(cw, cb, [&](const asmjit::Operand& r) { a.emit(x86::Inst::kIdCmp, gpn(cw, ca), r); });
+  const x86::CondCode take_b = cc(negate(c));
+  if (b.is_reg())
+    a.cmov(take_b, gpn(w, dst), gpn(w, b.reg));
+  else if (b.is_slot())
+    a.cmov(take_b, gpn(w, dst), w == W::W64 ? slot(b.slot) : x86::dword_ptr(kFp, b.slot));
+  else
+    a.cmov(take_b, gpn(w, dst), gpn(w, kT1.id()));
+}
 void Masm::fselect(FW w, Reg dst, Reg b, Reg cond) {
   auto& a = impl_->a;
   asmjit::Label keep = a.newLabel();
@@ -765,6 +842,26 @@ void Masm::fselect(FW w, Reg dst, Reg b, Reg cond) {
 
 // ------------------------------------------------------------ floats
 
+void Masm::fbin_const(FBinOp op, FW w, Reg dst, uint64_t bits) {
+  Impl& im = *impl_;
+  auto& a = im.a;
+  const bool s = w == FW::F32;
+  if (im.vconsts.size() >= 64) {  // the pool's bound (Impl::fconst)
+    im.fconst(kF1, w, bits);
+    return fbin(op, w, dst, Reg(kFpBase + kF1.id()));
+  }
+  uint8_t b[16] = {};
+  std::memcpy(b, &bits, 8);
+  const x86::Mem m = im.vconst_mem(b).cloneResized(s ? 4 : 8);
+  const x86::Xmm d = xmm(dst);
+  switch (op) {
+    case FBinOp::Add: s ? a.addss(d, m) : a.addsd(d, m); return;
+    case FBinOp::Sub: s ? a.subss(d, m) : a.subsd(d, m); return;
+    case FBinOp::Mul: s ? a.mulss(d, m) : a.mulsd(d, m); return;
+    case FBinOp::Div: s ? a.divss(d, m) : a.divsd(d, m); return;
+    default: break;
+  }
+}
 void Masm::fbin(FBinOp op, FW w, Reg dst, Reg rhs) {
   auto& a = impl_->a;
   x86::Xmm d = xmm(dst), r = xmm(rhs);
@@ -949,11 +1046,14 @@ void Masm::convert(Op op, Reg dst, Reg src, Label invalid, Label overflow) {
     a.jmp(done);
     a.bind(big);
     // Halve with round-to-odd, convert, double.
-    a.mov(kT1, gp64(src));
-    a.mov(kT2, gp64(src));
-    a.shr(kT1, Imm(1));
-    a.and_(kT2.r32(), Imm(1));
-    a.or_(kT1, kT2);
+    {
+      asmjit::Label even = a.newLabel();
+      a.mov(kT1, gp64(src));
+      a.shr(kT1, Imm(1));  // CF = the bit shifted out
+      a.jnc(even);
+      a.or_(kT1, Imm(1));
+      a.bind(even);
+    }
     if (f32) {
       a.cvtsi2ss(d, kT1);
       a.addss(d, d);
@@ -1020,6 +1120,13 @@ void Masm::store(Op op, Reg addr, Opnd value, uint32_t offset, Label oob) {
     }
     return;
   }
+  if (value.is_imm()) {  // a 64-bit constant: kT1 may hold the address
+    a.mov(m.cloneResized(4), Imm(int32_t(uint32_t(value.imm))));
+    x86::Mem hi = m.cloneResized(4);
+    hi.addOffset(4);
+    a.mov(hi, Imm(int32_t(uint64_t(value.imm) >> 32)));
+    return;
+  }
   x86::Gp v;
   if (value.is_reg()) {
     v = gp64(value.reg);
@@ -1049,9 +1156,9 @@ void Masm::global_set(Global* g, Opnd value, bool fp, FW fw) {
   auto& a = impl_->a;
   a.mov(kT1, Imm(reinterpret_cast<uint64_t>(&g->bits)));
   if (fp) {
-    if (fw == FW::F32) {
-      a.movd(kT2.r32(), xmm(value.reg));
-      a.mov(x86::qword_ptr(kT1), kT2);
+    if (fw == FW::F32) {  // the slot's upper half is zero (masm.h)
+      a.movss(x86::dword_ptr(kT1), xmm(value.reg));
+      a.mov(x86::dword_ptr(kT1, 4), Imm(0));
     } else {
       a.movsd(x86::qword_ptr(kT1), xmm(value.reg));
     }
@@ -1059,9 +1166,14 @@ void Masm::global_set(Global* g, Opnd value, bool fp, FW fw) {
   }
   if (value.is_imm() && fits_i32(value.imm)) {
     a.mov(x86::qword_ptr(kT1), Imm(int32_t(value.imm)));
+  } else if (value.is_reg()) {
+    a.mov(x86::qword_ptr(kT1), gp64(value.reg));
+  } else if (value.is_imm()) {  // one scratch register: the value in halves
+    a.mov(x86::dword_ptr(kT1), Imm(int32_t(uint32_t(value.imm))));
+    a.mov(x86::dword_ptr(kT1, 4), Imm(int32_t(uint64_t(value.imm) >> 32)));
   } else {
-    impl_->load(W::W64, kT2, value);
-    a.mov(x86::qword_ptr(kT1), kT2);
+    a.movq(kF1, slot(value.slot));
+    a.movq(x86::qword_ptr(kT1), kF1);
   }
 }
 
