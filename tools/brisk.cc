@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <exception>
 #include <sys/stat.h>
 #include <string>
 #include <thread>
@@ -170,6 +171,19 @@ bool parse_value(const std::string& s, ValType t, uint64_t* out) {
   }
 }
 
+// The shortest %g form (1 to 9 digits for f32, to 17 for f64) that reads
+// back as the same value: round-trip exact like std::to_chars, without the
+// 170 KB of tables libstdc++'s floating-point to_chars would add to the CLI.
+template <typename T>
+void format_float(char* buf, size_t size, T v) {
+  const int max_digits = sizeof(T) == 4 ? 9 : 17;
+  for (int digits = 1; digits <= max_digits; ++digits) {
+    std::snprintf(buf, size, "%.*g", digits, double(v));
+    T back = sizeof(T) == 4 ? T(std::strtof(buf, nullptr)) : T(std::strtod(buf, nullptr));
+    if (back == v || std::isnan(v)) return;
+  }
+}
+
 std::string format_value(ValType t, uint64_t bits) {
   char buf[64];
   switch (t) {
@@ -179,15 +193,13 @@ std::string format_value(ValType t, uint64_t bits) {
       float f;
       uint32_t b = uint32_t(bits);
       std::memcpy(&f, &b, 4);
-      auto r = std::to_chars(buf, buf + sizeof buf - 1, f);
-      *r.ptr = 0;
+      format_float(buf, sizeof buf, f);
       break;
     }
     case ValType::F64: {
       double d;
       std::memcpy(&d, &bits, 8);
-      auto r = std::to_chars(buf, buf + sizeof buf - 1, d);
-      *r.ptr = 0;
+      format_float(buf, sizeof buf, d);
       break;
     }
     default:
@@ -549,6 +561,30 @@ int cmd_run(int argc, char** argv) {
 }
 
 }  // namespace
+
+#ifdef BRISK_STATIC_CXX_RUNTIME
+// With libstdc++ linked statically, defining the runtime's terminate-handler
+// variable here keeps its default (the verbose handler, which pulls in the
+// 47 KB C++ demangler) out of the binary. This handler says the same in
+// fewer words: the exception's what(), without its demangled type.
+[[noreturn]] static void brisk_terminate() noexcept {
+  if (std::exception_ptr e = std::current_exception()) {
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& x) {
+      std::fprintf(stderr, "brisk: fatal: uncaught exception: %s\n", x.what());
+    } catch (...) {
+      std::fputs("brisk: fatal: uncaught exception\n", stderr);
+    }
+  } else {
+    std::fputs("brisk: fatal: std::terminate called\n", stderr);
+  }
+  std::abort();
+}
+namespace __cxxabiv1 {
+std::terminate_handler __terminate_handler = brisk_terminate;
+}  // namespace __cxxabiv1
+#endif
 
 int main(int argc, char** argv) {
   if (argc < 2) {
