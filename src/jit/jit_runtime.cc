@@ -132,12 +132,35 @@ CodeArena::Block CodeArena::allocate(size_t size) {
     if (it->size - it->used >= size) {
       const size_t off = it->used;
       it->used += size;
+      populate_ahead(*it, it->used);
       return hand_out(*it, off);
     }
   if (!map_chunk(size)) return {};
   Chunk& c = chunks_.back();
   c.used = size;
+  populate_ahead(c, size);
   return hand_out(c, 0);
+}
+
+// Fresh code space is written page after page by the compiler; each first
+// write to a page of the shared write mapping is a page fault (shared
+// mappings get no fault-around), 5-6% of the compile time of a large
+// module. Faulting it in ahead, 64 KiB at a time, takes one system call per
+// 16 pages instead. MADV_POPULATE_WRITE needs Linux 5.14; where it fails
+// the pages fault in on first write as before.
+void CodeArena::populate_ahead(Chunk& c, size_t end) {
+#ifdef MADV_POPULATE_WRITE
+  constexpr size_t kStep = 64 << 10;
+  if (!c.write || end <= c.populated) return;
+  const size_t to = std::min(c.size, (end + kStep - 1) & ~(kStep - 1));
+  if (madvise(c.write + c.populated, to - c.populated, MADV_POPULATE_WRITE) == 0)
+    c.populated = to;
+  else
+    c.populated = c.size;  // unsupported: do not ask again
+#else
+  (void)c;
+  (void)end;
+#endif
 }
 
 void CodeArena::release(void* exec) {

@@ -100,6 +100,7 @@ class CodeArena {
     uint8_t* write;  // null: single mapping toggled with mprotect
     size_t size;
     size_t used;     // bump pointer: [used, size) was never handed out
+    size_t populated = 0;  // write mapping: [0, populated) faulted in ahead (populate_ahead)
     size_t live = 0; // bytes in live blocks
     // Released ranges below {used}: offset -> size, coalesced.
     std::map<size_t, size_t> free;
@@ -107,6 +108,7 @@ class CodeArena {
     std::unordered_map<size_t, size_t> blocks;
   };
   bool map_chunk(size_t min_size);
+  static void populate_ahead(Chunk& c, size_t end);
   void unmap(const Chunk& c);
   std::vector<Chunk> chunks_;
   std::mutex mu_;
