@@ -658,7 +658,10 @@ class Compiler : public NullVisitor {
     spill_all_except(ki);
     Reg idx = to_reg(ki);
     pop_keep_reg();
-    // One stub per distinct target depth, emitted in order of first use.
+    // One stub per distinct target depth that needs code on the way (a
+    // return, or label values to move), emitted in order of first use; the
+    // table entries of the others are their targets' labels themselves, so
+    // that a dispatch (a switch in a loop) takes one jump, not two.
     std::vector<Label>& targets = br_targets_;
     std::vector<Label>& stub_of_depth = br_stub_of_depth_;
     std::vector<uint32_t>& stub_depths = br_stub_depths_;
@@ -667,8 +670,12 @@ class Compiler : public NullVisitor {
     stub_of_depth.assign(ctl_.size(), Label{});
     for (uint32_t d : depths) {
       if (!stub_of_depth[d].valid()) {
-        stub_of_depth[d] = m_.new_label();
-        stub_depths.push_back(d);
+        if (branch_is_plain_jump(d)) {
+          stub_of_depth[d] = target(d).label;
+        } else {
+          stub_of_depth[d] = m_.new_label();
+          stub_depths.push_back(d);
+        }
       }
       targets.push_back(stub_of_depth[d]);
     }
@@ -1469,6 +1476,11 @@ class Compiler : public NullVisitor {
     return arity != 0;
   }
   // The stack is canonical (spilled); moves label values and jumps.
+  // emit_branch(depth) would emit nothing but a jump to the target's label.
+  bool branch_is_plain_jump(uint32_t depth) {
+    const Ctl& t = target(depth);
+    return !t.is_function && !t.tail && vs_.size() - label_arity(t) == t.height;
+  }
   void emit_branch(uint32_t depth) {
     Ctl& t = target(depth);
     if (t.is_function || t.tail) {  // a tail block's label values are the results
