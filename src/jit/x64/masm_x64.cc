@@ -1096,7 +1096,8 @@ void Masm::load(Op op, Reg dst, Reg addr, uint32_t offset, Label oob) {
     case Op::i64_load32_u: m.setSize(4); a.mov(gp32(dst), m); break;
     default: break;
   }
-  if (op == Op::i32_load8_s || op == Op::i32_load16_s) a.mov(gp32(dst), gp32(dst));
+  // A 32-bit destination (movsx/movzx r32 too) clears bits 63..32: i32
+  // results are zero-extended with no further instruction.
 }
 
 void Masm::store(Op op, Reg addr, Opnd value, uint32_t offset, Label oob) {
