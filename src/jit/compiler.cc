@@ -245,6 +245,7 @@ class Compiler : public NullVisitor {
     fn.result_types = results_.data();
     ctl_.push_back(fn);
     explicit_bounds_ = inst_->store->config().bounds == BoundsMode::Explicit;
+    fuel_ = inst_->store->config().consume_fuel;
     want_osr_ = inst_->store->config().mode == ExecMode::Tiered;
   }
   uint32_t frame_slots() const { return frame_slots_; }
@@ -1157,9 +1158,16 @@ class Compiler : public NullVisitor {
   // its result register, if the code allows (see InPlaceAlu).
   bool redo_in_home(uint32_t i, const Val& v) {
     const InPlaceAlu& c = in_place_;
-    if (c.local == UINT32_MAX || v.kind != Val::Reg_ || v.reg != c.result || c.is_fp != is_float(v.type))
+    if ((c.local == UINT32_MAX && !c.is_load) || v.kind != Val::Reg_ || v.reg != c.result ||
+        c.is_fp != is_float(v.type))
       return false;
     const Reg h = home_[i];
+    if (c.is_load) {  // the address register still holds the address: nothing ran since
+      if (!m_.rewind(c.from, c.now)) return false;
+      m_.load(c.load_op, h, c.addr, c.offset, c.oob);
+      in_place_ = InPlaceAlu{};
+      return true;
+    }
     if (c.local != i && (c.same_local_only || (c.rhs.is_reg() && c.rhs.reg == h))) return false;
     // The float ops' sequences may assume dst != rhs (min, max, copysign).
     if (c.is_fp && c.rhs.reg == h) return false;
@@ -1427,9 +1435,25 @@ class Compiler : public NullVisitor {
       ValType t = sig_valtype(info.result);
       Reg addr = read_reg(top());
       Reg d = alloc(is_float(t));
+      InPlaceAlu cand;
+      cand.from = m_.mark();
       m_.load(op, d, addr, ma.offset, oob);
       pop();
       push_reg(t, d);
+      // A local.set/tee right after may load into the local's home instead
+      // (redo_in_home). Not when fuel is counted: the load may store the
+      // fuel register first, and the store would not be emitted again.
+      if (t != ValType::V128 && !fuel_) {
+        cand.is_load = true;
+        cand.load_op = op;
+        cand.addr = addr;
+        cand.offset = ma.offset;
+        cand.oob = oob;
+        cand.is_fp = is_float(t);
+        cand.result = d;
+        cand.now = m_.mark();
+        in_place_ = cand;
+      }
     } else {
       size_t kv = top(), ka = kv - 1;
       ValType vt = vs_[kv].type;
@@ -1568,6 +1592,7 @@ class Compiler : public NullVisitor {
   std::vector<Ctl> ctl_;
   std::array<int, 64> owner_;  // per register: owning entry, -1 free, kTempOwner reserved
   bool explicit_bounds_ = false;
+  bool fuel_ = false;  // the store consumes fuel
   bool want_osr_ = false;
   bool result_in_reg_ = false;  // returns_in_reg(own type)
   std::vector<Label> osr_labels_;  // OSR entry per loop, in order of appearance
@@ -1589,7 +1614,9 @@ class Compiler : public NullVisitor {
   // emitted or bound in between; Masm::rewind checks) replaces it by the
   // operation on the home itself; of another local y with a home (for `x
   // op rhs` when rhs is not y's home) by a copy of x into y's home and the
-  // operation there.
+  // operation there. Or the last load, into the fresh register {result}:
+  // a local.set/tee of any local with a home right after loads into the
+  // home instead.
   struct InPlaceAlu {
     uint32_t local = UINT32_MAX;
     AluOp op = AluOp::Add;
@@ -1603,6 +1630,11 @@ class Compiler : public NullVisitor {
     Reg result = kNoReg;
     Opnd rhs;
     Masm::CodeMark from, now;
+    bool is_load = false;  // {load_op} from {addr} + {offset} ({oob}: explicit bounds)
+    Op load_op = Op::i32_load;
+    Reg addr = kNoReg;
+    uint32_t offset = 0;
+    Label oob;
   };
   InPlaceAlu in_place_;
   std::vector<Reg> gp_home_order_;   // scratch of choose_homes
