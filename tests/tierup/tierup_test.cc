@@ -202,7 +202,9 @@ TEST_P(TierUpTest, SimdValuesAcrossOsrAndPreciseSimdTrap) {
     const char* why = jit::simd_generic_reason();
 #if defined(__x86_64__)
     const char* env = std::getenv("BRISK_JIT_SIMD");
-    if (!(env && std::string(env) == "generic")) EXPECT_EQ(why, nullptr) << why;
+    if (!(env && std::string(env) == "generic")) {
+      EXPECT_EQ(why, nullptr) << why;
+    }
 #endif
     if (why) {
       EXPECT_EQ(js.simd_inline_ops, 0u);
@@ -357,7 +359,9 @@ TEST_P(TierUpTest, SelfCallsPassArgumentsInRegisters) {
   store_->cpu().set_epoch_callback(nullptr);
   store_->cpu().set_epoch_deadline(1u << 30);
   // JIT code checks at every entry; the interpreter at call budgets only.
-  if (GetParam().mode != ExecMode::Interp) EXPECT_GT(checks, 1000);
+  if (GetParam().mode != ExecMode::Interp) {
+    EXPECT_GT(checks, 1000);
+  }
 }
 
 // Function entry is the only check site of loop-free recursion: its
@@ -373,8 +377,11 @@ TEST_P(TierUpTest, InterruptStopsLoopFreeRecursion) {
   ASSERT_TRUE(r.trap);
   EXPECT_EQ(r.trap->kind, TrapKind::Interrupted);
   ASSERT_FALSE(r.trap->frames.empty());
-  for (const TrapFrame& f : r.trap->frames)
-    if (f.name != "...") EXPECT_EQ(f.name, "slow_fib");
+  for (const TrapFrame& f : r.trap->frames) {
+    if (f.name != "...") {
+      EXPECT_EQ(f.name, "slow_fib");
+    }
+  }
   // The store runs normally afterwards (the slow path restored the limit).
   uint64_t v = 0;
   ASSERT_FALSE(call("slow_fib", {15}, &v).trap);
