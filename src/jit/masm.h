@@ -195,7 +195,8 @@ class Masm {
   void br_cmp(Cond c, W w, Reg a, Opnd b, Label l);
   void br_test(bool if_nonzero, W w, Reg a, Label l);
   void br_fcmp(FCond c, FW w, Reg a, Reg b, Label l, bool negate);
-  // Jump table: branches to targets[min(index, n-1)]. May clobber {index}
+  // Jump table: branches to targets[min(index, n-1)] (the last one is the
+  // default; an index past it branches there directly). May clobber {index}
   // (a pool register the compiler no longer needs; x64 has one GP scratch).
   void br_table(Reg index, const std::vector<Label>& targets);
 

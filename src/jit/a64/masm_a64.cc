@@ -667,11 +667,12 @@ void Masm::br_table(Reg index, const std::vector<Label>& targets) {
   auto& a = impl_->a;
   const uint32_t n = uint32_t(targets.size());
   asmjit::Label table = a.newLabel();
-  impl_->mov_imm(W::W32, kT1, n - 1);
-  a.cmp(gw(index), w_of(kT1));
-  a.csel(w_of(kT1), gw(index), w_of(kT1), Imm(CondCode::kLO));
+  // Out of range: a branch to the default (predicted), not a csel on the
+  // path to the table load. The i32 index is zero-extended in its X register.
+  impl_->cmp_imm(W::W32, gw(index), int64_t(n - 1));
+  a.b(CondCode::kHI, impl_->L(targets.back()));
   a.adr(kT2, table);
-  a.ldrsw(kT1, a64::ptr(kT2, kT1, asmjit::arm::lsl(2)));
+  a.ldrsw(kT1, a64::ptr(kT2, gx(index), asmjit::arm::lsl(2)));
   a.add(kT1, kT1, kT2);
   a.br(kT1);
   a.align(asmjit::AlignMode::kData, 4);

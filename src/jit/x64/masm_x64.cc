@@ -589,9 +589,11 @@ void Masm::br_table(Reg index, const std::vector<Label>& targets) {
   auto& a = impl_->a;
   const uint32_t n = uint32_t(targets.size());
   asmjit::Label table = a.newLabel();
-  a.mov(kT1.r32(), Imm(n - 1));
-  a.cmp(gp32(index), kT1.r32());
-  a.cmovae(gp32(index), kT1.r32());
+  // Out of range: a branch to the default, not a clamp of the index (a
+  // cmov would put the compare on the path to the table load; the branch
+  // is predicted). The i32 index is zero-extended in its register.
+  a.cmp(gp32(index), Imm(n - 1));
+  a.ja(impl_->L(targets.back()));
   // The index is dead after this (masm.h): it takes the table's entry.
   a.lea(kT1, x86::ptr(table));
   a.movsxd(gp64(index), x86::dword_ptr(kT1, gp64(index), 2));
