@@ -89,9 +89,9 @@ CompileQueue::State CompileQueue::claim(Function* f, CompiledCode* out) {
   return s;
 }
 
-bool CompileQueue::steal(Function* f) {
+bool CompileQueue::steal(Function* f, unsigned after_polls) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (!queued(f)) return false;
+  if (!queued(f) || ++jobs_[f].polls < after_polls) return false;
   jobs_.erase(f);  // its queue entry goes stale
   return true;
 }

@@ -56,8 +56,10 @@ class CompileQueue {
   // cannot be compiled.
   State claim(Function* f, CompiledCode* out);
   // Takes {f} off the queue if no worker has started it (true: the caller
-  // compiles it itself, as after claim() said None).
-  bool steal(Function* f);
+  // compiles it itself, as after claim() said None). {after_polls}: only at
+  // the after_polls-th call of this for the same request (each call counts
+  // one look at a still-pending request).
+  bool steal(Function* f, unsigned after_polls = 1);
   // After the calling thread compiled {f} itself (claim said None): moves
   // f's callees to the front as a worker's compile does.
   void compiled_here(const CompiledCode& code);
@@ -83,6 +85,7 @@ class CompileQueue {
   struct Job {
     State state = State::Pending;
     bool running = false;
+    unsigned polls = 0;  // steal() calls so far
     CompiledCode code;
   };
   void work();

@@ -290,12 +290,13 @@ bool tier_up(Store* store, Function* f, bool loop) {
       }
       break;
     case CompileQueue::State::Pending:
-      // Still hot one poll period after the request and no worker has
-      // started on it (all busy with other functions, or not scheduled yet
-      // on a loaded machine): compile it here. Interpreting on would cost
-      // most of the wait (the JIT code runs 10-20x faster), compiling here
-      // only the compile; a worker pays off when it starts at once.
-      if (queue->steal(f)) {
+      // Still hot kTierUpStealPolls poll periods after the request and no
+      // worker has started on it (all busy with other functions, or not
+      // scheduled on a loaded machine): compile it here. Interpreting on
+      // would cost most of the wait (the JIT code runs 10-20x faster),
+      // compiling here only the compile; a worker pays off when it starts
+      // soon.
+      if (queue->steal(f, tuning::kTierUpStealPolls)) {
         if (compile_function(f)) {
           arena.add_stats([](JitStats& s) { s.tier_ups++; });
           return true;

@@ -18,6 +18,13 @@ constexpr int32_t kBackedgeCheckPeriod = 1000;
 // at a pending background compile (a locked map lookup, ~50 ns): a
 // finished compile is installed within this many interpreted events.
 constexpr int32_t kTierUpPollPeriod = 200;
+// Tiered mode with compile threads: looks at a request still queued (no
+// worker started it) before the asking thread compiles it itself. At 1, a
+// start-up burst (bench/large_rs.rs: ~100 requests) was compiled mostly by
+// the store's thread, tiered 1.13x the time of --mode=interp; at 50 (10,000
+// interpreted events of the function, under a millisecond) 1.02x, with
+// json_rs, fib_rs, manyfuncs and lu unchanged against --mode=jit.
+constexpr unsigned kTierUpStealPolls = 50;
 // Compile threads per tiered store when not configured (--compile-threads):
 // one per core beyond the first, at most 2 (a tier-up compile is short;
 // more threads mostly help a large module's start-up burst). One core:

@@ -509,8 +509,8 @@ TEST_F(BackgroundCompile, InstanceAndStoreDeletionCancelInFlightCompiles) {
 }
 
 // Hot first: a loop's request goes before calls' requests queued earlier,
-// and a request no worker has started by the next check (here: workers are
-// held) is compiled by the thread that asks again.
+// and a request no worker has started after kTierUpStealPolls checks (here:
+// workers are held) is compiled by the thread that asks again.
 TEST_F(BackgroundCompile, LoopRequestsGoFirstAndUnstartedRequestsAreCompiledByTheCaller) {
   auto store = make_store(1);
   jit::CompileQueue* q = store->compile_queue();
@@ -528,7 +528,13 @@ TEST_F(BackgroundCompile, LoopRequestsGoFirstAndUnstartedRequestsAreCompiledByTh
   q->request(b, /*urgent=*/true);  // now b's loop: ahead of c
   EXPECT_EQ(q->queued_order(), (std::vector<Function*>{b, c, a}));
   EXPECT_EQ(a->budget, tuning::kTierUpPollPeriod);
-  // a's next check: still not started, so compiled and installed here.
+  // a's checks while no worker starts it: it stays queued until the
+  // kTierUpStealPolls-th, which compiles and installs it here.
+  for (unsigned i = 1; i < tuning::kTierUpStealPolls; ++i) {
+    ASSERT_FALSE(jit::tier_up(store.get(), a)) << i;
+    EXPECT_EQ(a->budget, tuning::kTierUpPollPeriod);
+  }
+  EXPECT_EQ(q->queued_order(), (std::vector<Function*>{b, c, a}));
   EXPECT_TRUE(jit::tier_up(store.get(), a));
   EXPECT_NE(a->jit_code, nullptr);
   EXPECT_EQ(q->queued_order(), (std::vector<Function*>{b, c}));
@@ -545,13 +551,16 @@ TEST_F(BackgroundCompile, LoopRequestsGoFirstAndUnstartedRequestsAreCompiledByTh
 }
 
 // The same through the interpreter: a loop whose request no worker starts is
-// compiled at its next check and entered by OSR, mid-loop.
-TEST_F(BackgroundCompile, LoopNotStartedByAWorkerIsCompiledAtTheNextCheckAndEnteredByOsr) {
+// compiled at a later check and entered by OSR, mid-loop: the request at
+// the threshold, then kTierUpStealPolls poll periods of back-edges.
+TEST_F(BackgroundCompile, LoopNotStartedByAWorkerIsCompiledAtALaterCheckAndEnteredByOsr) {
   auto store = make_store(1);
   store->compile_queue()->hold(true);
   Instance* inst = instantiate(*store);
   Function* f = inst->get_func("sum_to");
-  EXPECT_EQ(sum_to(*store, f, 1000), 500500u);
+  constexpr uint64_t n = 20000;
+  static_assert(tuning::kDefaultTierUpThreshold + tuning::kTierUpStealPolls * tuning::kTierUpPollPeriod + 1000 < n);
+  EXPECT_EQ(sum_to(*store, f, n), uint32_t(n * (n + 1) / 2));
   EXPECT_NE(f->jit_code, nullptr);
   EXPECT_EQ(store->code_arena().stats.functions, 1u);
   EXPECT_EQ(store->code_arena().stats.osr_entries, 1u);
