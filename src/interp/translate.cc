@@ -49,7 +49,7 @@ class Translator : public NullVisitor {
     out->num_locals = num_locals_;
     out->num_results = slot_count(ft.results);
     max_stack_ = body.max_stack;
-    code_.reserve((body.code_end - body.code_offset) * 4);
+    code_.resize((body.code_end - body.code_offset) * 4 + 64);
   }
 
   // The frame size, known once the body is translated: the deepest operand
@@ -94,7 +94,7 @@ class Translator : public NullVisitor {
         pop();
         uint32_t a = pop_slot();
         uint32_t dst = push_own();
-        size_t start = code_.size();
+        size_t start = len_;
         emit(handler_id(op, Variant::Imm));
         mark_producer();
         emit_u32(dst);
@@ -106,7 +106,7 @@ class Translator : public NullVisitor {
       uint32_t b = pop_slot();
       uint32_t a = pop_slot();
       uint32_t dst = push_own(wide);
-      size_t start = code_.size();
+      size_t start = len_;
       emit(handler_id(op));
       mark_producer();
       emit_u32(dst);
@@ -116,7 +116,7 @@ class Translator : public NullVisitor {
     } else {
       uint32_t x = pop_slot();
       uint32_t dst = push_own(wide);
-      size_t start = code_.size();
+      size_t start = len_;
       emit(handler_id(op));
       mark_producer();
       emit_u32(dst);
@@ -311,7 +311,7 @@ class Translator : public NullVisitor {
     if (kind == Op::loop) {
       flush_fuel();  // the run before the loop: not charged on its back-edges
       at_label();
-      c.loop_start = uint32_t(code_.size());
+      c.loop_start = uint32_t(len_);
       out_->loop_headers.push_back(c.loop_start);
     }
     ctl_.push_back(std::move(c));
@@ -324,7 +324,7 @@ class Translator : public NullVisitor {
       materialize_all();
       emit_jump_fixup(XOp::br, &c.fixups);
     }
-    patch(c.else_fixup, uint32_t(code_.size()));
+    patch(c.else_fixup, uint32_t(len_));
     c.else_fixup.field = 0;
     truncate(c.height);
     for (uint32_t i = 0; i < c.nparams; ++i) push_own(c.sig.params[i] == ValType::V128);
@@ -341,7 +341,7 @@ class Translator : public NullVisitor {
     ctl_.pop_back();
     if (reachable) materialize_all();
     flush_fuel();  // only the fallthrough into the label pays for its run
-    uint32_t here = uint32_t(code_.size());
+    uint32_t here = uint32_t(len_);
     for (const Fixup& f : c.fixups) patch(f, here);
     if (c.else_fixup.field) patch(c.else_fixup, here);
     truncate(c.height);
@@ -363,18 +363,18 @@ class Translator : public NullVisitor {
     }
     Fixup skip = emit_cond_branch(/*when=*/false);
     emit_branch(depth);
-    patch(skip, uint32_t(code_.size()));
+    patch(skip, uint32_t(len_));
     at_label();
   }
 
   void on_br_table(const std::vector<uint32_t>& depths) {
     uint32_t idx = pop_slot();
     flush_fuel();
-    uint32_t at = uint32_t(code_.size());
+    uint32_t at = uint32_t(len_);
     emit(XOp::br_table);
     emit_u32(idx);
     emit_u32(uint32_t(depths.size() - 1));
-    uint32_t fields = uint32_t(code_.size());
+    uint32_t fields = uint32_t(len_);
     for (size_t i = 0; i < depths.size(); ++i) emit_u32(0);
     std::unordered_map<uint32_t, uint32_t> stubs;  // depth -> stub position
     for (size_t i = 0; i < depths.size(); ++i) {
@@ -386,7 +386,7 @@ class Translator : public NullVisitor {
       }
       auto it = stubs.find(depths[i]);
       if (it == stubs.end()) {
-        it = stubs.emplace(depths[i], uint32_t(code_.size())).first;
+        it = stubs.emplace(depths[i], uint32_t(len_)).first;
         emit_branch(depths[i]);
       }
       patch(f, it->second);
@@ -426,7 +426,7 @@ class Translator : public NullVisitor {
       const uint32_t n = fused ? rd32(&code_[at + 8]) : 0;
       const uint32_t base = fused ? at + 4 : at;
       const size_t target = size_t(int64_t(base) + int32_t(rd32(&code_[base + 8])));
-      if (target + 8 > code_.size()) continue;
+      if (target + 8 > len_) continue;
       void* t = rdptr<void>(&code_[target]);
       // What the target is: fuel it charges, whether it copies a result (src).
       uint32_t tn = 0, src = 0;
@@ -478,7 +478,7 @@ class Translator : public NullVisitor {
   // the pending charge when there is one. Returns the position its branch
   // offsets count from (the fuel variant's operands start 4 bytes later).
   uint32_t emit_boundary(unsigned plain, unsigned fused) {
-    const uint32_t at = uint32_t(code_.size());
+    const uint32_t at = uint32_t(len_);
     if (!pending_fuel_) {
       emit(plain);
       return at;
@@ -611,31 +611,31 @@ class Translator : public NullVisitor {
       uint32_t cond = pop_slot();
       uint32_t at = when ? emit_boundary(XOp::br_if, XOp::fuel_br_if) : emit_boundary(XOp::br_unless, XOp::fuel_br_unless);
       emit_u32(cond);
-      Fixup f{at, uint32_t(code_.size())};
+      Fixup f{at, uint32_t(len_)};
       emit_u32(0);
       return f;
     }
     LastCompare c = last_cmp_;
     pop();
-    code_.resize(c.start);  // drop the compare: the branch evaluates it
+    len_ = c.start;  // drop the compare: the branch evaluates it
     auto emit_fused = [&](Variant v) { return emit_boundary(handler_id(c.op, v), handler_id(c.op, with_fuel(v))); };
     Fixup f;
     if (c.op == Op::i32_eqz || c.op == Op::i64_eqz) {
       uint32_t at = emit_fused(when ? Variant::BrIf : Variant::BrUnless);
       emit_u32(c.a);
-      f = Fixup{at, uint32_t(code_.size())};
+      f = Fixup{at, uint32_t(len_)};
       emit_u32(0);
     } else if (c.has_imm) {
       uint32_t at = emit_fused(when ? Variant::BrIfImm : Variant::BrUnlessImm);
       emit_u32(c.a);
-      f = Fixup{at, uint32_t(code_.size())};
+      f = Fixup{at, uint32_t(len_)};
       emit_u32(0);
       emit_u64(c.imm);
     } else {
       uint32_t at = emit_fused(when ? Variant::BrIf : Variant::BrUnless);
       emit_u32(c.a);
       emit_u32(c.b);
-      f = Fixup{at, uint32_t(code_.size())};
+      f = Fixup{at, uint32_t(len_)};
       emit_u32(0);
     }
     return f;
@@ -796,7 +796,7 @@ class Translator : public NullVisitor {
     const bool fused = pending_fuel_ != 0;
     uint32_t at = emit_boundary(op, XOp::fuel_br);
     jumps_.push_back(fused ? at - 4 : at);
-    fixups->push_back(Fixup{at, uint32_t(code_.size())});
+    fixups->push_back(Fixup{at, uint32_t(len_)});
     emit_u32(0);
   }
   void patch(const Fixup& f, uint32_t target_pos) {
@@ -823,32 +823,42 @@ class Translator : public NullVisitor {
     last_cmp_.op = Op::nop;
     pending_producer_ = false;
     void* h = handlers_[id];
-    size_t n = code_.size();
-    code_.resize(n + 8);
-    std::memcpy(&code_[n], &h, 8);
+    std::memcpy(grow(8), &h, 8);
   }
   void emit(XOp op) { emit(handler_id(op)); }
   void emit_u32(uint32_t v) {
-    size_t n = code_.size();
     if (pending_producer_) {
-      last_dst_ = int32_t(n);
+      last_dst_ = int32_t(len_);
       pending_producer_ = false;
     }
-    code_.resize(n + 4);
-    std::memcpy(&code_[n], &v, 4);
+    std::memcpy(grow(4), &v, 4);
   }
-  void emit_u64(uint64_t v) {
-    size_t n = code_.size();
-    code_.resize(n + 8);
-    std::memcpy(&code_[n], &v, 8);
-  }
+  void emit_u64(uint64_t v) { std::memcpy(grow(8), &v, 8); }
   void emit_ptr(const void* p) { emit_u64(reinterpret_cast<uint64_t>(p)); }
-  void emit_bytes(const uint8_t* p, size_t n) { code_.insert(code_.end(), p, p + n); }
+  void emit_bytes(const uint8_t* p, size_t n) {
+    if (n) std::memcpy(grow(n), p, n);
+  }
+  // Room for {k} more bytes at the end of the code: code_ is the storage,
+  // len_ its used part (resized by doubling, so an emit is a compare and a
+  // store rather than a vector resize per instruction).
+  uint8_t* grow(size_t k) {
+    if (code_.size() - len_ < k) code_.resize(std::max(code_.size() * 2, len_ + k + 64));
+    uint8_t* p = code_.data() + len_;
+    len_ += k;
+    return p;
+  }
+
+ public:
+  // After the walk: code_ holds exactly the emitted bytes.
+  void finish_code() { code_.resize(len_); }
+
+ private:
 
   Instance* inst_;
   const Module& m_;
   InterpCode* out_;
   std::vector<uint8_t>& code_;
+  size_t len_ = 0;  // bytes of code_ emitted so far (grow)
   void* const* handlers_;
   bool checked_;
   uint32_t num_locals_ = 0;         // params and locals, in slots
@@ -887,6 +897,7 @@ InterpCode* interp_prepare(Function* f) {
   CodeWalker<Translator> w(env, f->index, m.bytes.data() + body.code_offset, m.bytes.data() + body.code_end,
                            body.code_offset, t);
   Result<void> r = w.walk(body.locals);
+  t.finish_code();
   if (r.ok() && !t.failed()) t.thread_jumps_to_returns();
   if (!r.ok() || t.failed()) {
     // Validated code cannot fail to walk; make any such bug a clean trap.
