@@ -28,10 +28,12 @@ constexpr uint32_t kConstSrc = 0xffffffffu;  // virtual stack entry holding a co
 
 class Translator : public NullVisitor {
  public:
-  Translator(Instance* inst, uint32_t func_index, InterpCode* out)
+  struct Buffers;  // working vectors kept between translations (below)
+  Translator(Instance* inst, uint32_t func_index, InterpCode* out, Buffers* reuse = nullptr)
       : inst_(inst), m_(*inst->module), out_(out), code_(out->code),
         handlers_(handler_table()),
-        checked_(inst->store->config().bounds == BoundsMode::Explicit) {
+        checked_(inst->store->config().bounds == BoundsMode::Explicit), reuse_(reuse) {
+    if (reuse_) take_buffers();
     const FuncType& ft = m_.func_type(func_index);
     const FuncBody& body = m_.body(func_index);
     num_results_ = uint32_t(ft.results.size());
@@ -879,6 +881,42 @@ class Translator : public NullVisitor {
   uint32_t pending_fuel_ = 0;  // charge of the run the current boundary ends
   std::vector<uint32_t> jumps_;  // start of every br (thread_jumps_to_returns)
   bool translation_bug_ = false;
+
+ public:
+  // Every vector member, kept by interp_prepare between translations on one
+  // thread: their capacity is reused, so translating a function allocates
+  // little beyond its code. Moved in (and cleared) by the constructor,
+  // moved back by the destructor.
+  struct Buffers {
+    std::vector<ValType> results;
+    std::vector<uint32_t> loc_off, vs, sh, local_refs, jumps;
+    std::vector<bool> loc_wide, wide;
+    std::vector<uint64_t> cvals;
+    std::vector<Ctl> ctl;
+  };
+  ~Translator() {
+    if (reuse_) give_buffers();
+  }
+  Translator(const Translator&) = delete;
+  Translator& operator=(const Translator&) = delete;
+
+ private:
+  Buffers* reuse_;
+#define BRISK_TRANSLATOR_BUFFERS(X) \
+  X(results) X(loc_off) X(vs) X(sh) X(local_refs) X(jumps) X(loc_wide) X(wide) X(cvals) X(ctl)
+  void take_buffers() {
+#define X(name)                      \
+  name##_ = std::move(reuse_->name); \
+  name##_.clear();
+    BRISK_TRANSLATOR_BUFFERS(X)
+#undef X
+  }
+  void give_buffers() {
+#define X(name) reuse_->name = std::move(name##_);
+    BRISK_TRANSLATOR_BUFFERS(X)
+#undef X
+  }
+#undef BRISK_TRANSLATOR_BUFFERS
 };
 
 }  // namespace
@@ -889,13 +927,16 @@ InterpCode* interp_prepare(Function* f) {
   const Module& m = *inst->module;
   const uint32_t def = f->index - m.num_imported_funcs;
   auto code = std::make_unique<InterpCode>();
-  Translator t(inst, f->index, code.get());
+  // Working vectors reused by every translation on this thread.
+  thread_local Translator::Buffers t_buffers;
+  thread_local WalkerBuffers t_walker_buffers;
+  Translator t(inst, f->index, code.get(), &t_buffers);
   t.begin_function();
   const FuncBody& body = m.body(f->index);
   WalkerEnv env{&m, nullptr};  // already validated
   env.count_fuel = inst->store->config().consume_fuel;
   CodeWalker<Translator> w(env, f->index, m.bytes.data() + body.code_offset, m.bytes.data() + body.code_end,
-                           body.code_offset, t);
+                           body.code_offset, t, &t_walker_buffers);
   Result<void> r = w.walk(body.locals);
   t.finish_code();
   if (r.ok() && !t.failed()) t.thread_jumps_to_returns();
