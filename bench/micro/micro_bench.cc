@@ -58,6 +58,20 @@ void define_stub_imports(Store& store, Linker& linker, const Module& m) {
   }
 }
 
+// The instance, or null after marking the benchmark skipped with the
+// reason (no address space for a memory, as under valgrind, say).
+Instance* instantiate_or_skip(benchmark::State& state, Store& store, std::shared_ptr<const Module> m,
+                              const Linker& linker) {
+  InstantiateResult r = store.instantiate(std::move(m), linker);
+  if (r.ok()) return r.instance;
+  const std::string why = r.resource_error ? r.resource_error->to_string()
+                          : r.link_error   ? r.link_error->to_string()
+                          : r.trap         ? r.trap->message
+                                           : "instantiation failed";
+  state.SkipWithError(("instantiate: " + why).c_str());
+  return nullptr;
+}
+
 uint64_t code_bytes(const Module& m) {
   uint64_t n = 0;
   for (const FuncBody& b : m.bodies) n += b.code_end - b.code_offset;
@@ -93,8 +107,9 @@ void prepare_all(benchmark::State& state, ExecMode mode) {
       stores.push_back(std::make_unique<Store>(cfg));
       Linker linker;
       define_stub_imports(*stores.back(), linker, *m.value());
-      auto r = stores.back()->instantiate(m.value(), linker);
-      insts.push_back(r.instance);
+      Instance* inst = instantiate_or_skip(state, *stores.back(), m.value(), linker);
+      if (!inst) return;
+      insts.push_back(inst);
       bytes += code_bytes(*m.value());
     }
     state.ResumeTiming();
@@ -148,7 +163,8 @@ void compile_module_file(benchmark::State& state, const char* path, const char* 
     auto store = std::make_unique<Store>(cfg);
     Linker linker;
     define_stub_imports(*store, linker, *m);
-    Instance* inst = store->instantiate(m, linker).instance;
+    Instance* inst = instantiate_or_skip(state, *store, m, linker);
+    if (!inst) return;
     state.ResumeTiming();
     for (Function* f : inst->funcs)
       if (!f->host) benchmark::DoNotOptimize(jit::compile_function(f));
@@ -212,8 +228,9 @@ void call_overhead(benchmark::State& state, ExecMode mode) {
   Function* inc = store.create_host_function(
       t, [](HostCall&, const uint64_t* a, uint64_t* r) { r[0] = uint32_t(a[0] + 1); return TrapKind::None; }, "inc");
   linker.define("h", "inc", Extern{ExternKind::Func, inc});
-  auto r = store.instantiate(decode_module(kCallModule).value(), linker);
-  Function* run = r.instance->get_func("run");
+  Instance* inst = instantiate_or_skip(state, store, decode_module(kCallModule).value(), linker);
+  if (!inst) return;
+  Function* run = inst->get_func("run");
   uint64_t arg = 0, res = 0;
   for (auto _ : state) {
     store.call(run, &arg, &res);
@@ -257,8 +274,9 @@ void BM_CpuControl(benchmark::State& state) {
   auto engine = std::make_shared<Engine>();
   Store store(cfg, engine);
   Linker linker;
-  auto r = store.instantiate(decode_module(kCpuKernels).value(), linker);
-  Function* f = r.instance->get_func(fib ? "fib" : "loop");
+  Instance* inst = instantiate_or_skip(state, store, decode_module(kCpuKernels).value(), linker);
+  if (!inst) return;
+  Function* f = inst->get_func(fib ? "fib" : "loop");
   uint64_t arg = fib ? 25 : 1000000, res = 0;
   store.set_fuel(UINT64_MAX);
   if (setting == 2) store.cpu().set_epoch_deadline(UINT64_MAX / 2);
@@ -320,8 +338,9 @@ void BM_InterpCalls(benchmark::State& state) {
   cfg.consume_fuel = state.range(0) == 1;
   Store store(cfg);
   Linker linker;
-  auto r = store.instantiate(decode_module(kCallKernels).value(), linker);
-  Function* f = r.instance->get_func("calls");
+  Instance* inst = instantiate_or_skip(state, store, decode_module(kCallKernels).value(), linker);
+  if (!inst) return;
+  Function* f = inst->get_func("calls");
   uint64_t arg = kIterations, res = 0;
   for (auto _ : state) {
     store.set_fuel(UINT64_MAX);
