@@ -1499,12 +1499,12 @@ class Compiler : public NullVisitor {
     }
     return arity != 0;
   }
-  // The stack is canonical (spilled); moves label values and jumps.
   // emit_branch(depth) would emit nothing but a jump to the target's label.
   bool branch_is_plain_jump(uint32_t depth) {
     const Ctl& t = target(depth);
     return !t.is_function && !t.tail && vs_.size() - label_arity(t) == t.height;
   }
+  // The stack is canonical (spilled); moves label values and jumps.
   void emit_branch(uint32_t depth) {
     Ctl& t = target(depth);
     if (t.is_function || t.tail) {  // a tail block's label values are the results
