@@ -12,6 +12,7 @@
 // every width is 1 and the code is exactly what it was before SIMD.
 #include <unordered_map>
 
+#include "base/reused_buffers.h"
 #include "core/code_walker.h"
 #include "interp/interp.h"
 #include "interp/interp_ops.h"
@@ -57,6 +58,8 @@ class Translator : public NullVisitor {
   // The frame size, known once the body is translated: the deepest operand
   // stack in slots (a v128 entry counts two).
   uint32_t frame_slots() const { return num_locals_ + max_stack_ + 3; }  // +3: scratch read by misc ops
+  // After the walk: the code vector holds exactly the emitted bytes (see grow).
+  void finish_code() { code_.resize(len_); }
 
   void begin_function() {
     Ctl fn;
@@ -850,12 +853,6 @@ class Translator : public NullVisitor {
     return p;
   }
 
- public:
-  // After the walk: code_ holds exactly the emitted bytes.
-  void finish_code() { code_.resize(len_); }
-
- private:
-
   Instance* inst_;
   const Module& m_;
   InterpCode* out_;
@@ -904,18 +901,8 @@ class Translator : public NullVisitor {
   Buffers* reuse_;
 #define BRISK_TRANSLATOR_BUFFERS(X) \
   X(results) X(loc_off) X(vs) X(sh) X(local_refs) X(jumps) X(loc_wide) X(wide) X(cvals) X(ctl)
-  void take_buffers() {
-#define X(name)                      \
-  name##_ = std::move(reuse_->name); \
-  name##_.clear();
-    BRISK_TRANSLATOR_BUFFERS(X)
-#undef X
-  }
-  void give_buffers() {
-#define X(name) reuse_->name = std::move(name##_);
-    BRISK_TRANSLATOR_BUFFERS(X)
-#undef X
-  }
+  void take_buffers() { BRISK_TRANSLATOR_BUFFERS(BRISK_TAKE_BUFFER) }
+  void give_buffers() { BRISK_TRANSLATOR_BUFFERS(BRISK_GIVE_BUFFER) }
 #undef BRISK_TRANSLATOR_BUFFERS
 };
 

@@ -59,7 +59,7 @@ class CompileQueue {
   // compiles it itself, as after claim() said None). {after_polls}: only at
   // the after_polls-th call of this for the same request (each call counts
   // one look at a still-pending request).
-  bool steal(Function* f, unsigned after_polls = 1);
+  bool steal(Function* f, unsigned after_polls);
   // After the calling thread compiled {f} itself (claim said None): moves
   // f's callees to the front as a worker's compile does.
   void compiled_here(const CompiledCode& code);

@@ -17,6 +17,7 @@
 #include <unordered_map>
 
 #include "base/reader.h"
+#include "base/reused_buffers.h"
 #include "core/code_walker.h"
 #include "jit/jit_runtime.h"
 #include "interp/simd_ops.h"
@@ -1442,8 +1443,10 @@ class Compiler : public NullVisitor {
       push_reg(t, d);
       // A local.set/tee right after may load into the local's home instead
       // (redo_in_home). Not when fuel is counted: the load may store the
-      // fuel register first, and the store would not be emitted again.
-      if (t != ValType::V128 && !fuel_) {
+      // fuel register first, and the store would not be emitted again; not
+      // with explicit bounds: the check's branch to the trap stub (bound
+      // at the end) keeps Masm::rewind from taking the load back.
+      if (t != ValType::V128 && !fuel_ && !explicit_bounds_) {
         cand.is_load = true;
         cand.load_op = op;
         cand.addr = addr;
@@ -1685,18 +1688,8 @@ class Compiler : public NullVisitor {
 #define BRISK_COMPILER_BUFFERS(X)                                                                         \
   X(local_types) X(results) X(loc_off) X(vs) X(ctl) X(osr_labels) X(osr_stubs) X(attention_stubs) X(home) X(gp_pool) \
   X(fp_pool) X(homed) X(saved_home) X(gp_home_order) X(local_uses) X(is_loop) X(br_targets) X(br_stub_of_depth) X(br_stub_depths)
-  void take_buffers() {
-#define X(name)                           \
-  name##_ = std::move(reuse_->name); \
-  name##_.clear();
-    BRISK_COMPILER_BUFFERS(X)
-#undef X
-  }
-  void give_buffers() {
-#define X(name) reuse_->name = std::move(name##_);
-    BRISK_COMPILER_BUFFERS(X)
-#undef X
-  }
+  void take_buffers() { BRISK_COMPILER_BUFFERS(BRISK_TAKE_BUFFER) }
+  void give_buffers() { BRISK_COMPILER_BUFFERS(BRISK_GIVE_BUFFER) }
 #undef BRISK_COMPILER_BUFFERS
 };
 
