@@ -231,6 +231,8 @@ class Compiler : public NullVisitor {
       for (int32_t off : slot_locals) m_.store_slot(off, Opnd::i(0));
     for (uint32_t i : homed_) {
       if (i < num_params_ && arg_in_home(i)) continue;  // loaded by the prologue (arg_homes_)
+      // Loaded from its slot, or zero as its slot (zeroed by the prologue when not one by one).
+      if (i < num_params_ || !zero_each) home_synced_[i] = 1;
       ValType t = local_types_[i];
       Opnd src = i < num_params_ ? Opnd::s(loc_off_[i]) : Opnd::i(0);
       if (t == ValType::V128)
@@ -522,6 +524,7 @@ class Compiler : public NullVisitor {
         case Val::Reg_: src = Opnd::r(v.reg); break;
         default: src = Opnd::s(own(k)); break;
       }
+      home_written(i);
       if (is_float(v.type))
         m_.fmov(fwidth(v.type), home_[i], src);
       else
@@ -559,6 +562,7 @@ class Compiler : public NullVisitor {
     if (kind == Op::if_) {
       c.else_label = m_.new_label();
       branch_on_top(/*when=*/false, c.else_label, /*spill_first=*/true);
+      c.synced_at_if = synced_homes();
     } else {
       spill_all();
     }
@@ -567,7 +571,7 @@ class Compiler : public NullVisitor {
         sig.num_results == results_.size() && !inst_->store->config().consume_fuel)
       c.tail = true;
     if (kind == Op::loop) {
-      v128_forget_zero_locals();  // a merge point (the back-edges)
+      merge_point();  // the back-edges
       m_.bind(c.label);
       if (want_osr_) {  // only the tiered mode enters code mid-function
         Label stub = m_.new_label();
@@ -593,11 +597,13 @@ class Compiler : public NullVisitor {
         emit_return();
       } else {
         spill_all();
+        note_branch(c);
         m_.jmp(c.label);
       }
     }
     m_.bind(c.else_label);
     v128_forget_zero_locals();
+    set_synced_homes(c.synced_at_if);
     c.else_label = Label{};
     reset_stack(c.height, c.nparams, c.param_types);
   }
@@ -610,16 +616,16 @@ class Compiler : public NullVisitor {
       // OSR entries: the adopted frame has locals in slots; load the homes.
       for (const auto& [stub, loop] : osr_stubs_) {
         m_.bind(stub);
-        load_homes();
+        load_homes(false, /*out_of_line=*/true);
         m_.jmp(loop);
       }
       // The attention slow path: only homes live in registers at check
       // sites (the stack is canonical), so they are what the call saves.
       for (const AttentionStub& st : attention_stubs_) {
         m_.bind(st.stub);
-        if (st.homes_live) save_homes();
+        if (st.homes_live) save_homes(false, /*out_of_line=*/true);
         m_.call_runtime(reinterpret_cast<const void*>(&jit_check_attention), 0, 0, 0);
-        if (st.homes_live) load_homes();
+        if (st.homes_live) load_homes(false, /*out_of_line=*/true);
         m_.jmp(st.resume);
       }
       return;
@@ -630,6 +636,13 @@ class Compiler : public NullVisitor {
       emit_return();  // what follows is reached by the branches left to the label only
     else if (reachable)
       spill_all();
+    // The end of a loop is reached by falling through only.
+    if (c.kind != Op::loop) {
+      uint64_t synced = c.synced_in;
+      if (reachable && !c.tail) synced &= synced_homes();
+      if (c.else_label.valid()) synced &= c.synced_at_if;
+      set_synced_homes(synced);
+    }
     if (c.kind != Op::loop) m_.bind(c.label);
     if (c.else_label.valid()) m_.bind(c.else_label);
     reset_stack(c.height, c.nresults, c.result_types);
@@ -645,6 +658,7 @@ class Compiler : public NullVisitor {
     if (!t.is_function) {
       spill_all_except(top());
       if (!needs_moves(t, 1)) {
+        note_branch(t);
         branch_on_top(true, t.label, false);
         return;
       }
@@ -673,6 +687,7 @@ class Compiler : public NullVisitor {
     for (uint32_t d : depths) {
       if (!stub_of_depth[d].valid()) {
         if (branch_is_plain_jump(d)) {
+          note_branch(target(d));
           stub_of_depth[d] = target(d).label;
         } else {
           stub_of_depth[d] = m_.new_label();
@@ -742,6 +757,9 @@ class Compiler : public NullVisitor {
     // loading them again for the return). Not with fuel: the function's
     // `end` is an instruction of its own to charge.
     bool tail = false;
+    // Homes whose slots hold their values (synced_homes) on every branch
+    // to the end label so far, and (if) on the way to the else arm.
+    uint64_t synced_in = ~uint64_t(0), synced_at_if = 0;
   };
 
   Ctl& target(uint32_t d) { return ctl_[ctl_.size() - 1 - d]; }
@@ -983,6 +1001,7 @@ class Compiler : public NullVisitor {
   void choose_homes(const FuncBody& body) {
     home_.assign(num_locals_, kNoReg);
     saved_home_.assign(num_locals_, 0);
+    home_synced_.assign(num_locals_, 0);
     zero_v128_.assign(num_locals_, 0);
     any_zero_v128_ = false;
     num_saved_ = 0;
@@ -1038,11 +1057,36 @@ class Compiler : public NullVisitor {
       pool.erase(std::remove(pool.begin(), pool.end(), home_[best]), pool.end());
     }
   }
+  // A loop header is reached from back-edges not compiled yet: what the
+  // straight-line tracking knew no longer holds.
+  void merge_point() {
+    v128_forget_zero_locals();
+    set_synced_homes(0);
+  }
+  // home_synced_ as a mask over homed_ (at most 64 homes), for the states
+  // that meet at a label.
+  uint64_t synced_homes() const {
+    uint64_t m = 0;
+    for (size_t k = 0; k < homed_.size(); ++k) m |= uint64_t(home_synced_[homed_[k]]) << k;
+    return m;
+  }
+  void set_synced_homes(uint64_t m) {
+    for (size_t k = 0; k < homed_.size(); ++k) home_synced_[homed_[k]] = (m >> k) & 1;
+  }
+  // A jump to t's label from here (a loop header forgets everything).
+  void note_branch(Ctl& t) {
+    if (t.kind != Op::loop && !t.is_function) t.synced_in &= synced_homes();
+  }
+  // The home of local i now holds a value its slot does not.
+  void home_written(uint32_t i) { home_synced_[i] = 0; }
   // {across_wasm_call}: around a wasm call, where homes in callee-saved
-  // registers stay as they are.
-  void load_homes(bool across_wasm_call = false) {
+  // registers stay as they are. {out_of_line}: in a stub emitted after the
+  // body, where what the body's tracking knows at its end does not hold:
+  // every slot is written, and nothing is recorded.
+  void load_homes(bool across_wasm_call = false, bool out_of_line = false) {
     for (uint32_t i : homed_) {
       if (across_wasm_call && saved_home_[i]) continue;
+      if (!out_of_line) home_synced_[i] = 1;
       ValType t = local_types_[i];
       if (t == ValType::V128)
         m_.vload_slot(home_[i], loc_off_[i]);
@@ -1052,9 +1096,15 @@ class Compiler : public NullVisitor {
         m_.mov(width(t), home_[i], Opnd::s(loc_off_[i]));
     }
   }
-  void save_homes(bool across_wasm_call = false) {
+  // A home whose slot already holds its value (home_synced_) is not
+  // stored again: code full of calls keeps most locals unchanged between two.
+  void save_homes(bool across_wasm_call = false, bool out_of_line = false) {
     for (uint32_t i : homed_) {
       if (across_wasm_call && saved_home_[i]) continue;
+      if (!out_of_line) {
+        if (home_synced_[i]) continue;
+        home_synced_[i] = 1;
+      }
       ValType t = local_types_[i];
       if (t == ValType::V128)
         m_.vstore_slot(loc_off_[i], home_[i]);
@@ -1079,6 +1129,7 @@ class Compiler : public NullVisitor {
     for (size_t j = 0; j < vs_.size(); ++j)
       if (j != k && vs_[j].kind == Val::Local && vs_[j].local == i) to_reg(j);
     const bool fp = is_float(v.type);
+    if (home_[i] != kNoReg) home_written(i);
     if (home_[i] != kNoReg && redo_in_home(i, v)) {
       if (!keep) {
         pop();
@@ -1524,6 +1575,7 @@ class Compiler : public NullVisitor {
         dst += int32_t(val_slots(types[j]) * 8);
       }
     }
+    note_branch(t);
     m_.jmp(t.label);  // a loop header checks for attention itself
   }
   // Functions with one integer result return it in a register to fast
@@ -1610,6 +1662,7 @@ class Compiler : public NullVisitor {
   std::vector<Reg> home_;          // per local: its register, or kNoReg
   std::vector<uint32_t> homed_;    // locals with a home
   std::vector<uint8_t> saved_home_;  // per local: its home is a callee-saved register
+  std::vector<uint8_t> home_synced_;  // per local: its slot holds its home's value (save_homes)
   // The last integer ALU operation or constant shift, when it computed `x
   // op rhs` (or `rhs op x`, commutative) for a local x with a home into the
   // fresh register {result}: the code since {from} (ending at {now}) is a
@@ -1670,7 +1723,7 @@ class Compiler : public NullVisitor {
     std::vector<AttentionStub> attention_stubs;
     std::vector<Reg> home, gp_pool, fp_pool;
     std::vector<uint32_t> homed;
-    std::vector<uint8_t> saved_home;
+    std::vector<uint8_t> saved_home, home_synced;
     std::vector<Reg> gp_home_order;
     std::vector<uint64_t> local_uses;
     std::vector<uint8_t> is_loop;
@@ -1687,7 +1740,7 @@ class Compiler : public NullVisitor {
   Buffers* reuse_ = nullptr;
 #define BRISK_COMPILER_BUFFERS(X)                                                                         \
   X(local_types) X(results) X(loc_off) X(vs) X(ctl) X(osr_labels) X(osr_stubs) X(attention_stubs) X(home) X(gp_pool) \
-  X(fp_pool) X(homed) X(saved_home) X(gp_home_order) X(local_uses) X(is_loop) X(br_targets) X(br_stub_of_depth) X(br_stub_depths)
+  X(fp_pool) X(homed) X(saved_home) X(home_synced) X(gp_home_order) X(local_uses) X(is_loop) X(br_targets) X(br_stub_of_depth) X(br_stub_depths)
   void take_buffers() { BRISK_COMPILER_BUFFERS(BRISK_TAKE_BUFFER) }
   void give_buffers() { BRISK_COMPILER_BUFFERS(BRISK_GIVE_BUFFER) }
 #undef BRISK_COMPILER_BUFFERS
