@@ -1,0 +1,167 @@
+// Direct x86_64 encodings of the instructions the JIT emits most: moves,
+// loads and stores (frame slots off r12, linear memory off r13), integer
+// ALU operations, lea and imul. asmjit's generic encoder (operand
+// signatures, instruction tables) spends some 300 instructions on each of
+// them, about a third of the compile time; the Masm writes their bytes
+// itself (Impl::raw in masm_x64.cc) and leaves the rest to asmjit. Each
+// function writes at most kMaxBytes at p and returns the end; the bytes are
+// asmjit's own, checked form by form (tests/x64/encode_x64_test.cc).
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+
+namespace brisk::jit::x64enc {
+
+constexpr size_t kMaxBytes = 16;
+constexpr uint8_t kNoIndex = 0xFF;
+constexpr uint8_t kRsp = 4, kRbp = 5, kR12 = 12, kR13 = 13;
+
+// [base + index + disp] (index scaled by 1; kNoIndex for none, never rsp).
+struct Mem {
+  uint8_t base;
+  uint8_t index;
+  int32_t disp;
+};
+inline Mem slot(int32_t off) { return Mem{kR12, kNoIndex, off}; }
+
+// REX with W/R/X/B from the register numbers, or none when it would be the
+// bare 0x40 (unless {byte_regs}: spl, bpl, sil and dil need one).
+inline uint8_t* rex(uint8_t* p, bool w, uint8_t r, uint8_t x, uint8_t b, bool byte_regs = false) {
+  uint8_t v = uint8_t(0x40 | (w ? 8 : 0) | ((r & 8) ? 4 : 0) | ((x != kNoIndex && (x & 8)) ? 2 : 0) |
+                      ((b & 8) ? 1 : 0));
+  if (v != 0x40 || byte_regs) *p++ = v;
+  return p;
+}
+inline uint8_t* rex_mem(uint8_t* p, bool w, uint8_t r, const Mem& m, bool byte_regs = false) {
+  return rex(p, w, r, m.index, m.base, byte_regs);
+}
+// ModRM (+ SIB + displacement) of a memory operand with reg field r:
+// rsp/r12 as a base need a SIB byte, rbp/r13 a displacement (0 as disp8).
+inline uint8_t* modrm_mem(uint8_t* p, uint8_t r, const Mem& m) {
+  const uint8_t reg = uint8_t((r & 7) << 3), base = m.base & 7;
+  const bool sib = m.index != kNoIndex || base == kRsp;
+  uint8_t mod;
+  if (m.disp == 0 && base != kRbp)
+    mod = 0x00;
+  else if (m.disp >= -128 && m.disp <= 127)
+    mod = 0x40;
+  else
+    mod = 0x80;
+  *p++ = uint8_t(mod | reg | (sib ? 4 : base));
+  if (sib) *p++ = uint8_t((m.index == kNoIndex ? kRsp << 3 : (m.index & 7) << 3) | base);
+  if (mod == 0x40) {
+    *p++ = uint8_t(int8_t(m.disp));
+  } else if (mod == 0x80) {
+    std::memcpy(p, &m.disp, 4);
+    p += 4;
+  }
+  return p;
+}
+inline uint8_t* imm32(uint8_t* p, int32_t v) {
+  std::memcpy(p, &v, 4);
+  return p + 4;
+}
+inline bool fits8(int32_t v) { return v >= -128 && v <= 127; }
+
+// {opcode} (one byte, or 0x0F and a second) with reg field r and a
+// register or memory operand, after an optional legacy prefix.
+inline uint8_t* op_rr(uint8_t* p, uint8_t prefix, bool w, uint16_t opcode, uint8_t r, uint8_t rm) {
+  if (prefix) *p++ = prefix;
+  p = rex(p, w, r, kNoIndex, rm);
+  if (opcode > 0xFF) *p++ = uint8_t(opcode >> 8);
+  *p++ = uint8_t(opcode);
+  *p++ = uint8_t(0xC0 | ((r & 7) << 3) | (rm & 7));
+  return p;
+}
+inline uint8_t* op_rm(uint8_t* p, uint8_t prefix, bool w, uint16_t opcode, uint8_t r, const Mem& m,
+                      bool byte_regs = false) {
+  if (prefix) *p++ = prefix;
+  p = rex_mem(p, w, r, m, byte_regs);
+  if (opcode > 0xFF) *p++ = uint8_t(opcode >> 8);
+  *p++ = uint8_t(opcode);
+  return modrm_mem(p, r, m);
+}
+
+// ---- moves
+// mov dst, src
+inline uint8_t* mov_rr(uint8_t* p, bool w64, uint8_t dst, uint8_t src) { return op_rr(p, 0, w64, 0x89, src, dst); }
+// mov dst, [m]
+inline uint8_t* load(uint8_t* p, bool w64, uint8_t dst, const Mem& m) { return op_rm(p, 0, w64, 0x8B, dst, m); }
+// mov [m], src
+inline uint8_t* store(uint8_t* p, bool w64, const Mem& m, uint8_t src) { return op_rm(p, 0, w64, 0x89, src, m); }
+// mov qword/dword [m], imm (sign-extended to 64 bits for a qword)
+inline uint8_t* store_imm(uint8_t* p, bool w64, const Mem& m, int32_t imm) {
+  return imm32(op_rm(p, 0, w64, 0xC7, 0, m), imm);
+}
+// mov dst32, imm (zero-extends to 64 bits)
+inline uint8_t* mov_imm32(uint8_t* p, uint8_t dst, uint32_t imm) {
+  p = rex(p, false, 0, kNoIndex, dst);
+  *p++ = uint8_t(0xB8 | (dst & 7));
+  return imm32(p, int32_t(imm));
+}
+// lea dst, [m]
+inline uint8_t* lea(uint8_t* p, bool w64, uint8_t dst, const Mem& m) { return op_rm(p, 0, w64, 0x8D, dst, m); }
+
+// Narrow and extending loads and stores of linear memory.
+// movzx/movsx dst, byte/word [m]: 0x0FB6 / 0x0FB7 / 0x0FBE / 0x0FBF.
+inline uint8_t* load_ext(uint8_t* p, bool w64, uint16_t opcode, uint8_t dst, const Mem& m) {
+  return op_rm(p, 0, w64, opcode, dst, m);
+}
+// movsxd dst64, dword [m]
+inline uint8_t* load_sx32(uint8_t* p, uint8_t dst, const Mem& m) { return op_rm(p, 0, true, 0x63, dst, m); }
+// mov byte [m], src8 (sil/dil/... need a REX)
+inline uint8_t* store8(uint8_t* p, const Mem& m, uint8_t src) {
+  return op_rm(p, 0, false, 0x88, src, m, src >= 4 && src < 8);
+}
+// mov word [m], src16
+inline uint8_t* store16(uint8_t* p, const Mem& m, uint8_t src) { return op_rm(p, 0x66, false, 0x89, src, m); }
+
+// ---- SSE scalar moves: movss/movsd xmm, [m] (load) or [m], xmm (store)
+inline uint8_t* sse_mem(uint8_t* p, bool f64, bool store, uint8_t xmm, const Mem& m) {
+  return op_rm(p, f64 ? 0xF2 : 0xF3, false, store ? 0x0F11 : 0x0F10, xmm, m);
+}
+
+// ---- integer ALU: add, or, and, sub, xor, cmp (group 1, /digit)
+enum class Alu : uint8_t { Add = 0, Or = 1, And = 4, Sub = 5, Xor = 6, Cmp = 7 };
+// op dst, src
+inline uint8_t* alu_rr(uint8_t* p, Alu op, bool w64, uint8_t dst, uint8_t src) {
+  return op_rr(p, 0, w64, uint16_t(uint8_t(op) * 8 + 1), src, dst);
+}
+// op dst, [m]
+inline uint8_t* alu_rm(uint8_t* p, Alu op, bool w64, uint8_t dst, const Mem& m) {
+  return op_rm(p, 0, w64, uint16_t(uint8_t(op) * 8 + 3), dst, m);
+}
+// op dst, imm (imm8 sign-extended when it fits; eax/rax has a short form)
+inline uint8_t* alu_ri(uint8_t* p, Alu op, bool w64, uint8_t dst, int32_t imm) {
+  if (fits8(imm)) {
+    p = op_rr(p, 0, w64, 0x83, uint8_t(op), dst);
+    *p++ = uint8_t(int8_t(imm));
+    return p;
+  }
+  if (dst == 0) {
+    p = rex(p, w64, 0, kNoIndex, 0);
+    *p++ = uint8_t(uint8_t(op) * 8 + 5);
+    return imm32(p, imm);
+  }
+  return imm32(op_rr(p, 0, w64, 0x81, uint8_t(op), dst), imm);
+}
+// imul dst, src
+inline uint8_t* imul_rr(uint8_t* p, bool w64, uint8_t dst, uint8_t src) { return op_rr(p, 0, w64, 0x0FAF, dst, src); }
+// imul dst, [m]
+inline uint8_t* imul_rm(uint8_t* p, bool w64, uint8_t dst, const Mem& m) { return op_rm(p, 0, w64, 0x0FAF, dst, m); }
+// imul dst, src, imm
+inline uint8_t* imul_rri(uint8_t* p, bool w64, uint8_t dst, uint8_t src, int32_t imm) {
+  if (fits8(imm)) {
+    p = op_rr(p, 0, w64, 0x6B, dst, src);
+    *p++ = uint8_t(int8_t(imm));
+    return p;
+  }
+  return imm32(op_rr(p, 0, w64, 0x69, dst, src), imm);
+}
+// test a, b
+inline uint8_t* test_rr(uint8_t* p, bool w64, uint8_t a, uint8_t b) { return op_rr(p, 0, w64, 0x85, b, a); }
+// xor dst32, dst32
+inline uint8_t* zero32(uint8_t* p, uint8_t dst) { return alu_rr(p, Alu::Xor, false, dst, dst); }
+
+}  // namespace brisk::jit::x64enc
