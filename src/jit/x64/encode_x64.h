@@ -3,9 +3,9 @@
 // ALU operations, lea and imul. asmjit's generic encoder (operand
 // signatures, instruction tables) spends some 300 instructions on each of
 // them, about a third of the compile time; the Masm writes their bytes
-// itself (Impl::raw in masm_x64.cc) and leaves the rest to asmjit. Each
+// itself (FastAssembler, fast_assembler.h) and leaves the rest to asmjit. Each
 // function writes at most kMaxBytes at p and returns the end; the bytes are
-// asmjit's own, checked form by form (tests/x64/encode_x64_test.cc).
+// asmjit's own, checked form by form (tests/x64/fast_assembler_test.cc).
 #pragma once
 
 #include <cstdint>
@@ -17,11 +17,12 @@ constexpr size_t kMaxBytes = 16;
 constexpr uint8_t kNoIndex = 0xFF;
 constexpr uint8_t kRsp = 4, kRbp = 5, kR12 = 12, kR13 = 13;
 
-// [base + index + disp] (index scaled by 1; kNoIndex for none, never rsp).
+// [base + index << scale + disp] (kNoIndex for none; rsp is never an index).
 struct Mem {
   uint8_t base;
   uint8_t index;
   int32_t disp;
+  uint8_t scale = 0;
 };
 inline Mem slot(int32_t off) { return Mem{kR12, kNoIndex, off}; }
 
@@ -49,7 +50,7 @@ inline uint8_t* modrm_mem(uint8_t* p, uint8_t r, const Mem& m) {
   else
     mod = 0x80;
   *p++ = uint8_t(mod | reg | (sib ? 4 : base));
-  if (sib) *p++ = uint8_t((m.index == kNoIndex ? kRsp << 3 : (m.index & 7) << 3) | base);
+  if (sib) *p++ = uint8_t((m.index == kNoIndex ? kRsp << 3 : (m.scale << 6) | ((m.index & 7) << 3)) | base);
   if (mod == 0x40) {
     *p++ = uint8_t(int8_t(m.disp));
   } else if (mod == 0x80) {
@@ -161,6 +162,51 @@ inline uint8_t* imul_rri(uint8_t* p, bool w64, uint8_t dst, uint8_t src, int32_t
 }
 // test a, b
 inline uint8_t* test_rr(uint8_t* p, bool w64, uint8_t a, uint8_t b) { return op_rr(p, 0, w64, 0x85, b, a); }
+// ---- stack, calls, unary and shift ops
+// push/pop r64
+inline uint8_t* push(uint8_t* p, uint8_t r) {
+  p = rex(p, false, 0, kNoIndex, r);
+  *p++ = uint8_t(0x50 | (r & 7));
+  return p;
+}
+inline uint8_t* pop(uint8_t* p, uint8_t r) {
+  p = rex(p, false, 0, kNoIndex, r);
+  *p++ = uint8_t(0x58 | (r & 7));
+  return p;
+}
+inline uint8_t* ret(uint8_t* p) {
+  *p++ = 0xC3;
+  return p;
+}
+// call qword [m]
+inline uint8_t* call_mem(uint8_t* p, const Mem& m) { return op_rm(p, 0, false, 0xFF, 2, m); }
+// mov dst64, imm64 (movabs)
+inline uint8_t* mov_imm64(uint8_t* p, uint8_t dst, uint64_t imm) {
+  p = rex(p, true, 0, kNoIndex, dst);
+  *p++ = uint8_t(0xB8 | (dst & 7));
+  std::memcpy(p, &imm, 8);
+  return p + 8;
+}
+// mov dst64, imm32 sign-extended
+inline uint8_t* mov_imm_sx(uint8_t* p, uint8_t dst, int32_t imm) { return imm32(op_rr(p, 0, true, 0xC7, 0, dst), imm); }
+// inc/dec (FF /0, /1), not/neg (F7 /2, /3)
+enum class Unary : uint8_t { Inc = 0, Dec = 1, Not = 2, Neg = 3 };
+inline uint8_t* unary(uint8_t* p, Unary op, bool w64, uint8_t r) {
+  const bool group3 = op == Unary::Not || op == Unary::Neg;
+  return op_rr(p, 0, w64, group3 ? 0xF7 : 0xFF, uint8_t(op), r);
+}
+// rol ror ... sar by an immediate (C1 /n ib; D1 /n when 1) or by cl (D3 /n)
+enum class Shift : uint8_t { Rol = 0, Ror = 1, Shl = 4, Shr = 5, Sar = 7 };
+inline uint8_t* shift_imm(uint8_t* p, Shift op, bool w64, uint8_t r, uint8_t count) {
+  if (count == 1) return op_rr(p, 0, w64, 0xD1, uint8_t(op), r);
+  p = op_rr(p, 0, w64, 0xC1, uint8_t(op), r);
+  *p++ = count;
+  return p;
+}
+inline uint8_t* shift_cl(uint8_t* p, Shift op, bool w64, uint8_t r) { return op_rr(p, 0, w64, 0xD3, uint8_t(op), r); }
+// movaps dst, src
+inline uint8_t* movaps(uint8_t* p, uint8_t dst, uint8_t src) { return op_rr(p, 0, false, 0x0F28, dst, src); }
+
 // xor dst32, dst32
 inline uint8_t* zero32(uint8_t* p, uint8_t dst) { return alu_rr(p, Alu::Xor, false, dst, dst); }
 

@@ -36,7 +36,7 @@
 #include "jit/masm.h"
 #include "jit/masm_core.h"
 #include "jit/masm_shared.h"
-#include "jit/x64/encode_x64.h"
+#include "jit/x64/fast_assembler.h"
 
 namespace brisk::jit {
 
@@ -85,7 +85,7 @@ bool fits_i32(int64_t v) { return v >= INT32_MIN && v <= INT32_MAX; }
 
 }  // namespace
 
-struct Masm::Impl : MasmCore<x86::Assembler> {
+struct Masm::Impl : MasmCore<FastAssembler> {
   using MasmCore::MasmCore;
 
   // Internal entry, after the checks: frames[depth] = {-, -, caller
@@ -174,90 +174,47 @@ struct Masm::Impl : MasmCore<x86::Assembler> {
     a.mov(kMem, x86::qword_ptr(kMem, int32_t(offsetof(Memory, base_))));
   }
 
-  // Emits a hand-encoded instruction (encode_x64.h) where asmjit would
-  // have put it: its buffer pointer and section size advance alike, so
-  // labels, mark/rewind and relocation see no difference. Near the end of
-  // the buffer it is asmjit that emits (and grows the buffer).
-  template <typename Enc>
-  bool raw(Enc&& enc) {
-    if (a.remainingSpace() < x64enc::kMaxBytes) return false;
-    uint8_t* end = enc(a._bufferPtr);
-    a._bufferPtr = end;
-    asmjit::CodeBuffer& b = a._section->_buffer;
-    b._size = std::max(b._size, size_t(end - a._bufferData));
-    return true;
-  }
-
   // Loads an operand into a 64/32-bit GP register (used for scratch).
   void load(W w, const x86::Gp& dst, Opnd s) {
-    const uint8_t d = uint8_t(dst.id());
-    const bool w64 = w == W::W64;
     switch (s.kind) {
       case Opnd::Kind::Reg:
-        if (s.reg != d && !raw([&](uint8_t* p) { return x64enc::mov_rr(p, w64, d, s.reg); }))
-          w64 ? a.mov(dst.r64(), gp64(s.reg)) : a.mov(dst.r32(), gp32(s.reg));
+        if (s.reg != dst.id()) w == W::W64 ? a.mov(dst.r64(), gp64(s.reg)) : a.mov(dst.r32(), gp32(s.reg));
         break;
       case Opnd::Kind::Imm:
         if (s.imm == 0) {
-          if (!raw([&](uint8_t* p) { return x64enc::zero32(p, d); })) a.xor_(dst.r32(), dst.r32());
-        } else if (!w64 || (s.imm > 0 && s.imm <= UINT32_MAX)) {
-          if (!raw([&](uint8_t* p) { return x64enc::mov_imm32(p, d, uint32_t(s.imm)); }))
-            a.mov(dst.r32(), Imm(uint32_t(s.imm)));
+          a.xor_(dst.r32(), dst.r32());
+        } else if (w == W::W32) {
+          a.mov(dst.r32(), Imm(uint32_t(s.imm)));
+        } else if (s.imm > 0 && s.imm <= UINT32_MAX) {
+          a.mov(dst.r32(), Imm(uint32_t(s.imm)));
         } else {
           a.mov(dst.r64(), Imm(s.imm));
         }
         break;
       case Opnd::Kind::Slot:
-        if (!raw([&](uint8_t* p) { return x64enc::load(p, w64, d, x64enc::slot(s.slot)); }))
-          w64 ? a.mov(dst.r64(), slot(s.slot)) : a.mov(dst.r32(), x86::dword_ptr(kFp, s.slot));
+        w == W::W64 ? a.mov(dst.r64(), slot(s.slot)) : a.mov(dst.r32(), x86::dword_ptr(kFp, s.slot));
         break;
     }
   }
-  // op dst, rhs for the group-1 ALU operations and cmp (imm: fits in 32
-  // bits, sign-extended at W64), hand-encoded; false when asmjit must.
-  bool raw_alu(x64enc::Alu op, W w, Reg dst, Opnd rhs) {
-    const bool w64 = w == W::W64;
-    switch (rhs.kind) {
-      case Opnd::Kind::Reg: return raw([&](uint8_t* p) { return x64enc::alu_rr(p, op, w64, dst, rhs.reg); });
-      case Opnd::Kind::Slot:
-        return raw([&](uint8_t* p) { return x64enc::alu_rm(p, op, w64, dst, x64enc::slot(rhs.slot)); });
-      case Opnd::Kind::Imm:
-        if (w64 && !fits_i32(rhs.imm)) return false;
-        return raw([&](uint8_t* p) { return x64enc::alu_ri(p, op, w64, dst, int32_t(uint32_t(rhs.imm))); });
-    }
-    return false;
-  }
-  // cmp ra, b
-  void cmp(W w, Reg ra, Opnd b) {
-    if (!raw_alu(x64enc::Alu::Cmp, w, ra, b))
-      with_rhs(w, b, [&](const asmjit::Operand& rhs) { a.emit(x86::Inst::kIdCmp, gpn(w, ra), rhs); });
-  }
-  // A linear-memory operand (heap) as encode_x64.h takes it, when it has
-  // that shape (a base, an unscaled index, a 32-bit displacement).
-  static bool raw_mem(const x86::Mem& m, x64enc::Mem* out) {
-    if (!m.hasBaseReg() || m.hasSegment() || m.shift() != 0 || !fits_i32(m.offset())) return false;
-    out->base = uint8_t(m.baseId());
-    out->index = m.hasIndexReg() ? uint8_t(m.indexId()) : x64enc::kNoIndex;
-    out->disp = int32_t(m.offset());
-    return true;
-  }
-  // mov [slot], src (64 bits)
-  void store_slot(int32_t off, Reg src) {
-    if (!raw([&](uint8_t* p) { return x64enc::store(p, true, x64enc::slot(off), src); })) a.mov(slot(off), gp64(src));
-  }
-  // An x86 source operand for 2-operand instructions (imm must fit in 32 bits).
+  // An x86 source operand for 2-operand instructions (imm must fit in 32
+  // bits): emit is called with a Gp, a Mem or an Imm (generic lambdas), so
+  // that the assembler's typed fast paths apply.
   template <typename F>
   void with_rhs(W w, Opnd rhs, F&& emit) {
     if (rhs.is_reg()) {
-      emit(asmjit::Operand(gpn(w, rhs.reg)));
+      emit(gpn(w, rhs.reg));
     } else if (rhs.is_slot()) {
-      emit(asmjit::Operand(w == W::W64 ? slot(rhs.slot) : x86::dword_ptr(kFp, rhs.slot)));
+      emit(w == W::W64 ? slot(rhs.slot) : x86::dword_ptr(kFp, rhs.slot));
     } else if (w == W::W32 || fits_i32(rhs.imm)) {
-      emit(asmjit::Operand(Imm(w == W::W32 ? int32_t(uint32_t(rhs.imm)) : int32_t(rhs.imm))));
+      emit(Imm(w == W::W32 ? int32_t(uint32_t(rhs.imm)) : int32_t(rhs.imm)));
     } else {
       a.mov(kT1, Imm(rhs.imm));
-      emit(asmjit::Operand(gpn(w, kT1.id())));
+      emit(gpn(w, kT1.id()));
     }
+  }
+  // cmp ra, b
+  void cmp(W w, Reg ra, Opnd b) {
+    with_rhs(w, b, [&](const auto& rhs) { a.cmp(gpn(w, ra), rhs); });
   }
   void fconst(const x86::Xmm& dst, FW w, uint64_t bits) {
     if (bits == 0) {
@@ -603,14 +560,13 @@ void Masm::charge_fuel(uint32_t n) {
   a.js(impl_->L(trap_label(TrapKind::OutOfFuel)));
 }
 void Masm::br_cmp(Cond c, W w, Reg ra, Opnd b, Label l) {
+  auto& a = impl_->a;
   impl_->cmp(w, ra, b);
-  impl_->a.j(cc(c), impl_->L(l));
+  a.j(cc(c), impl_->L(l));
 }
 void Masm::br_test(bool nz, W w, Reg r, Label l) {
   auto& a = impl_->a;
-  if (!impl_->flags_hold(r, w) &&
-      !impl_->raw([&](uint8_t* p) { return x64enc::test_rr(p, w == W::W64, r, r); }))
-    a.test(gpn(w, r), gpn(w, r));
+  if (!impl_->flags_hold(r, w)) a.test(gpn(w, r), gpn(w, r));
   nz ? a.jnz(impl_->L(l)) : a.jz(impl_->L(l));
 }
 void Masm::br_fcmp(FCond c, FW w, Reg ra, Reg rb, Label l, bool neg) {
@@ -666,8 +622,6 @@ void Masm::fmov(FW w, Reg dst, Opnd src) {
       break;
     case Opnd::Kind::Imm: impl_->fconst(xmm(dst), w, uint64_t(src.imm)); break;
     case Opnd::Kind::Slot:
-      if (impl_->raw([&](uint8_t* p) { return x64enc::sse_mem(p, w == FW::F64, false, dst - kFpBase, x64enc::slot(src.slot)); }))
-        break;
       w == FW::F32 ? a.movss(xmm(dst), x86::dword_ptr(kFp, src.slot)) : a.movsd(xmm(dst), slot(src.slot));
       break;
   }
@@ -675,29 +629,29 @@ void Masm::fmov(FW w, Reg dst, Opnd src) {
 void Masm::store_slot(int32_t off, Opnd src) {
   auto& a = impl_->a;
   if (src.is_reg()) {
-    impl_->store_slot(off, src.reg);
+    a.mov(slot(off), gp64(src.reg));
   } else if (src.is_imm() && fits_i32(src.imm)) {
-    if (!impl_->raw([&](uint8_t* p) { return x64enc::store_imm(p, true, x64enc::slot(off), int32_t(src.imm)); }))
-      a.mov(slot(off), Imm(int32_t(src.imm)));
+    a.mov(slot(off), Imm(int32_t(src.imm)));
   } else if (src.is_imm()) {
     a.mov(kT1, Imm(src.imm));
-    impl_->store_slot(off, kT1.id());
+    a.mov(slot(off), kT1);
   } else {
-    copy_slot(off, src.slot);
+    a.mov(kT1, slot(src.slot));
+    a.mov(slot(off), kT1);
   }
 }
 void Masm::fstore_slot(int32_t off, Reg src, FW w) {
   auto& a = impl_->a;
   if (w == FW::F32) {
     a.movd(kT1.r32(), xmm(src));
-    impl_->store_slot(off, kT1.id());
-  } else if (!impl_->raw([&](uint8_t* p) { return x64enc::sse_mem(p, true, true, src - kFpBase, x64enc::slot(off)); })) {
+    a.mov(slot(off), kT1);
+  } else {
     a.movsd(slot(off), xmm(src));
   }
 }
 void Masm::copy_slot(int32_t dst, int32_t src) {
-  impl_->load(W::W64, kT1, Opnd::s(src));
-  impl_->store_slot(dst, kT1.id());
+  impl_->a.mov(kT1, slot(src));
+  impl_->a.mov(slot(dst), kT1);
 }
 void Masm::mov_gp_from_fp(W w, Reg dst, Reg src) {
   w == W::W32 ? impl_->a.movd(gp32(dst), xmm(src)) : impl_->a.movq(gp64(dst), xmm(src));
@@ -711,52 +665,27 @@ void Masm::mov_fp_from_gp(FW w, Reg dst, Reg src) {
 void Masm::alu(AluOp op, W w, Reg dst, Opnd rhs) {
   auto& a = impl_->a;
   x86::Gp d = gpn(w, dst);
-  const bool w64 = w == W::W64;
-  if (op == AluOp::Mul) {
-    bool done = false;
-    if (rhs.is_reg())
-      done = impl_->raw([&](uint8_t* p) { return x64enc::imul_rr(p, w64, dst, rhs.reg); });
-    else if (rhs.is_slot())
-      done = impl_->raw([&](uint8_t* p) { return x64enc::imul_rm(p, w64, dst, x64enc::slot(rhs.slot)); });
-    else if (!w64 || fits_i32(rhs.imm))
-      done = impl_->raw([&](uint8_t* p) { return x64enc::imul_rri(p, w64, dst, dst, int32_t(uint32_t(rhs.imm))); });
-    if (done) return;
-  } else {
-    x64enc::Alu raw_op = x64enc::Alu::Add;
-    switch (op) {
-      case AluOp::Add: raw_op = x64enc::Alu::Add; break;
-      case AluOp::Sub: raw_op = x64enc::Alu::Sub; break;
-      case AluOp::And: raw_op = x64enc::Alu::And; break;
-      case AluOp::Or: raw_op = x64enc::Alu::Or; break;
-      case AluOp::Xor: raw_op = x64enc::Alu::Xor; break;
-      case AluOp::Mul: break;
-    }
-    if (impl_->raw_alu(raw_op, w, dst, rhs)) {
-      impl_->set_flags(dst, w);
-      return;
-    }
-  }
   if (op == AluOp::Mul && rhs.is_imm()) {
     if (w == W::W32 || fits_i32(rhs.imm)) {
       a.imul(d, d, Imm(w == W::W32 ? int32_t(uint32_t(rhs.imm)) : int32_t(rhs.imm)));
       return;
     }
   }
-  asmjit::InstId id = x86::Inst::kIdAdd;
-  switch (op) {
-    case AluOp::Add: id = x86::Inst::kIdAdd; break;
-    case AluOp::Sub: id = x86::Inst::kIdSub; break;
-    case AluOp::Mul: id = x86::Inst::kIdImul; break;
-    case AluOp::And: id = x86::Inst::kIdAnd; break;
-    case AluOp::Or: id = x86::Inst::kIdOr; break;
-    case AluOp::Xor: id = x86::Inst::kIdXor; break;
-  }
   if (op == AluOp::Mul && rhs.is_imm()) {  // 64-bit immediate that does not fit
     a.mov(kT1, Imm(rhs.imm));
     a.imul(d, kT1);
     return;
   }
-  impl_->with_rhs(w, rhs, [&](const asmjit::Operand& r) { a.emit(id, d, r); });
+  impl_->with_rhs(w, rhs, [&](const auto& r) {
+    switch (op) {
+      case AluOp::Add: a.add(d, r); break;
+      case AluOp::Sub: a.sub(d, r); break;
+      case AluOp::Mul: a.imul(d, r); break;
+      case AluOp::And: a.and_(d, r); break;
+      case AluOp::Or: a.or_(d, r); break;
+      case AluOp::Xor: a.xor_(d, r); break;
+    }
+  });
   if (op != AluOp::Mul) impl_->set_flags(dst, w);
 }
 void Masm::alu3(AluOp op, W w, Reg dst, Reg lhs, Opnd rhs) {
@@ -766,22 +695,16 @@ void Masm::alu3(AluOp op, W w, Reg dst, Reg lhs, Opnd rhs) {
     // zero-extended, which is the W32 result.
     const bool imm32 = rhs.is_imm() && (w == W::W32 || fits_i32(rhs.imm));
     const int64_t k = !rhs.is_imm() ? 0 : w == W::W32 ? int64_t(int32_t(uint32_t(rhs.imm))) : rhs.imm;
-    const bool w64 = w == W::W64;
     if ((op == AluOp::Add || op == AluOp::Sub) && imm32 && (op == AluOp::Add || k != INT32_MIN)) {
-      const int32_t disp = int32_t(op == AluOp::Add ? k : -k);
-      if (!impl_->raw([&](uint8_t* p) { return x64enc::lea(p, w64, dst, {lhs, x64enc::kNoIndex, disp}); }))
-        a.lea(gpn(w, dst), x86::ptr(gp64(lhs), disp));
+      a.lea(gpn(w, dst), x86::ptr(gp64(lhs), int32_t(op == AluOp::Add ? k : -k)));
       return;
     }
     if (op == AluOp::Add && rhs.is_reg()) {
-      // rsp is never an operand here; as an index it would mean none.
-      if (!impl_->raw([&](uint8_t* p) { return x64enc::lea(p, w64, dst, {lhs, rhs.reg, 0}); }))
-        a.lea(gpn(w, dst), x86::ptr(gp64(lhs), gp64(rhs.reg)));
+      a.lea(gpn(w, dst), x86::ptr(gp64(lhs), gp64(rhs.reg)));
       return;
     }
     if (op == AluOp::Mul && imm32) {
-      if (!impl_->raw([&](uint8_t* p) { return x64enc::imul_rri(p, w64, dst, lhs, int32_t(k)); }))
-        a.imul(gpn(w, dst), gpn(w, lhs), Imm(int32_t(k)));
+      a.imul(gpn(w, dst), gpn(w, lhs), Imm(int32_t(k)));
       return;
     }
     mov(w, dst, Opnd::r(lhs));
@@ -792,19 +715,19 @@ void Masm::alu3(AluOp op, W w, Reg dst, Reg lhs, Opnd rhs) {
 void Masm::shift(ShiftOp op, W w, Reg dst, Opnd count) {
   auto& a = impl_->a;
   x86::Gp d = gpn(w, dst);
-  asmjit::InstId id = x86::Inst::kIdShl;
-  switch (op) {
-    case ShiftOp::Shl: id = x86::Inst::kIdShl; break;
-    case ShiftOp::ShrS: id = x86::Inst::kIdSar; break;
-    case ShiftOp::ShrU: id = x86::Inst::kIdShr; break;
-    case ShiftOp::Rotl: id = x86::Inst::kIdRol; break;
-    case ShiftOp::Rotr: id = x86::Inst::kIdRor; break;
-  }
-  if (count.is_imm()) {
-    a.emit(id, d, Imm(int(count.imm & (w == W::W32 ? 31 : 63))));
-  } else {
-    a.emit(id, d, x86::cl);  // the compiler put the count in rcx
-  }
+  auto emit = [&](const auto& n) {
+    switch (op) {
+      case ShiftOp::Shl: a.shl(d, n); break;
+      case ShiftOp::ShrS: a.sar(d, n); break;
+      case ShiftOp::ShrU: a.shr(d, n); break;
+      case ShiftOp::Rotl: a.rol(d, n); break;
+      case ShiftOp::Rotr: a.ror(d, n); break;
+    }
+  };
+  if (count.is_imm())
+    emit(Imm(int(count.imm & (w == W::W32 ? 31 : 63))));
+  else
+    emit(x86::cl);  // the compiler put the count in rcx
 }
 
 void Masm::divrem(DivOp op, W w, Reg dst, Reg lhs, Reg rhs, Label div0, Label ovf) {
@@ -1165,25 +1088,6 @@ void Masm::convert(Op op, Reg dst, Reg src, Label invalid, Label overflow) {
 void Masm::load(Op op, Reg dst, Reg addr, uint32_t offset, Label oob) {
   auto& a = impl_->a;
   x86::Mem m = impl_->heap(addr, offset, op_info(op).access_bytes, oob, this);
-  x64enc::Mem rm;
-  if (Impl::raw_mem(m, &rm) && impl_->raw([&](uint8_t* p) -> uint8_t* {
-        const uint8_t x = dst - kFpBase;
-        switch (op) {
-          case Op::i32_load: case Op::i64_load32_u: return x64enc::load(p, false, dst, rm);
-          case Op::i64_load: return x64enc::load(p, true, dst, rm);
-          case Op::f32_load: return x64enc::sse_mem(p, false, false, x, rm);
-          case Op::f64_load: return x64enc::sse_mem(p, true, false, x, rm);
-          case Op::i32_load8_s: return x64enc::load_ext(p, false, 0x0FBE, dst, rm);
-          case Op::i32_load8_u: case Op::i64_load8_u: return x64enc::load_ext(p, false, 0x0FB6, dst, rm);
-          case Op::i32_load16_s: return x64enc::load_ext(p, false, 0x0FBF, dst, rm);
-          case Op::i32_load16_u: case Op::i64_load16_u: return x64enc::load_ext(p, false, 0x0FB7, dst, rm);
-          case Op::i64_load8_s: return x64enc::load_ext(p, true, 0x0FBE, dst, rm);
-          case Op::i64_load16_s: return x64enc::load_ext(p, true, 0x0FBF, dst, rm);
-          case Op::i64_load32_s: return x64enc::load_sx32(p, dst, rm);
-          default: return p;
-        }
-      }))
-    return;
   switch (op) {
     case Op::i32_load: m.setSize(4); a.mov(gp32(dst), m); break;
     case Op::i64_load: m.setSize(8); a.mov(gp64(dst), m); break;
@@ -1240,17 +1144,6 @@ void Masm::store(Op op, Reg addr, Opnd value, uint32_t offset, Label oob) {
     impl_->load(W::W64, kT1, value);
     v = kT1;
   }
-  x64enc::Mem rm;
-  const uint8_t r = uint8_t(v.id());
-  if (Impl::raw_mem(m, &rm) && impl_->raw([&](uint8_t* p) {
-        switch (size) {
-          case 1: return x64enc::store8(p, rm, r);
-          case 2: return x64enc::store16(p, rm, r);
-          case 4: return x64enc::store(p, false, rm, r);
-          default: return x64enc::store(p, true, rm, r);
-        }
-      }))
-    return;
   switch (size) {
     case 1: a.mov(m, v.r8()); break;
     case 2: a.mov(m, v.r16()); break;

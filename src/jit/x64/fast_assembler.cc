@@ -1,0 +1,246 @@
+// FastAssembler's fast paths (fast_assembler.h).
+#include "jit/x64/fast_assembler.h"
+
+#include <algorithm>
+
+namespace brisk::jit {
+
+using Gp = asmjit::x86::Gp;
+using Mem = asmjit::x86::Mem;
+using Xmm = asmjit::x86::Xmm;
+using Imm = asmjit::Imm;
+using Error = asmjit::Error;
+using Base = asmjit::x86::Assembler;
+
+namespace {
+
+Error ok() { return asmjit::kErrorOk; }
+uint8_t id(const asmjit::BaseReg& r) { return uint8_t(r.id()); }
+bool wide(const Gp& r) { return r.isGpd() || r.isGpq(); }
+bool same_w(const Gp& a, const Gp& b) { return wide(a) && a.type() == b.type(); }
+bool fits_i32(int64_t v) { return v >= INT32_MIN && v <= INT32_MAX; }
+bool fits_u32_or_i32(int64_t v) { return v >= INT32_MIN && v <= int64_t(UINT32_MAX); }
+// The immediate of a 32- or 64-bit ALU operation as its sign-extended imm32.
+bool imm32(const Gp& d, const Imm& imm, int32_t* out) {
+  const int64_t v = imm.value();
+  if (d.isGpq() ? !fits_i32(v) : !fits_u32_or_i32(v)) return false;
+  *out = int32_t(uint32_t(v));
+  return true;
+}
+// A memory operand of the shape encode_x64.h takes: a 64-bit base
+// register, no index or a 64-bit one, no segment, a 32-bit displacement.
+bool conv(const Mem& m, x64enc::Mem* out) {
+  if (m.baseType() != asmjit::RegType::kX86_Gpq || m.hasSegment() || m.hasBroadcast() ||
+      m.addrType() != Mem::AddrType::kDefault)
+    return false;
+  const int64_t off = m.offset();
+  if (!fits_i32(off)) return false;
+  if (m.hasIndexReg()) {
+    if (m.indexType() != asmjit::RegType::kX86_Gpq || m.indexId() == x64enc::kRsp) return false;
+    out->index = uint8_t(m.indexId());
+    out->scale = uint8_t(m.shift());
+  } else {
+    out->index = x64enc::kNoIndex;
+    out->scale = 0;
+  }
+  out->base = uint8_t(m.baseId());
+  out->disp = int32_t(off);
+  return true;
+}
+
+}  // namespace
+
+template <typename Enc>
+bool FastAssembler::put(Enc&& enc) {
+  if (instOptions() != asmjit::InstOptions::kNone || hasExtraReg() || inlineComment()) return false;
+  // As asmjit's own encoder does: growing the buffer updates this
+  // assembler's pointers into it.
+  if (remainingSpace() < x64enc::kMaxBytes &&
+      (!_section || _code->growBuffer(&_section->_buffer, x64enc::kMaxBytes) != asmjit::kErrorOk))
+    return false;
+  uint8_t* end = enc(_bufferPtr);
+  _bufferPtr = end;
+  asmjit::CodeBuffer& b = _section->_buffer;
+  b._size = std::max(b._size, size_t(end - _bufferData));
+  ++fast_count;
+  return true;
+}
+
+// ---- moves
+
+Error FastAssembler::mov(const Gp& d, const Gp& s) {
+  if (same_w(d, s) && put([&](uint8_t* p) { return x64enc::mov_rr(p, d.isGpq(), id(d), id(s)); })) return ok();
+  return Base::mov(d, s);
+}
+Error FastAssembler::mov(const Gp& d, const Mem& m) {
+  x64enc::Mem rm;
+  if (wide(d) && conv(m, &rm) && put([&](uint8_t* p) { return x64enc::load(p, d.isGpq(), id(d), rm); }))
+    return ok();
+  return Base::mov(d, m);
+}
+Error FastAssembler::mov(const Mem& m, const Gp& s) {
+  x64enc::Mem rm;
+  if (conv(m, &rm)) {
+    if (wide(s) && put([&](uint8_t* p) { return x64enc::store(p, s.isGpq(), rm, id(s)); })) return ok();
+    if (s.isGpbLo() && put([&](uint8_t* p) { return x64enc::store8(p, rm, id(s)); })) return ok();
+    if (s.isGpw() && put([&](uint8_t* p) { return x64enc::store16(p, rm, id(s)); })) return ok();
+  }
+  return Base::mov(m, s);
+}
+// asmjit's choices: a 32-bit register takes the low 32 bits; a 64-bit one
+// a sign-extended imm32 when it fits, else the 64-bit immediate.
+Error FastAssembler::mov(const Gp& d, const Imm& imm) {
+  const int64_t v = imm.value();
+  if (d.isGpd() && fits_u32_or_i32(v) && put([&](uint8_t* p) { return x64enc::mov_imm32(p, id(d), uint32_t(v)); }))
+    return ok();
+  if (d.isGpq() && put([&](uint8_t* p) {
+        if (fits_i32(v)) return x64enc::mov_imm_sx(p, id(d), int32_t(v));
+        return x64enc::mov_imm64(p, id(d), uint64_t(v));
+      }))
+    return ok();
+  return Base::mov(d, imm);
+}
+Error FastAssembler::mov(const Mem& m, const Imm& imm) {
+  x64enc::Mem rm;
+  const int64_t v = imm.value();
+  const bool fits = m.size() == 8 ? fits_i32(v) : m.size() == 4 && fits_u32_or_i32(v);
+  if (fits && conv(m, &rm) &&
+      put([&](uint8_t* p) { return x64enc::store_imm(p, m.size() == 8, rm, int32_t(uint32_t(v))); }))
+    return ok();
+  return Base::mov(m, imm);
+}
+Error FastAssembler::lea(const Gp& d, const Mem& m) {
+  x64enc::Mem rm;
+  if (wide(d) && conv(m, &rm) && put([&](uint8_t* p) { return x64enc::lea(p, d.isGpq(), id(d), rm); })) return ok();
+  return Base::lea(d, m);
+}
+bool FastAssembler::extend(const Gp& d, const Mem& m, uint16_t opcode) {
+  x64enc::Mem rm;
+  return wide(d) && (m.size() == 1 || m.size() == 2) && conv(m, &rm) &&
+         put([&](uint8_t* p) { return x64enc::load_ext(p, d.isGpq(), opcode, id(d), rm); });
+}
+Error FastAssembler::movzx(const Gp& d, const Mem& m) {
+  return extend(d, m, m.size() == 1 ? 0x0FB6 : 0x0FB7) ? ok() : Base::movzx(d, m);
+}
+Error FastAssembler::movsx(const Gp& d, const Mem& m) {
+  return extend(d, m, m.size() == 1 ? 0x0FBE : 0x0FBF) ? ok() : Base::movsx(d, m);
+}
+Error FastAssembler::movsxd(const Gp& d, const Mem& m) {
+  x64enc::Mem rm;
+  if (d.isGpq() && m.size() == 4 && conv(m, &rm) && put([&](uint8_t* p) { return x64enc::load_sx32(p, id(d), rm); }))
+    return ok();
+  return Base::movsxd(d, m);
+}
+
+// ---- scalar SSE moves
+
+bool FastAssembler::sse(const Xmm& x, const Mem& m, bool f64, bool store) {
+  x64enc::Mem rm;
+  return x.isXmm() && conv(m, &rm) && put([&](uint8_t* p) { return x64enc::sse_mem(p, f64, store, id(x), rm); });
+}
+Error FastAssembler::movss(const Xmm& x, const Mem& m) { return sse(x, m, false, false) ? ok() : Base::movss(x, m); }
+Error FastAssembler::movsd(const Xmm& x, const Mem& m) { return sse(x, m, true, false) ? ok() : Base::movsd(x, m); }
+Error FastAssembler::movss(const Mem& m, const Xmm& x) { return sse(x, m, false, true) ? ok() : Base::movss(m, x); }
+Error FastAssembler::movsd(const Mem& m, const Xmm& x) { return sse(x, m, true, true) ? ok() : Base::movsd(m, x); }
+Error FastAssembler::movaps(const Xmm& d, const Xmm& s) {
+  if (d.isXmm() && s.isXmm() && put([&](uint8_t* p) { return x64enc::movaps(p, id(d), id(s)); })) return ok();
+  return Base::movaps(d, s);
+}
+
+// ---- integer ALU
+
+bool FastAssembler::alu(x64enc::Alu op, const Gp& d, const Gp& s) {
+  return same_w(d, s) && put([&](uint8_t* p) { return x64enc::alu_rr(p, op, d.isGpq(), id(d), id(s)); });
+}
+bool FastAssembler::alu(x64enc::Alu op, const Gp& d, const Mem& m) {
+  x64enc::Mem rm;
+  return wide(d) && conv(m, &rm) && put([&](uint8_t* p) { return x64enc::alu_rm(p, op, d.isGpq(), id(d), rm); });
+}
+bool FastAssembler::alu(x64enc::Alu op, const Gp& d, const Imm& imm) {
+  int32_t k;
+  return wide(d) && imm32(d, imm, &k) && put([&](uint8_t* p) { return x64enc::alu_ri(p, op, d.isGpq(), id(d), k); });
+}
+#define BRISK_FAST_ALU(name, op)                                                                             \
+  Error FastAssembler::name(const Gp& d, const Gp& s) { return alu(x64enc::Alu::op, d, s) ? ok() : Base::name(d, s); } \
+  Error FastAssembler::name(const Gp& d, const Mem& m) { return alu(x64enc::Alu::op, d, m) ? ok() : Base::name(d, m); } \
+  Error FastAssembler::name(const Gp& d, const Imm& i) { return alu(x64enc::Alu::op, d, i) ? ok() : Base::name(d, i); }
+BRISK_FAST_ALU(add, Add)
+BRISK_FAST_ALU(or_, Or)
+BRISK_FAST_ALU(and_, And)
+BRISK_FAST_ALU(sub, Sub)
+BRISK_FAST_ALU(xor_, Xor)
+BRISK_FAST_ALU(cmp, Cmp)
+#undef BRISK_FAST_ALU
+Error FastAssembler::test(const Gp& a, const Gp& b) {
+  if (same_w(a, b) && put([&](uint8_t* p) { return x64enc::test_rr(p, a.isGpq(), id(a), id(b)); })) return ok();
+  return Base::test(a, b);
+}
+Error FastAssembler::imul(const Gp& d, const Gp& s) {
+  if (same_w(d, s) && put([&](uint8_t* p) { return x64enc::imul_rr(p, d.isGpq(), id(d), id(s)); })) return ok();
+  return Base::imul(d, s);
+}
+Error FastAssembler::imul(const Gp& d, const Mem& m) {
+  x64enc::Mem rm;
+  if (wide(d) && conv(m, &rm) && put([&](uint8_t* p) { return x64enc::imul_rm(p, d.isGpq(), id(d), rm); }))
+    return ok();
+  return Base::imul(d, m);
+}
+// asmjit takes a 32-bit multiplier above INT32_MAX as it is (no imm8).
+Error FastAssembler::imul(const Gp& d, const Gp& s, const Imm& imm) {
+  const int64_t v = imm.value();
+  if (same_w(d, s) && fits_i32(v) &&
+      put([&](uint8_t* p) { return x64enc::imul_rri(p, d.isGpq(), id(d), id(s), int32_t(v)); }))
+    return ok();
+  return Base::imul(d, s, imm);
+}
+#define BRISK_FAST_UNARY(name, op)                                                                           \
+  Error FastAssembler::name(const Gp& r) {                                                                   \
+    if (wide(r) && put([&](uint8_t* p) { return x64enc::unary(p, x64enc::Unary::op, r.isGpq(), id(r)); })) \
+      return ok();                                                                                           \
+    return Base::name(r);                                                                                    \
+  }
+BRISK_FAST_UNARY(inc, Inc)
+BRISK_FAST_UNARY(dec, Dec)
+BRISK_FAST_UNARY(not_, Not)
+BRISK_FAST_UNARY(neg, Neg)
+#undef BRISK_FAST_UNARY
+#define BRISK_FAST_SHIFT(name, op)                                                                               \
+  Error FastAssembler::name(const Gp& r, const Imm& n) {                                                         \
+    const int64_t v = n.value();                                                                                 \
+    if (wide(r) && v >= 0 && v < (r.isGpq() ? 64 : 32) &&                                                        \
+        put([&](uint8_t* p) { return x64enc::shift_imm(p, x64enc::Shift::op, r.isGpq(), id(r), uint8_t(v)); })) \
+      return ok();                                                                                               \
+    return Base::name(r, n);                                                                                     \
+  }                                                                                                              \
+  Error FastAssembler::name(const Gp& r, const Gp& cl) {                                                         \
+    if (wide(r) && cl.isGpbLo() && cl.id() == 1 &&                                                               \
+        put([&](uint8_t* p) { return x64enc::shift_cl(p, x64enc::Shift::op, r.isGpq(), id(r)); }))               \
+      return ok();                                                                                               \
+    return Base::name(r, cl);                                                                                    \
+  }
+BRISK_FAST_SHIFT(rol, Rol)
+BRISK_FAST_SHIFT(ror, Ror)
+BRISK_FAST_SHIFT(shl, Shl)
+BRISK_FAST_SHIFT(shr, Shr)
+BRISK_FAST_SHIFT(sar, Sar)
+#undef BRISK_FAST_SHIFT
+
+// ---- stack and calls
+
+Error FastAssembler::push(const Gp& r) {
+  if (r.isGpq() && put([&](uint8_t* p) { return x64enc::push(p, id(r)); })) return ok();
+  return Base::push(r);
+}
+Error FastAssembler::pop(const Gp& r) {
+  if (r.isGpq() && put([&](uint8_t* p) { return x64enc::pop(p, id(r)); })) return ok();
+  return Base::pop(r);
+}
+Error FastAssembler::ret() { return put([](uint8_t* p) { return x64enc::ret(p); }) ? ok() : Base::ret(); }
+Error FastAssembler::call(const Mem& m) {
+  x64enc::Mem rm;
+  if ((m.size() == 8 || m.size() == 0) && conv(m, &rm) && put([&](uint8_t* p) { return x64enc::call_mem(p, rm); }))
+    return ok();
+  return Base::call(m);
+}
+
+}  // namespace brisk::jit

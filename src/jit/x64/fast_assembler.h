@@ -1,0 +1,128 @@
+// asmjit's x86 assembler with hand-encoded fast paths for the forms the JIT
+// emits most (encode_x64.h): register and memory moves, the integer ALU,
+// lea, imul, extending loads, scalar SSE moves, push/pop, shifts. asmjit's
+// generic encoder spends some 300 instructions on each (operand
+// signatures, instruction tables), a third of the compile time; these
+// write their bytes directly where asmjit would (its buffer pointer and
+// section size advance alike, so labels, Masm::mark/rewind and relocation
+// see no difference). Every other form and an instruction with a prefix
+// pending (rep, ...) go to asmjit. The bytes are asmjit's own: tests/x64/fast_assembler_test.cc
+// emits every form both ways over every register, base, index, scale and
+// displacement size.
+#pragma once
+
+#include <asmjit/x86.h>
+
+#include <cstdint>
+
+#include "jit/x64/encode_x64.h"
+
+namespace brisk::jit {
+
+class FastAssembler : public asmjit::x86::Assembler {
+  using Base = asmjit::x86::Assembler;
+  using Gp = asmjit::x86::Gp;
+  using Mem = asmjit::x86::Mem;
+  using Xmm = asmjit::x86::Xmm;
+  using Imm = asmjit::Imm;
+  using Error = asmjit::Error;
+
+ public:
+  using Base::Base;
+  using Base::add;
+  using Base::and_;
+  using Base::call;
+  using Base::cmp;
+  using Base::dec;
+  using Base::imul;
+  using Base::inc;
+  using Base::lea;
+  using Base::mov;
+  using Base::movaps;
+  using Base::movsd;
+  using Base::movss;
+  using Base::movsx;
+  using Base::movsxd;
+  using Base::movzx;
+  using Base::neg;
+  using Base::not_;
+  using Base::or_;
+  using Base::pop;
+  using Base::push;
+  using Base::ret;
+  using Base::rol;
+  using Base::ror;
+  using Base::sar;
+  using Base::shl;
+  using Base::shr;
+  using Base::sub;
+  using Base::test;
+  using Base::xor_;
+
+  // Instructions written by the fast paths (tests check which forms take them).
+  uint64_t fast_count = 0;
+
+  // Moves, lea, extending loads (movzx/movsx from a byte or word in
+  // memory, movsxd from a dword).
+  Error mov(const Gp& d, const Gp& s);
+  Error mov(const Gp& d, const Mem& m);
+  Error mov(const Mem& m, const Gp& s);
+  Error mov(const Gp& d, const Imm& imm);
+  Error mov(const Mem& m, const Imm& imm);
+  Error lea(const Gp& d, const Mem& m);
+  Error movzx(const Gp& d, const Mem& m);
+  Error movsx(const Gp& d, const Mem& m);
+  Error movsxd(const Gp& d, const Mem& m);
+  // Scalar SSE moves.
+  Error movss(const Xmm& x, const Mem& m);
+  Error movsd(const Xmm& x, const Mem& m);
+  Error movss(const Mem& m, const Xmm& x);
+  Error movsd(const Mem& m, const Xmm& x);
+  Error movaps(const Xmm& d, const Xmm& s);
+  // Integer ALU.
+#define BRISK_FAST_ALU(name)          \
+  Error name(const Gp& d, const Gp& s); \
+  Error name(const Gp& d, const Mem& m); \
+  Error name(const Gp& d, const Imm& i);
+  BRISK_FAST_ALU(add)
+  BRISK_FAST_ALU(or_)
+  BRISK_FAST_ALU(and_)
+  BRISK_FAST_ALU(sub)
+  BRISK_FAST_ALU(xor_)
+  BRISK_FAST_ALU(cmp)
+#undef BRISK_FAST_ALU
+  Error test(const Gp& a, const Gp& b);
+  Error imul(const Gp& d, const Gp& s);
+  Error imul(const Gp& d, const Mem& m);
+  Error imul(const Gp& d, const Gp& s, const Imm& imm);
+  Error inc(const Gp& r);
+  Error dec(const Gp& r);
+  Error not_(const Gp& r);
+  Error neg(const Gp& r);
+  // Shifts and rotates by an immediate or by cl.
+#define BRISK_FAST_SHIFT(name)              \
+  Error name(const Gp& r, const Imm& n); \
+  Error name(const Gp& r, const Gp& cl);
+  BRISK_FAST_SHIFT(rol)
+  BRISK_FAST_SHIFT(ror)
+  BRISK_FAST_SHIFT(shl)
+  BRISK_FAST_SHIFT(shr)
+  BRISK_FAST_SHIFT(sar)
+#undef BRISK_FAST_SHIFT
+  // Stack and calls.
+  Error push(const Gp& r);
+  Error pop(const Gp& r);
+  Error ret();
+  Error call(const Mem& m);
+
+ private:
+  template <typename Enc>
+  bool put(Enc&& enc);
+  bool extend(const Gp& d, const Mem& m, uint16_t opcode);
+  bool sse(const Xmm& x, const Mem& m, bool f64, bool store);
+  bool alu(x64enc::Alu op, const Gp& d, const Gp& s);
+  bool alu(x64enc::Alu op, const Gp& d, const Mem& m);
+  bool alu(x64enc::Alu op, const Gp& d, const Imm& imm);
+};
+
+}  // namespace brisk::jit

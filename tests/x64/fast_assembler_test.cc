@@ -1,0 +1,195 @@
+// FastAssembler (src/jit/x64/fast_assembler.h) against plain asmjit, byte
+// for byte: each form is emitted by both, over every register, base, index
+// (rsp, rbp, r12 and r13 are the special cases of ModRM/SIB), scale,
+// displacement size (none, 8 and 32 bits, at their edges) and immediate
+// size. The JIT mixes the fast paths with asmjit in one function, so they
+// must be the same instructions; and the forms meant to be fast must
+// really take the fast path.
+#include <gtest/gtest.h>
+
+#include <asmjit/x86.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "jit/x64/fast_assembler.h"
+
+namespace brisk::jit {
+namespace {
+
+namespace x86 = asmjit::x86;
+using asmjit::Imm;
+using Bytes = std::vector<uint8_t>;
+
+template <typename Asm, typename F>
+Bytes emit_with(F&& emit, uint64_t* fast = nullptr) {
+  asmjit::CodeHolder code;
+  code.init(asmjit::Environment(asmjit::Arch::kX64));
+  Asm a(&code);
+  emit(a);
+  if constexpr (std::is_same_v<Asm, FastAssembler>)
+    if (fast) *fast = a.fast_count;
+  const asmjit::CodeBuffer& b = code.textSection()->buffer();
+  return Bytes(b.data(), b.data() + b.size());
+}
+std::string hex(const Bytes& b) {
+  std::string s;
+  static const char* d = "0123456789abcdef";
+  for (uint8_t v : b) {
+    s += d[v >> 4];
+    s += d[v & 15];
+    s += ' ';
+  }
+  return s;
+}
+// Emits one instruction both ways; it must be the same bytes, not empty
+// (asmjit accepted it), and fast when {fast} says so.
+#define CHECK_FORM(fast, what, ...)                                                  \
+  do {                                                                               \
+    auto f = [&](auto& a) { a.__VA_ARGS__; };                                        \
+    uint64_t n = 0;                                                                  \
+    Bytes got = emit_with<FastAssembler>(f, &n), want = emit_with<x86::Assembler>(f); \
+    EXPECT_FALSE(want.empty()) << what;                                              \
+    EXPECT_EQ(hex(got), hex(want)) << what;                                          \
+    EXPECT_EQ(n, (fast) ? 1u : 0u) << "fast path: " << what;                        \
+  } while (0)
+
+const int32_t kDisps[] = {0, 8, -8, 127, -128, 128, -129, 4096, INT32_MAX, INT32_MIN};
+const int64_t kImms[] = {0, 1, -1, 127, -128, 128, -129, 0x12345678, INT32_MAX, INT32_MIN,
+                         int64_t(UINT32_MAX), int64_t(0x80000000u), int64_t(1) << 32, INT64_MIN};
+
+// Every memory operand shape: each base with no index, and each index
+// (never rsp) with each scale and a few bases, the special ones among them.
+std::vector<x86::Mem> all_mems(uint32_t size) {
+  std::vector<x86::Mem> v;
+  for (int32_t d : kDisps) {
+    for (uint32_t b = 0; b < 16; ++b) v.push_back(x86::ptr(x86::gpq(b), d, size));
+    for (uint32_t i = 0; i < 16; ++i)
+      if (i != 4)
+        for (uint32_t b : {0, 4, 5, 12, 13, 15})
+          for (uint32_t s = 0; s < 4; ++s) v.push_back(x86::ptr(x86::gpq(b), x86::gpq(i), s, d, size));
+  }
+  return v;
+}
+std::string name(const x86::Mem& m) {
+  std::string s = "[r" + std::to_string(m.baseId());
+  if (m.hasIndexReg()) s += " + r" + std::to_string(m.indexId()) + "<<" + std::to_string(m.shift());
+  return s + " + " + std::to_string(m.offset()) + "]";
+}
+x86::Gp gp(bool w64, uint32_t r) { return w64 ? x86::Gp(x86::gpq(r)) : x86::Gp(x86::gpd(r)); }
+bool fits_i32(int64_t v) { return v >= INT32_MIN && v <= INT32_MAX; }
+bool fits_imm(bool w64, int64_t v) { return w64 ? fits_i32(v) : v >= INT32_MIN && v <= int64_t(UINT32_MAX); }
+
+TEST(FastAssembler, RegisterForms) {
+  for (bool w : {false, true})
+    for (uint32_t d = 0; d < 16; ++d) {
+      const x86::Gp rd = gp(w, d);
+      const std::string at = " r" + std::to_string(d) + " w64=" + std::to_string(w);
+      for (uint32_t s = 0; s < 16; ++s) {
+        const x86::Gp rs = gp(w, s);
+        const std::string at2 = at + ", r" + std::to_string(s);
+        CHECK_FORM(true, "mov" << at2, mov(rd, rs));
+        CHECK_FORM(true, "add" << at2, add(rd, rs));
+        CHECK_FORM(true, "or" << at2, or_(rd, rs));
+        CHECK_FORM(true, "and" << at2, and_(rd, rs));
+        CHECK_FORM(true, "sub" << at2, sub(rd, rs));
+        CHECK_FORM(true, "xor" << at2, xor_(rd, rs));
+        CHECK_FORM(true, "cmp" << at2, cmp(rd, rs));
+        CHECK_FORM(true, "test" << at2, test(rd, rs));
+        CHECK_FORM(true, "imul" << at2, imul(rd, rs));
+        for (int64_t k : kImms)
+          if (fits_imm(w, k)) CHECK_FORM(fits_i32(k), "imul" << at2 << ", " << k, imul(rd, rs, Imm(k)));
+        CHECK_FORM(true, "movaps xmm" << d << ", xmm" << s, movaps(x86::xmm(d), x86::xmm(s)));
+      }
+      for (int64_t k : kImms) {
+        if (fits_imm(w, k)) {
+          CHECK_FORM(true, "add" << at << ", " << k, add(rd, Imm(k)));
+          CHECK_FORM(true, "or" << at << ", " << k, or_(rd, Imm(k)));
+          CHECK_FORM(true, "and" << at << ", " << k, and_(rd, Imm(k)));
+          CHECK_FORM(true, "sub" << at << ", " << k, sub(rd, Imm(k)));
+          CHECK_FORM(true, "xor" << at << ", " << k, xor_(rd, Imm(k)));
+          CHECK_FORM(true, "cmp" << at << ", " << k, cmp(rd, Imm(k)));
+        }
+        if (w || fits_imm(false, k)) CHECK_FORM(true, "mov" << at << ", " << k, mov(rd, Imm(k)));
+      }
+      CHECK_FORM(true, "inc" << at, inc(rd));
+      CHECK_FORM(true, "dec" << at, dec(rd));
+      CHECK_FORM(true, "not" << at, not_(rd));
+      CHECK_FORM(true, "neg" << at, neg(rd));
+      for (uint32_t n : {1u, 2u, 5u, 31u, 63u})
+        if (n < (w ? 64u : 32u)) {
+          CHECK_FORM(true, "shl" << at << ", " << n, shl(rd, Imm(n)));
+          CHECK_FORM(true, "shr" << at << ", " << n, shr(rd, Imm(n)));
+          CHECK_FORM(true, "sar" << at << ", " << n, sar(rd, Imm(n)));
+          CHECK_FORM(true, "rol" << at << ", " << n, rol(rd, Imm(n)));
+          CHECK_FORM(true, "ror" << at << ", " << n, ror(rd, Imm(n)));
+        }
+      CHECK_FORM(true, "shl cl" << at, shl(rd, x86::cl));
+      CHECK_FORM(true, "sar cl" << at, sar(rd, x86::cl));
+      CHECK_FORM(true, "ror cl" << at, ror(rd, x86::cl));
+      if (w) {
+        CHECK_FORM(true, "push" << at, push(rd));
+        CHECK_FORM(true, "pop" << at, pop(rd));
+      }
+    }
+  CHECK_FORM(true, "ret", ret());
+  // Left to asmjit: 8/16-bit registers, and an instruction after a prefix.
+  CHECK_FORM(false, "mov al, cl", mov(x86::al, x86::cl));
+  CHECK_FORM(false, "add ax, cx", add(x86::ax, x86::cx));
+  auto rep = [](auto& a) {
+    a.rep().stosq();
+    a.mov(x86::rax, x86::rcx);
+  };
+  EXPECT_EQ(hex(emit_with<FastAssembler>(rep)), hex(emit_with<x86::Assembler>(rep)));
+}
+
+TEST(FastAssembler, MemoryForms) {
+  for (bool w : {false, true}) {
+    const uint32_t size = w ? 8 : 4;
+    for (const x86::Mem& m : all_mems(size)) {
+      for (uint32_t r = 0; r < 16; ++r) {
+        const x86::Gp g = gp(w, r);
+        const std::string at = " r" + std::to_string(r) + " w64=" + std::to_string(w) + " " + name(m);
+        CHECK_FORM(true, "load" << at, mov(g, m));
+        CHECK_FORM(true, "store" << at, mov(m, g));
+        CHECK_FORM(true, "lea" << at, lea(g, m));
+        CHECK_FORM(true, "add" << at, add(g, m));
+        CHECK_FORM(true, "cmp" << at, cmp(g, m));
+        CHECK_FORM(true, "imul" << at, imul(g, m));
+        x86::Mem b = m.cloneResized(1), h = m.cloneResized(2), d = m.cloneResized(4);
+        CHECK_FORM(true, "movzx8" << at, movzx(g, b));
+        CHECK_FORM(true, "movzx16" << at, movzx(g, h));
+        CHECK_FORM(true, "movsx8" << at, movsx(g, b));
+        CHECK_FORM(true, "movsx16" << at, movsx(g, h));
+        if (!w) continue;
+        CHECK_FORM(true, "movsxd" << at, movsxd(g, d));
+        CHECK_FORM(true, "store8" << at, mov(b, x86::gpb(r)));
+        CHECK_FORM(true, "store16" << at, mov(h, x86::gpw(r)));
+        CHECK_FORM(true, "movsd load" << at, movsd(x86::xmm(r), m));
+        CHECK_FORM(true, "movsd store" << at, movsd(m, x86::xmm(r)));
+        CHECK_FORM(true, "movss load" << at, movss(x86::xmm(r), d));
+        CHECK_FORM(true, "movss store" << at, movss(d, x86::xmm(r)));
+      }
+      for (int64_t k : kImms)
+        if (fits_imm(w, k)) CHECK_FORM(true, "store imm " << k << " w64=" << w << " " << name(m), mov(m, Imm(k)));
+      if (w) CHECK_FORM(true, "call " << name(m), call(m));
+    }
+  }
+  // Left to asmjit: RIP-relative and absolute operands, and a byte store
+  // from ah..bh.
+  asmjit::Label l;
+  auto rip = [&](auto& a) {
+    l = a.newLabel();
+    a.bind(l);
+    a.mov(x86::rax, x86::ptr(l));
+  };
+  uint64_t n = 0;
+  EXPECT_EQ(hex(emit_with<FastAssembler>(rip, &n)), hex(emit_with<x86::Assembler>(rip)));
+  EXPECT_EQ(n, 0u);
+  CHECK_FORM(false, "mov [abs], eax", mov(x86::dword_ptr(uint64_t(0x1000)), x86::eax));
+  CHECK_FORM(false, "mov [rax], ah", mov(x86::byte_ptr(x86::rax), x86::ah));
+}
+
+}  // namespace
+}  // namespace brisk::jit
