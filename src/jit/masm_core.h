@@ -23,6 +23,10 @@ class AsmErrorSink : public asmjit::ErrorHandler {
   asmjit::Error error = asmjit::kErrorOk;
 };
 
+// Pending forward-jump fixups an assembler keeps itself, beside asmjit's
+// unresolved links (x64: FastAssembler has its own overload).
+inline size_t own_links(const asmjit::BaseAssembler&) { return 0; }
+
 template <typename Assembler>
 struct MasmCore {
   explicit MasmCore(BoundsMode b) : bounds(b) { attach(); }

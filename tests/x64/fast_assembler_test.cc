@@ -191,5 +191,50 @@ TEST(FastAssembler, MemoryForms) {
   CHECK_FORM(false, "mov [rax], ah", mov(x86::byte_ptr(x86::rax), x86::ah));
 }
 
+// Backward and forward jumps, conditional jumps and calls to labels over
+// distances around the rel8 limit and beyond, several forward jumps to
+// one label (a fixup chain), and labels asmjit links as well (a jump
+// after a prefix): the final bytes must be asmjit's.
+TEST(FastAssembler, Labels) {
+  const uint32_t kDists[] = {0, 1, 50, 120, 122, 123, 124, 125, 126, 127, 128, 129, 130, 200, 1000, 70000};
+  const x86::CondCode kConds[] = {x86::CondCode::kA,  x86::CondCode::kAE, x86::CondCode::kB, x86::CondCode::kBE,
+                                  x86::CondCode::kE,  x86::CondCode::kNE, x86::CondCode::kL, x86::CondCode::kGE,
+                                  x86::CondCode::kLE, x86::CondCode::kG,  x86::CondCode::kP, x86::CondCode::kS};
+  for (uint32_t dist : kDists) {
+    const std::vector<uint8_t> fill(dist, 0x90);
+    uint64_t fast = 0;
+    size_t pending_before_bind = 0, pending_after = 1;
+    auto seq = [&](auto& a) {
+      asmjit::Label back = a.newLabel(), fwd = a.newLabel(), chain = a.newLabel();
+      a.bind(back);
+      a.embed(fill.data(), fill.size());
+      a.jmp(back);
+      for (x86::CondCode c : kConds) a.j(c, back);
+      a.jnz(back);
+      a.ja(back);
+      a.call(back);
+      a.jmp(fwd);
+      a.jne(fwd);
+      a.call(fwd);
+      a.embed(fill.data(), fill.size());
+      a.jmp(chain);
+      a.short_().jmp(chain);  // asmjit's own link to the same label
+      a.jb(chain);
+      a.jmp(chain);
+      if constexpr (std::is_same_v<std::decay_t<decltype(a)>, FastAssembler>) pending_before_bind = a.pending_fixups();
+      a.bind(fwd);
+      a.embed(fill.data(), fill.size() % 100);
+      a.bind(chain);
+      a.jmp(fwd);
+      if constexpr (std::is_same_v<std::decay_t<decltype(a)>, FastAssembler>) pending_after = a.pending_fixups();
+    };
+    const Bytes got = emit_with<FastAssembler>(seq, &fast), want = emit_with<x86::Assembler>(seq);
+    EXPECT_EQ(hex(got), hex(want)) << "distance " << dist;
+    EXPECT_EQ(fast, 1 + 12 + 2 + 1 + 3 + 3 + 1u) << "distance " << dist;  // all but the short_() jump
+    EXPECT_EQ(pending_before_bind, 6u) << "distance " << dist;
+    EXPECT_EQ(pending_after, 0u) << "distance " << dist;
+  }
+}
+
 }  // namespace
 }  // namespace brisk::jit

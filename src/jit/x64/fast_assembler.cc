@@ -2,6 +2,7 @@
 #include "jit/x64/fast_assembler.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace brisk::jit {
 
@@ -241,6 +242,75 @@ Error FastAssembler::call(const Mem& m) {
   if ((m.size() == 8 || m.size() == 0) && conv(m, &rm) && put([&](uint8_t* p) { return x64enc::call_mem(p, rm); }))
     return ok();
   return Base::call(m);
+}
+
+
+// ---- labels
+
+Error FastAssembler::onAttach(asmjit::CodeHolder* code) noexcept {
+  fixup_head_.clear();
+  pending_fixups_ = 0;
+  return Base::onAttach(code);
+}
+
+bool FastAssembler::branch(uint8_t short_op, uint16_t long_op, const asmjit::Label& l) {
+  // asmjit reports an invalid label, and encodes after a prefix (short_, ...).
+  if (instOptions() != asmjit::InstOptions::kNone || !_code || !_code->isLabelValid(l)) return false;
+  const uint32_t id = l.id();
+  auto op = [&](uint8_t* p) {
+    if (long_op > 0xFF) *p++ = uint8_t(long_op >> 8);
+    *p++ = uint8_t(long_op);
+    return p;
+  };
+  if (_code->isLabelBound(l)) {
+    // Backward: asmjit's choice, rel8 when it reaches.
+    const int64_t target = int64_t(_code->labelOffset(l));
+    return put([&](uint8_t* p) {
+             const int64_t rel8 = target - (int64_t(p - _bufferData) + 2);
+             if (short_op && rel8 >= -128 && rel8 <= 127) {
+               *p++ = short_op;
+               *p++ = uint8_t(int8_t(rel8));
+               return p;
+             }
+             p = op(p);
+             return x64enc::imm32(p, int32_t(target - (int64_t(p - _bufferData) + 4)));
+           });
+  }
+  if (fixup_head_.size() <= id) fixup_head_.resize(id + 1, -1);
+  int32_t field = -1;
+  if (!put([&](uint8_t* p) {
+        p = op(p);
+        field = int32_t(p - _bufferData);
+        return x64enc::imm32(p, fixup_head_[id]);  // the chain to the previous fixup
+      }))
+    return false;
+  fixup_head_[id] = field;
+  ++pending_fixups_;
+  return true;
+}
+
+Error FastAssembler::bind(const asmjit::Label& l) {
+  Error err = Base::bind(l);
+  if (err != asmjit::kErrorOk || l.id() >= fixup_head_.size()) return err;
+  const int64_t target = int64_t(_code->labelOffset(l));
+  for (int32_t field = fixup_head_[l.id()]; field >= 0;) {
+    uint8_t* at = _bufferData + field;
+    int32_t next;
+    std::memcpy(&next, at, 4);
+    const int32_t rel = int32_t(target - (int64_t(field) + 4));
+    std::memcpy(at, &rel, 4);
+    field = next;
+    --pending_fixups_;
+  }
+  fixup_head_[l.id()] = -1;
+  return err;
+}
+
+Error FastAssembler::jmp(const asmjit::Label& l) { return branch(0xEB, 0xE9, l) ? ok() : Base::jmp(l); }
+Error FastAssembler::call(const asmjit::Label& l) { return branch(0, 0xE8, l) ? ok() : Base::call(l); }
+Error FastAssembler::j(asmjit::x86::CondCode cc, const asmjit::Label& l) {
+  const uint8_t c = uint8_t(cc) & 15;
+  return branch(uint8_t(0x70 | c), uint16_t(0x0F80 | c), l) ? ok() : Base::j(cc, l);
 }
 
 }  // namespace brisk::jit

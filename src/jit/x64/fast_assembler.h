@@ -2,18 +2,25 @@
 // emits most (encode_x64.h): register and memory moves, the integer ALU,
 // lea, imul, extending loads, scalar SSE moves, push/pop, shifts. asmjit's
 // generic encoder spends some 300 instructions on each (operand
-// signatures, instruction tables), a third of the compile time; these
+// signatures, instruction tables), a quarter of the compile time; these
 // write their bytes directly where asmjit would (its buffer pointer and
 // section size advance alike, so labels, Masm::mark/rewind and relocation
 // see no difference). Every other form and an instruction with a prefix
-// pending (rep, ...) go to asmjit. The bytes are asmjit's own: tests/x64/fast_assembler_test.cc
-// emits every form both ways over every register, base, index, scale and
-// displacement size.
+// pending (rep, ...) go to asmjit. Jumps and calls to labels are fast too:
+// a backward one is encoded at once (rel8 when it reaches, as asmjit
+// does), a forward one as rel32 whose field chains to the label's previous
+// pending fixup, all patched when the label is bound (bind, an override of
+// asmjit's), with no asmjit link records. The methods are out of line
+// (fast_assembler.cc): inlined at every Masm call site they cost more in
+// binary size than they save. The bytes are asmjit's own:
+// tests/x64/fast_assembler_test.cc emits every form both ways over every
+// register, base, index, scale, displacement and immediate size.
 #pragma once
 
 #include <asmjit/x86.h>
 
 #include <cstdint>
+#include <vector>
 
 #include "jit/x64/encode_x64.h"
 
@@ -30,6 +37,20 @@ class FastAssembler : public asmjit::x86::Assembler {
  public:
   using Base::Base;
   using Base::add;
+  using Base::bind;
+  using Base::j;
+  using Base::ja;
+  using Base::jae;
+  using Base::jb;
+  using Base::jbe;
+  using Base::je;
+  using Base::jmp;
+  using Base::jnc;
+  using Base::jne;
+  using Base::jnz;
+  using Base::jp;
+  using Base::js;
+  using Base::jz;
   using Base::and_;
   using Base::call;
   using Base::cmp;
@@ -114,15 +135,49 @@ class FastAssembler : public asmjit::x86::Assembler {
   Error pop(const Gp& r);
   Error ret();
   Error call(const Mem& m);
+  // Jumps and calls to labels.
+  Error jmp(const asmjit::Label& l);
+  Error call(const asmjit::Label& l);
+  Error j(asmjit::x86::CondCode cc, const asmjit::Label& l);
+#define BRISK_FAST_JCC(name, cc) \
+  Error name(const asmjit::Label& l) { return j(asmjit::x86::CondCode::cc, l); }
+  BRISK_FAST_JCC(ja, kA)
+  BRISK_FAST_JCC(jae, kAE)
+  BRISK_FAST_JCC(jb, kB)
+  BRISK_FAST_JCC(jbe, kBE)
+  BRISK_FAST_JCC(je, kE)
+  BRISK_FAST_JCC(jne, kNE)
+  BRISK_FAST_JCC(jnc, kNC)
+  BRISK_FAST_JCC(jnz, kNZ)
+  BRISK_FAST_JCC(jz, kZ)
+  BRISK_FAST_JCC(jp, kP)
+  BRISK_FAST_JCC(js, kS)
+#undef BRISK_FAST_JCC
+  // Binds the label and patches the forward jumps to it.
+  Error bind(const asmjit::Label& l) override;
+  // Forward jumps whose label is not bound yet (Masm::mark/rewind count them
+  // with asmjit's unresolved links; code with any left is not installed).
+  size_t pending_fixups() const { return pending_fixups_; }
+
+ protected:
+  Error onAttach(asmjit::CodeHolder* code) noexcept override;
 
  private:
   template <typename Enc>
   bool put(Enc&& enc);
+  // {short_op}: the rel8 form's opcode (EB, 7x; 0 for none), {long_op}:
+  // the rel32 form's (E9, 0F 8x, E8), in one or two bytes.
+  bool branch(uint8_t short_op, uint16_t long_op, const asmjit::Label& l);
+  std::vector<int32_t> fixup_head_;  // per label id: its last pending rel32 field, or -1
+  size_t pending_fixups_ = 0;
   bool extend(const Gp& d, const Mem& m, uint16_t opcode);
   bool sse(const Xmm& x, const Mem& m, bool f64, bool store);
   bool alu(x64enc::Alu op, const Gp& d, const Gp& s);
   bool alu(x64enc::Alu op, const Gp& d, const Mem& m);
   bool alu(x64enc::Alu op, const Gp& d, const Imm& imm);
 };
+
+// For Masm::mark/rewind and emit_to (masm_core.h has the generic one).
+inline size_t own_links(const FastAssembler& a) { return a.pending_fixups(); }
 
 }  // namespace brisk::jit
