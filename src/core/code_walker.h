@@ -93,6 +93,15 @@ struct NullVisitor {
   void on_fuel(uint32_t n) {}
 };
 
+// How a walk treats the body. The decoder validates every body once
+// (Validate); the interpreter's translator and the JIT walk bodies the
+// decoder accepted (Validated), for which the walker keeps only what it
+// needs to walk safely (the control stack, the operand types visitors are
+// told, the bounds of the indices it looks up) and skips the type checks
+// and the facts the decoder already recorded (FuncBody::max_stack,
+// uses_simd).
+enum class WalkMode : uint8_t { Validate, Validated };
+
 // Module-level facts the walker needs (the module being decoded may still
 // be incomplete: later sections are not needed by code validation).
 struct WalkerEnv {
@@ -103,16 +112,43 @@ struct WalkerEnv {
   bool count_fuel = false;
 };
 
+// The operand types of a walk: a stack whose push is a compare and a store
+// (the walker pushes for nearly every instruction; std::vector's push_back
+// stays a call in a function as large as CodeWalker::step).
+class TypeStack {
+ public:
+  size_t size() const { return n_; }
+  bool empty() const { return n_ == 0; }
+  void clear() { n_ = 0; }
+  void push_back(ValType t) {
+    if (__builtin_expect(n_ == buf_.size(), 0)) grow();
+    buf_[n_++] = t;
+  }
+  void pop_back() { --n_; }
+  ValType back() const { return buf_[n_ - 1]; }
+  ValType operator[](size_t i) const { return buf_[i]; }
+  void shrink_to(size_t n) { n_ = n < n_ ? n : n_; }
+  const ValType* end() const { return buf_.data() + n_; }
+
+ private:
+  [[gnu::noinline]] void grow() { buf_.resize(buf_.size() * 2 + 64); }
+  std::vector<ValType> buf_;
+  size_t n_ = 0;
+};
+
 // The walker's working vectors, kept by a caller that walks many bodies
 // (the JIT) so that each walk reuses their capacity instead of allocating.
 struct WalkerBuffers {
-  std::vector<ValType> locals, stack;
+  std::vector<ValType> locals;
+  TypeStack stack;
   std::vector<ControlFrame> ctl;
   std::vector<uint32_t> br_targets;
 };
 
-template <typename Visitor>
+template <typename Visitor, WalkMode kMode = WalkMode::Validate>
 class CodeWalker {
+  static constexpr bool kValidate = kMode == WalkMode::Validate;
+
  public:
   CodeWalker(const WalkerEnv& env, uint32_t func_index, const uint8_t* code, const uint8_t* end,
              uint64_t base_offset, Visitor& v, WalkerBuffers* reuse = nullptr)
@@ -140,6 +176,7 @@ class CodeWalker {
   // Walks the whole body; returns the first error. Sets max_stack on success.
   Result<void> walk(const std::vector<ValType>& declared_locals);
 
+  // Both only from a Validate walk (the decoder records them in FuncBody).
   uint32_t max_stack() const { return max_stack_; }
   // The body has a v128 local or operand, or a SIMD instruction (even in
   // dead code): tiers without SIMD leave such functions to the interpreter.
@@ -155,21 +192,27 @@ class CodeWalker {
     r_.fail_at(op_offset_, msg);
     return false;
   }
-  void push(ValType t) {
-    if (t == ValType::V128) uses_simd_ = true;
+  // Out of line: push and pop are inlined into every case of step().
+  [[gnu::noinline, gnu::cold]] void type_mismatch() { fail("type mismatch"); }
+  [[gnu::always_inline]] void push(ValType t) {
+    if constexpr (kValidate) {
+      if (t == ValType::V128) uses_simd_ = true;
+    }
     stack_.push_back(t);
-    if (stack_.size() > max_stack_) max_stack_ = uint32_t(stack_.size());
+    if constexpr (kValidate) {
+      if (stack_.size() > max_stack_) max_stack_ = uint32_t(stack_.size());
+    }
   }
   // Pops one operand, checking it against {expect} (Bottom = any type).
-  ValType pop(ValType expect = ValType::Bottom) {
+  [[gnu::always_inline]] ValType pop(ValType expect = ValType::Bottom) {
     ControlFrame& f = ctl_.back();
-    if (stack_.size() == f.height) {
-      if (!f.unreachable) fail("type mismatch");
+    if (stack_.size() == f.height) {  // polymorphic (or, unvalidated, an error)
+      if (kValidate && !f.unreachable) type_mismatch();
       return expect;
     }
     ValType t = stack_.back();
     stack_.pop_back();
-    if (t != expect && t != ValType::Bottom && expect != ValType::Bottom) fail("type mismatch");
+    if (kValidate && t != expect && t != ValType::Bottom && expect != ValType::Bottom) type_mismatch();
     return t == ValType::Bottom ? expect : t;
   }
   void pop_n(const ValType* types, uint32_t n) {
@@ -180,7 +223,7 @@ class CodeWalker {
   }
   void set_unreachable() {
     ControlFrame& f = ctl_.back();
-    stack_.resize(f.height);
+    stack_.shrink_to(f.height);
     f.unreachable = true;
   }
   // Visitors see code only where the frame is live: opened in live code and
@@ -256,7 +299,8 @@ class CodeWalker {
   Visitor& v_;
   uint64_t op_offset_ = 0;
   std::vector<ValType> locals_;
-  std::vector<ValType> stack_;
+  TypeStack stack_;
+  std::vector<ValType> saved_;  // br_table's check of each target
   std::vector<ControlFrame> ctl_;
   std::vector<uint32_t> br_targets_;
   WalkerBuffers* reuse_ = nullptr;
@@ -265,14 +309,16 @@ class CodeWalker {
   bool uses_simd_ = false;
 };
 
-template <typename Visitor>
-Result<void> CodeWalker<Visitor>::walk(const std::vector<ValType>& declared_locals) {
+template <typename Visitor, WalkMode kMode>
+Result<void> CodeWalker<Visitor, kMode>::walk(const std::vector<ValType>& declared_locals) {
   const FuncType& ft = m_.func_type(func_index_);
   locals_.reserve(ft.params.size() + declared_locals.size());
   locals_.insert(locals_.end(), ft.params.begin(), ft.params.end());
   locals_.insert(locals_.end(), declared_locals.begin(), declared_locals.end());
-  for (ValType t : locals_) uses_simd_ |= t == ValType::V128;
-  for (ValType t : ft.results) uses_simd_ |= t == ValType::V128;
+  if constexpr (kValidate) {
+    for (ValType t : locals_) uses_simd_ |= t == ValType::V128;
+    for (ValType t : ft.results) uses_simd_ |= t == ValType::V128;
+  }
 
   ControlFrame fn;
   fn.kind = Op::block;
@@ -295,8 +341,8 @@ Result<void> CodeWalker<Visitor>::walk(const std::vector<ValType>& declared_loca
   return {};
 }
 
-template <typename Visitor>
-bool CodeWalker<Visitor>::read_block_sig(BlockSig* sig) {
+template <typename Visitor, WalkMode kMode>
+bool CodeWalker<Visitor, kMode>::read_block_sig(BlockSig* sig) {
   *sig = BlockSig{};
   uint8_t b = r_.peek_u8();
   if (b == 0x40) {
@@ -331,10 +377,14 @@ bool CodeWalker<Visitor>::read_block_sig(BlockSig* sig) {
   return true;
 }
 
-template <typename Visitor>
-bool CodeWalker<Visitor>::read_memarg(Op op, MemArg* m) {
+template <typename Visitor, WalkMode kMode>
+bool CodeWalker<Visitor, kMode>::read_memarg(Op op, MemArg* m) {
   m->align = r_.u32();
   if (!r_.ok()) return false;
+  if constexpr (!kValidate) {
+    m->offset = r_.u32();
+    return r_.ok();
+  }
   // Bit 6 of the alignment field announces a memory index (multi-memory).
   if (m->align >= 64 && m->align < 128) return fail(unsupported_feature(Feature::MultiMemory));
   m->offset = r_.u32();
@@ -347,8 +397,8 @@ bool CodeWalker<Visitor>::read_memarg(Op op, MemArg* m) {
   return true;
 }
 
-template <typename Visitor>
-bool CodeWalker<Visitor>::step_simple(Op op) {
+template <typename Visitor, WalkMode kMode>
+bool CodeWalker<Visitor, kMode>::step_simple(Op op) {
   const OpInfo& info = op_info(op);
   MemArg m;
   if (info.imm == ImmKind::Memarg && !read_memarg(op, &m)) return false;
@@ -361,16 +411,16 @@ bool CodeWalker<Visitor>::step_simple(Op op) {
 }
 
 // An opcode that 2.0 does not define: a proposal's instruction, or illegal.
-template <typename Visitor>
-bool CodeWalker<Visitor>::fail_unsupported_opcode(uint8_t byte) {
+template <typename Visitor, WalkMode kMode>
+bool CodeWalker<Visitor, kMode>::fail_unsupported_opcode(uint8_t byte) {
   std::optional<Feature> f = opcode_feature(byte);
   if (!f) return fail("illegal opcode");
   return fail(unsupported_feature(*f));
 }
 
 // The SIMD instructions with immediates beyond a memarg, or three operands.
-template <typename Visitor>
-bool CodeWalker<Visitor>::step_simd(Op op) {
+template <typename Visitor, WalkMode kMode>
+bool CodeWalker<Visitor, kMode>::step_simd(Op op) {
   const OpInfo& info = op_info(op);
   SimdImm imm;
   switch (info.imm) {
@@ -413,8 +463,8 @@ bool CodeWalker<Visitor>::step_simd(Op op) {
   return true;
 }
 
-template <typename Visitor>
-bool CodeWalker<Visitor>::step() {
+template <typename Visitor, WalkMode kMode>
+bool CodeWalker<Visitor, kMode>::step() {
   op_offset_ = r_.offset();
   uint8_t byte = r_.u8();
   uint16_t code;
@@ -471,7 +521,7 @@ bool CodeWalker<Visitor>::step() {
       ControlFrame& f = ctl_.back();
       if (f.kind != Op::if_) return fail("else without matching if");
       pop_n(f.sig.results, f.sig.num_results);
-      if (stack_.size() != f.height) return fail("type mismatch");
+      if (kValidate && stack_.size() != f.height) return fail("type mismatch");
       if (!r_.ok()) return false;
       bool then_reachable = !f.unreachable;
       f.kind = Op::else_;
@@ -483,13 +533,13 @@ bool CodeWalker<Visitor>::step() {
     case Op::end: {
       ControlFrame& f = ctl_.back();
       // An if without else must have matching params and results.
-      if (f.kind == Op::if_) {
+      if (kValidate && f.kind == Op::if_) {
         if (f.sig.num_params != f.sig.num_results ||
             !std::equal(f.sig.params, f.sig.params + f.sig.num_params, f.sig.results))
           return fail("type mismatch");
       }
       pop_n(f.sig.results, f.sig.num_results);
-      if (stack_.size() != f.height) return fail("type mismatch");
+      if (kValidate && stack_.size() != f.height) return fail("type mismatch");
       if (!r_.ok()) return false;
       ControlFrame done = f;
       ctl_.pop_back();
@@ -531,13 +581,13 @@ bool CodeWalker<Visitor>::step() {
       pop(ValType::I32);
       const uint32_t arity = frame(br_targets_.back()).label_arity();
       for (uint32_t d : br_targets_) {
+        if constexpr (!kValidate) break;
         const ControlFrame& t = frame(d);
         if (t.label_arity() != arity) return fail("type mismatch");
         // Check each target's types against the operands without consuming them.
-        std::vector<ValType> saved(stack_.end() - std::min<size_t>(stack_.size() - ctl_.back().height, arity),
-                                   stack_.end());
+        saved_.assign(stack_.end() - std::min<size_t>(stack_.size() - ctl_.back().height, arity), stack_.end());
         pop_n(t.label_types(), arity);
-        stack_.insert(stack_.end(), saved.begin(), saved.end());
+        for (ValType s : saved_) stack_.push_back(s);
         if (!r_.ok()) return false;
       }
       if (live) v_.on_br_table(br_targets_);
@@ -567,8 +617,8 @@ bool CodeWalker<Visitor>::step() {
       uint32_t tab = r_.u32();
       if (!r_.ok()) return false;
       if (ti >= m_.types.size()) return fail("unknown type");
-      if (!check_table(tab)) return false;
-      if (m_.tables[tab].elem != ValType::FuncRef) return fail("type mismatch");
+      if (kValidate && !check_table(tab)) return false;
+      if (kValidate && m_.tables[tab].elem != ValType::FuncRef) return fail("type mismatch");
       pop(ValType::I32);
       const FuncType& ft = m_.types[ti];
       pop_n(ft.params.data(), uint32_t(ft.params.size()));
@@ -588,11 +638,12 @@ bool CodeWalker<Visitor>::step() {
       ValType t1 = pop();
       ValType t2 = pop();
       if (!r_.ok()) return false;
-      // Untyped select takes numbers and vectors, not references.
-      auto selectable = [](ValType t) { return t == ValType::Bottom || is_num_type(t) || t == ValType::V128; };
-      if (!selectable(t1) || !selectable(t2))
-        return fail("type mismatch");
-      if (t1 != t2 && t1 != ValType::Bottom && t2 != ValType::Bottom) return fail("type mismatch");
+      if constexpr (kValidate) {
+        // Untyped select takes numbers and vectors, not references.
+        auto selectable = [](ValType t) { return t == ValType::Bottom || is_num_type(t) || t == ValType::V128; };
+        if (!selectable(t1) || !selectable(t2)) return fail("type mismatch");
+        if (t1 != t2 && t1 != ValType::Bottom && t2 != ValType::Bottom) return fail("type mismatch");
+      }
       ValType t = t1 == ValType::Bottom ? t2 : t1;
       push(t);
       if (live) v_.on_select(t);
@@ -642,7 +693,7 @@ bool CodeWalker<Visitor>::step() {
         push(g.type);
         if (live) v_.on_global_get(i);
       } else {
-        if (!g.mut) return fail("global is immutable");
+        if (kValidate && !g.mut) return fail("global is immutable");
         pop(g.type);
         if (live && r_.ok()) v_.on_global_set(i);
       }

@@ -922,7 +922,7 @@ InterpCode* interp_prepare(Function* f) {
   const FuncBody& body = m.body(f->index);
   WalkerEnv env{&m, nullptr};  // already validated
   env.count_fuel = inst->store->config().consume_fuel;
-  CodeWalker<Translator> w(env, f->index, m.bytes.data() + body.code_offset, m.bytes.data() + body.code_end,
+  CodeWalker<Translator, WalkMode::Validated> w(env, f->index, m.bytes.data() + body.code_offset, m.bytes.data() + body.code_end,
                            body.code_offset, t, &t_walker_buffers);
   Result<void> r = w.walk(body.locals);
   t.finish_code();

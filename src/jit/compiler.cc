@@ -1822,7 +1822,7 @@ bool compile_code(Function* f, CompiledCode* out) {
   c.begin();
   WalkerEnv env{&mod, nullptr};
   env.count_fuel = cfg.consume_fuel;
-  CodeWalker<Compiler> w(env, f->index, mod.bytes.data() + body.code_offset, mod.bytes.data() + body.code_end,
+  CodeWalker<Compiler, WalkMode::Validated> w(env, f->index, mod.bytes.data() + body.code_offset, mod.bytes.data() + body.code_end,
                          body.code_offset, c, &t_walker_buffers);
   auto fail = [&] {
     arena.add_stats([](JitStats& s) { s.failures++; });
