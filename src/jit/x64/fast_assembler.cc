@@ -30,22 +30,26 @@ bool imm32(const Gp& d, const Imm& imm, int32_t* out) {
 }
 // A memory operand of the shape encode_x64.h takes: a 64-bit base
 // register, no index or a 64-bit one, no segment, a 32-bit displacement.
+// One masked compare of the signature: every load and store comes here.
 bool conv(const Mem& m, x64enc::Mem* out) {
-  if (m.baseType() != asmjit::RegType::kX86_Gpq || m.hasSegment() || m.hasBroadcast() ||
-      m.addrType() != Mem::AddrType::kDefault)
-    return false;
-  const int64_t off = m.offset();
-  if (!fits_i32(off)) return false;
-  if (m.hasIndexReg()) {
-    if (m.indexType() != asmjit::RegType::kX86_Gpq || m.indexId() == x64enc::kRsp) return false;
-    out->index = uint8_t(m.indexId());
-    out->scale = uint8_t(m.shift());
-  } else {
+  using S = asmjit::OperandSignature;
+  constexpr uint32_t kBaseGpq = S::fromMemBaseType(asmjit::RegType::kX86_Gpq).bits();
+  constexpr uint32_t kIndexGpq = S::fromMemIndexType(asmjit::RegType::kX86_Gpq).bits();
+  constexpr uint32_t kChecked = uint32_t(S::kMemBaseTypeMask) | uint32_t(Mem::kSignatureMemAddrTypeMask) |
+                                uint32_t(Mem::kSignatureMemSegmentMask) | uint32_t(Mem::kSignatureMemBroadcastMask);
+  const uint32_t sig = m.signature().bits();
+  if ((sig & kChecked) != kBaseGpq) return false;
+  const uint32_t index = sig & S::kMemIndexTypeMask;
+  if (index == 0) {
     out->index = x64enc::kNoIndex;
     out->scale = 0;
+  } else {
+    if (index != kIndexGpq || m.indexId() == x64enc::kRsp) return false;
+    out->index = uint8_t(m.indexId());
+    out->scale = uint8_t(m.shift());
   }
   out->base = uint8_t(m.baseId());
-  out->disp = int32_t(off);
+  out->disp = m.offsetLo32();  // with a base register the offset is 32-bit
   return true;
 }
 
