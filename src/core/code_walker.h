@@ -269,7 +269,9 @@ class CodeWalker {
   }
   bool fail_unsupported_opcode(uint8_t byte);
 
-  bool step();
+  // Inlined into walk(): its loop then saves and restores registers once per
+  // body, not once per instruction.
+  [[gnu::always_inline]] inline bool step();
   bool step_simple(Op op);
   bool step_simd(Op op);
 
