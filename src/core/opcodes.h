@@ -46,10 +46,14 @@ inline const char* op_name(Op op) { return op_info(op).text; }
 
 // A "simple" op is fully described by its table row: no immediates beyond
 // an optional memarg, a fixed signature (numeric ops, loads and stores).
-inline bool is_simple_op(Op op) {
-  const OpInfo& i = op_info(op);
-  return (i.imm == ImmKind::None || i.imm == ImmKind::Memarg) && i.param1 != SigType::V;
-}
+// A table of one byte per op, read once per instruction by the walker.
+inline constexpr bool kSimpleOp[kOpCount] = {
+#define BRISK_OP(name, prefix, code, imm, r, a, b, bytes, text) \
+  (ImmKind::imm == ImmKind::None || ImmKind::imm == ImmKind::Memarg) && SigType::a != SigType::V,
+#include "core/opcodes.def"
+#undef BRISK_OP
+};
+inline bool is_simple_op(Op op) { return kSimpleOp[unsigned(op)]; }
 
 inline ValType sig_valtype(SigType s) {
   switch (s) {

@@ -29,6 +29,23 @@ std::string describe(Op op) {
 
 bool has_handler(unsigned id) { return handler_table()[id] != invalid_handler(); }
 
+// The walker's "simple" table says what the rows say: no immediate but an
+// optional memarg, and at least one operand (numeric ops, loads, stores).
+TEST(OpcodeTable, SimpleOpsAreTheRowsWithAFixedSignature) {
+  unsigned simple = 0;
+  for (unsigned i = 0; i < kOpCount; ++i) {
+    const OpInfo& info = kOpInfo[i];
+    const bool expect = (info.imm == ImmKind::None || info.imm == ImmKind::Memarg) && info.param1 != SigType::V;
+    EXPECT_EQ(is_simple_op(Op(i)), expect) << describe(Op(i));
+    simple += expect;
+  }
+  EXPECT_FALSE(is_simple_op(Op::local_get));
+  EXPECT_FALSE(is_simple_op(Op::nop));
+  EXPECT_TRUE(is_simple_op(Op::i32_add));
+  EXPECT_TRUE(is_simple_op(Op::i64_load));
+  EXPECT_GT(simple, 100u);
+}
+
 TEST(OpcodeTable, EveryRowHasANameAndAUniqueEncoding) {
   std::map<std::pair<unsigned, unsigned>, unsigned> seen;
   for (unsigned i = 0; i < kOpCount; ++i) {
