@@ -55,7 +55,9 @@ FW fwidth(ValType t) { return t == ValType::F32 ? FW::F32 : FW::F64; }
 // body is valid (it was validated at decode), so immediates are skipped by
 // their kind, read from the opcode table once into a per-byte action table
 // (this scan runs for every compiled function).
-enum class ScanAction : uint8_t { Leb, None, TwoLeb, Open, OpenLoop, End, LocalUse, BrTable, SelectT, Skip4, Skip8, Prefix, SimdPrefix };
+// The first three are the immediate-free and one- or two-LEB instructions
+// (nearly all), skipped without decoding their numbers.
+enum class ScanAction : uint8_t { None, Leb, TwoLeb, LocalUse, Open, OpenLoop, End, BrTable, SelectT, Skip4, Skip8, Prefix, SimdPrefix };
 
 const std::array<ScanAction, 256>& scan_actions() {
   static const std::array<ScanAction, 256> table = [] {
@@ -105,34 +107,45 @@ void weighted_local_uses(const uint8_t* p, const uint8_t* end, uint32_t num_loca
     }
     return v;
   };
+  auto skip_leb = [&] {
+    while (p < end && (*p++ & 0x80)) {
+    }
+  };
   auto skip = [&](size_t n) { p = size_t(end - p) < n ? end : p + n; };
   const auto& actions = scan_actions();
   unsigned loops = 0;  // is_loop: per open block, is it a loop
+  uint64_t weight = 1;  // of a use here: 8 per enclosing loop, up to 5 loops
+  auto set_weight = [&] { weight = uint64_t(1) << (3 * std::min(loops, 5u)); };
   while (p < end) {
     const ScanAction act = actions[*p++];
-    if (act == ScanAction::None) continue;  // most numeric instructions
+    if (act <= ScanAction::TwoLeb) {
+      for (unsigned n = unsigned(act); n > 0; --n) skip_leb();
+      continue;
+    }
     switch (act) {
-      case ScanAction::None: break;
-      case ScanAction::Leb: leb(); break;
-      case ScanAction::TwoLeb: leb(); leb(); break;
+      case ScanAction::None:
+      case ScanAction::Leb:
+      case ScanAction::TwoLeb: break;
       case ScanAction::LocalUse: {
         uint64_t idx = leb();
-        if (idx < num_locals) uses[idx] += uint64_t(1) << (3 * std::min(loops, 5u));
+        if (idx < num_locals) uses[idx] += weight;
         break;
       }
       case ScanAction::Open:
       case ScanAction::OpenLoop: {
-        const bool loop = actions[p[-1]] == ScanAction::OpenLoop;
-        leb();  // block type
+        const bool loop = act == ScanAction::OpenLoop;
+        skip_leb();  // block type
         if (is_loop.empty()) ++top_blocks;
         is_loop.push_back(loop);
         loops += loop;
+        set_weight();
         break;
       }
       case ScanAction::End:
         if (!is_loop.empty()) {
           loops -= is_loop.back();
           is_loop.pop_back();
+          set_weight();
           if (is_loop.empty() && end - p == 1 && *p == 0x0b) tail_block = top_blocks - 1;
         }
         break;
