@@ -26,6 +26,11 @@ class AsmErrorSink : public asmjit::ErrorHandler {
 // Pending forward-jump fixups an assembler keeps itself, beside asmjit's
 // unresolved links (x64: FastAssembler has its own overload).
 inline size_t own_links(const asmjit::BaseAssembler&) { return 0; }
+// A bound label's offset from the start of the code (x64: FastAssembler's
+// labels are its own).
+inline uint64_t label_offset(const asmjit::BaseAssembler&, const asmjit::CodeHolder& code, const asmjit::Label& l) {
+  return code.labelOffsetFromBase(l);
+}
 
 template <typename Assembler>
 struct MasmCore {

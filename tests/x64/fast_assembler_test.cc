@@ -10,7 +10,9 @@
 #include <asmjit/x86.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "jit/x64/fast_assembler.h"
@@ -21,6 +23,16 @@ namespace {
 namespace x86 = asmjit::x86;
 using asmjit::Imm;
 using Bytes = std::vector<uint8_t>;
+
+// A label that memory operands and prefixed jumps may name: FastAssembler's
+// own labels are for jumps, binds and tables.
+template <typename Asm>
+asmjit::Label asmjit_label(Asm& a) {
+  if constexpr (std::is_same_v<Asm, FastAssembler>)
+    return a.asmjit_label();
+  else
+    return a.newLabel();
+}
 
 template <typename Asm, typename F>
 Bytes emit_with(F&& emit, uint64_t* fast = nullptr) {
@@ -180,7 +192,7 @@ TEST(FastAssembler, MemoryForms) {
   // from ah..bh.
   asmjit::Label l;
   auto rip = [&](auto& a) {
-    l = a.newLabel();
+    l = asmjit_label(a);
     a.bind(l);
     a.mov(x86::rax, x86::ptr(l));
   };
@@ -193,8 +205,8 @@ TEST(FastAssembler, MemoryForms) {
 
 // Backward and forward jumps, conditional jumps and calls to labels over
 // distances around the rel8 limit and beyond, several forward jumps to
-// one label (a fixup chain), and labels asmjit links as well (a jump
-// after a prefix): the final bytes must be asmjit's.
+// one label (a fixup chain), and one of asmjit's labels, which asmjit
+// links as well (a jump after a prefix): the final bytes must be asmjit's.
 TEST(FastAssembler, Labels) {
   const uint32_t kDists[] = {0, 1, 50, 120, 122, 123, 124, 125, 126, 127, 128, 129, 130, 200, 1000, 70000};
   const x86::CondCode kConds[] = {x86::CondCode::kA,  x86::CondCode::kAE, x86::CondCode::kB, x86::CondCode::kBE,
@@ -205,7 +217,7 @@ TEST(FastAssembler, Labels) {
     uint64_t fast = 0;
     size_t pending_before_bind = 0, pending_after = 1;
     auto seq = [&](auto& a) {
-      asmjit::Label back = a.newLabel(), fwd = a.newLabel(), chain = a.newLabel();
+      asmjit::Label back = a.newLabel(), fwd = a.newLabel(), chain = asmjit_label(a);
       a.bind(back);
       a.embed(fill.data(), fill.size());
       a.jmp(back);
@@ -233,6 +245,75 @@ TEST(FastAssembler, Labels) {
     EXPECT_EQ(fast, 1 + 12 + 2 + 1 + 3 + 3 + 1u) << "distance " << dist;  // all but the short_() jump
     EXPECT_EQ(pending_before_bind, 6u) << "distance " << dist;
     EXPECT_EQ(pending_after, 0u) << "distance " << dist;
+  }
+}
+
+// Jump-table entries (label - base) to labels bound before and after the
+// table, as asmjit writes them.
+TEST(FastAssembler, TableEntries) {
+  auto seq = [&](auto& a) {
+    asmjit::Label before = a.newLabel(), after = a.newLabel(), after2 = a.newLabel(), table = asmjit_label(a);
+    a.bind(before);
+    a.nop();
+    a.lea(x86::r11, x86::ptr(table));
+    a.align(asmjit::AlignMode::kData, 4);
+    a.bind(table);
+    a.embedLabelDelta(before, table, 4);
+    a.embedLabelDelta(after, table, 4);
+    a.embedLabelDelta(after2, table, 4);
+    a.embedLabelDelta(after, table, 4);
+    a.bind(after);
+    a.nop();
+    a.bind(after2);
+    a.ret();
+  };
+  // Linked and relocated as Masm::emit_to does: asmjit patches its
+  // forward entries (and the lea) only then.
+  auto finished = [&](auto tag) {
+    using Asm = typename decltype(tag)::type;
+    asmjit::CodeHolder code;
+    code.init(asmjit::Environment(asmjit::Arch::kX64));
+    Asm a(&code);
+    seq(a);
+    EXPECT_EQ(code.flatten(), asmjit::kErrorOk);
+    EXPECT_EQ(code.resolveUnresolvedLinks(), asmjit::kErrorOk);
+    EXPECT_EQ(code.relocateToBase(0x10000), asmjit::kErrorOk);
+    Bytes out(code.codeSize());
+    EXPECT_EQ(code.copyFlattenedData(out.data(), out.size()), asmjit::kErrorOk);
+    if constexpr (std::is_same_v<Asm, FastAssembler>) EXPECT_EQ(a.pending_fixups(), 0u);
+    return out;
+  };
+  EXPECT_EQ(hex(finished(std::type_identity<FastAssembler>{})), hex(finished(std::type_identity<x86::Assembler>{})));
+}
+
+// What asmjit cannot take from an own label is an error, not wrong code or
+// a crash: a memory operand naming one, a prefixed jump to one, binding one
+// twice.
+TEST(FastAssembler, OwnLabelMisuseIsAnError) {
+  struct Sink : asmjit::ErrorHandler {
+    asmjit::Error first = asmjit::kErrorOk;
+    void handleError(asmjit::Error err, const char*, asmjit::BaseEmitter*) override {
+      if (!first) first = err;
+    }
+  };
+  const std::function<void(FastAssembler&, asmjit::Label)> misuses[] = {
+      [](FastAssembler& a, asmjit::Label l) { a.mov(x86::rax, x86::ptr(l)); },
+      [](FastAssembler& a, asmjit::Label l) { a.short_().jmp(l); },
+      [](FastAssembler& a, asmjit::Label l) {
+        a.bind(l);
+        a.bind(l);
+      },
+  };
+  for (const auto& misuse : misuses) {
+    asmjit::CodeHolder code;
+    code.init(asmjit::Environment(asmjit::Arch::kX64));
+    Sink sink;
+    code.setErrorHandler(&sink);
+    FastAssembler a(&code);
+    const asmjit::Label l = a.newLabel();
+    EXPECT_NE(l.id() & FastAssembler::kOwnLabel, 0u);
+    misuse(a, l);
+    EXPECT_NE(sink.first, asmjit::kErrorOk);
   }
 }
 

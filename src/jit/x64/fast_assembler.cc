@@ -17,6 +17,7 @@ namespace {
 
 Error ok() { return asmjit::kErrorOk; }
 uint8_t id(const asmjit::BaseReg& r) { return uint8_t(r.id()); }
+Gp gp(bool w64, uint8_t id) { return w64 ? Gp(asmjit::x86::gpq(id)) : Gp(asmjit::x86::gpd(id)); }
 bool wide(const Gp& r) { return r.isGpd() || r.isGpq(); }
 bool same_w(const Gp& a, const Gp& b) { return wide(a) && a.type() == b.type(); }
 bool fits_i32(int64_t v) { return v >= INT32_MIN && v <= INT32_MAX; }
@@ -57,11 +58,11 @@ bool conv(const Mem& m, x64enc::Mem* out) {
 
 template <typename Enc>
 bool FastAssembler::put(Enc&& enc) {
-  if (instOptions() != asmjit::InstOptions::kNone || hasExtraReg() || inlineComment()) return false;
-  // As asmjit's own encoder does: growing the buffer updates this
-  // assembler's pointers into it.
-  if (remainingSpace() < x64enc::kMaxBytes &&
-      (!_section || _code->growBuffer(&_section->_buffer, x64enc::kMaxBytes) != asmjit::kErrorOk))
+  // Near the buffer's end the instruction goes to asmjit, which grows the
+  // buffer (onAttach reserves room at the start): no call here keeps the
+  // fast paths leaf functions, without register saves.
+  if (instOptions() != asmjit::InstOptions::kNone || hasExtraReg() || inlineComment() ||
+      remainingSpace() < x64enc::kMaxBytes)
     return false;
   uint8_t* end = enc(_bufferPtr);
   _bufferPtr = end;
@@ -72,6 +73,15 @@ bool FastAssembler::put(Enc&& enc) {
 }
 
 // ---- moves
+
+void FastAssembler::load_slot(bool w64, uint8_t dst, int32_t off) {
+  if (put([&](uint8_t* p) { return x64enc::load(p, w64, dst, x64enc::slot(off)); })) return;
+  Base::mov(gp(w64, dst), Mem(asmjit::x86::r12, off, w64 ? 8 : 4));
+}
+void FastAssembler::store_slot(bool w64, int32_t off, uint8_t src) {
+  if (put([&](uint8_t* p) { return x64enc::store(p, w64, x64enc::slot(off), src); })) return;
+  Base::mov(Mem(asmjit::x86::r12, off, w64 ? 8 : 4), gp(w64, src));
+}
 
 Error FastAssembler::mov(const Gp& d, const Gp& s) {
   if (same_w(d, s) && put([&](uint8_t* p) { return x64enc::mov_rr(p, d.isGpq(), id(d), id(s)); })) return ok();
@@ -252,52 +262,104 @@ Error FastAssembler::call(const Mem& m) {
 // ---- labels
 
 Error FastAssembler::onAttach(asmjit::CodeHolder* code) noexcept {
+  own_.clear();
+  deltas_.clear();
   fixup_head_.clear();
   pending_fixups_ = 0;
-  return Base::onAttach(code);
+  Error err = Base::onAttach(code);
+  if (err != asmjit::kErrorOk || !_section) return err;
+  // Not yet one of the holder's emitters, whose pointers growing updates.
+  asmjit::CodeBuffer& b = _section->_buffer;
+  const size_t at = size_t(_bufferPtr - _bufferData);
+  if ((err = _code->growBuffer(&b, kInitialBuffer)) != asmjit::kErrorOk) return err;
+  _bufferData = b.data();
+  _bufferEnd = b.data() + b.capacity();
+  _bufferPtr = b.data() + at;
+  return err;
+}
+
+bool FastAssembler::grow() {
+  // As asmjit's own encoder does: growing the buffer updates this
+  // assembler's pointers into it.
+  return _section && _code->growBuffer(&_section->_buffer, x64enc::kMaxBytes) == asmjit::kErrorOk;
+}
+
+asmjit::Label FastAssembler::newLabel() {
+  own_.emplace_back();
+  return asmjit::Label(kOwnLabel | uint32_t(own_.size() - 1));
+}
+
+uint64_t FastAssembler::label_offset(const asmjit::Label& l) const {
+  const uint32_t i = l.id() ^ kOwnLabel;
+  if (i < own_.size()) return uint64_t(own_[i].offset);
+  return _code->labelOffsetFromBase(l);
 }
 
 bool FastAssembler::branch(uint8_t short_op, uint16_t long_op, const asmjit::Label& l) {
-  // asmjit reports an invalid label, and encodes after a prefix (short_, ...).
-  if (instOptions() != asmjit::InstOptions::kNone || !_code || !_code->isLabelValid(l)) return false;
-  const uint32_t id = l.id();
+  // asmjit encodes after a prefix (short_, ...) and reports an invalid label.
+  if (instOptions() != asmjit::InstOptions::kNone || !_code || !reserve()) return false;
+  int64_t target = -1;
+  int32_t* chain;
+  if (OwnLabel* e = own(l)) {
+    target = e->offset;
+    chain = &e->jumps;
+  } else {
+    if (!_code->isLabelValid(l)) return false;
+    const uint32_t id = l.id();
+    if (_code->isLabelBound(l)) target = int64_t(_code->labelOffset(l));
+    if (fixup_head_.size() <= id) fixup_head_.resize(id + 1, -1);
+    chain = &fixup_head_[id];
+  }
   auto op = [&](uint8_t* p) {
     if (long_op > 0xFF) *p++ = uint8_t(long_op >> 8);
     *p++ = uint8_t(long_op);
     return p;
   };
-  if (_code->isLabelBound(l)) {
+  if (target >= 0) {
     // Backward: asmjit's choice, rel8 when it reaches.
-    const int64_t target = int64_t(_code->labelOffset(l));
     return put([&](uint8_t* p) {
-             const int64_t rel8 = target - (int64_t(p - _bufferData) + 2);
-             if (short_op && rel8 >= -128 && rel8 <= 127) {
-               *p++ = short_op;
-               *p++ = uint8_t(int8_t(rel8));
-               return p;
-             }
-             p = op(p);
-             return x64enc::imm32(p, int32_t(target - (int64_t(p - _bufferData) + 4)));
-           });
+      const int64_t rel8 = target - (int64_t(p - _bufferData) + 2);
+      if (short_op && rel8 >= -128 && rel8 <= 127) {
+        *p++ = short_op;
+        *p++ = uint8_t(int8_t(rel8));
+        return p;
+      }
+      p = op(p);
+      return x64enc::imm32(p, int32_t(target - (int64_t(p - _bufferData) + 4)));
+    });
   }
-  if (fixup_head_.size() <= id) fixup_head_.resize(id + 1, -1);
   int32_t field = -1;
   if (!put([&](uint8_t* p) {
         p = op(p);
         field = int32_t(p - _bufferData);
-        return x64enc::imm32(p, fixup_head_[id]);  // the chain to the previous fixup
+        return x64enc::imm32(p, *chain);  // the chain to the previous fixup
       }))
     return false;
-  fixup_head_[id] = field;
+  *chain = field;
   ++pending_fixups_;
   return true;
 }
 
 Error FastAssembler::bind(const asmjit::Label& l) {
-  Error err = Base::bind(l);
-  if (err != asmjit::kErrorOk || l.id() >= fixup_head_.size()) return err;
-  const int64_t target = int64_t(_code->labelOffset(l));
-  for (int32_t field = fixup_head_[l.id()]; field >= 0;) {
+  int64_t target;
+  int32_t* chain;
+  if (OwnLabel* e = own(l)) {
+    if (e->offset >= 0) return reportError(asmjit::kErrorLabelAlreadyBound);
+    target = e->offset = int64_t(offset());
+    chain = &e->jumps;
+    for (int32_t d = e->deltas; d >= 0; d = deltas_[d].next) {
+      const int32_t v = int32_t(target - deltas_[d].base);
+      std::memcpy(_bufferData + deltas_[d].field, &v, 4);
+      --pending_fixups_;
+    }
+    e->deltas = -1;
+  } else {
+    Error err = Base::bind(l);
+    if (err != asmjit::kErrorOk || l.id() >= fixup_head_.size()) return err;
+    target = int64_t(_code->labelOffset(l));
+    chain = &fixup_head_[l.id()];
+  }
+  for (int32_t field = *chain; field >= 0;) {
     uint8_t* at = _bufferData + field;
     int32_t next;
     std::memcpy(&next, at, 4);
@@ -306,8 +368,28 @@ Error FastAssembler::bind(const asmjit::Label& l) {
     field = next;
     --pending_fixups_;
   }
-  fixup_head_[l.id()] = -1;
-  return err;
+  *chain = -1;
+  return asmjit::kErrorOk;
+}
+
+Error FastAssembler::embedLabelDelta(const asmjit::Label& label, const asmjit::Label& base, size_t size) {
+  OwnLabel* e = own(label);
+  if (!e && !own(base)) return Base::embedLabelDelta(label, base, size);
+  const OwnLabel* b = own(base);
+  const int64_t base_at = b ? b->offset : _code->isLabelBound(base) ? int64_t(_code->labelOffset(base)) : -1;
+  if (!e || size != 4 || base_at < 0) return reportError(asmjit::kErrorInvalidArgument);
+  if (!reserve()) return reportError(asmjit::kErrorOutOfMemory);
+  const int32_t field = int32_t(offset());
+  int32_t v = 0;
+  if (e->offset >= 0) {
+    v = int32_t(e->offset - base_at);
+  } else {
+    deltas_.push_back(Delta{field, int32_t(base_at), e->deltas});
+    e->deltas = int32_t(deltas_.size() - 1);
+    ++pending_fixups_;
+  }
+  return put([&](uint8_t* p) { return x64enc::imm32(p, v); }) ? asmjit::kErrorOk
+                                                               : reportError(asmjit::kErrorInvalidState);
 }
 
 Error FastAssembler::jmp(const asmjit::Label& l) { return branch(0xEB, 0xE9, l) ? ok() : Base::jmp(l); }

@@ -35,7 +35,11 @@ class FastAssembler : public asmjit::x86::Assembler {
   using Error = asmjit::Error;
 
  public:
-  using Base::Base;
+  // Attaches here, not in asmjit's constructor, where this class's
+  // onAttach would not run yet.
+  explicit FastAssembler(asmjit::CodeHolder* code = nullptr) : Base(nullptr) {
+    if (code) code->attach(this);
+  }
   using Base::add;
   using Base::bind;
   using Base::j;
@@ -82,6 +86,13 @@ class FastAssembler : public asmjit::x86::Assembler {
 
   // Instructions written by the fast paths (tests check which forms take them).
   uint64_t fast_count = 0;
+  // The buffer room reserved when attached (most functions fit).
+  static constexpr size_t kInitialBuffer = 4096;
+
+  // Frame-slot moves, [r12 + off], by register number: the instructions
+  // the JIT emits most, with no asmjit operands to build and take apart.
+  void load_slot(bool w64, uint8_t dst, int32_t off);
+  void store_slot(bool w64, int32_t off, uint8_t src);
 
   // Moves, lea, extending loads (movzx/movsx from a byte or word in
   // memory, movsxd from a dword).
@@ -153,10 +164,25 @@ class FastAssembler : public asmjit::x86::Assembler {
   BRISK_FAST_JCC(jp, kP)
   BRISK_FAST_JCC(js, kS)
 #undef BRISK_FAST_JCC
+  // Labels are the assembler's own: an entry in a vector (asmjit zone-
+  // allocates and zeroes a LabelEntry per label, and looks it up per jump),
+  // with kOwnLabel set in the id. Jumps, calls, bind, embedLabelDelta and
+  // label_offset take them; asmjit itself does not (it reports an invalid
+  // label, so a use this class misses is an error, not a crash). A memory
+  // operand that names a label (RIP-relative constants, a jump table's
+  // base) needs one of asmjit's: asmjit_label().
+  static constexpr uint32_t kOwnLabel = 0x40000000;
+  asmjit::Label newLabel() override;
+  asmjit::Label asmjit_label() { return Base::newLabel(); }
   // Binds the label and patches the forward jumps to it.
   Error bind(const asmjit::Label& l) override;
-  // Forward jumps whose label is not bound yet (Masm::mark/rewind count them
-  // with asmjit's unresolved links; code with any left is not installed).
+  // The 4-byte {label} - {base} (a jump table's entry); {base} is bound.
+  Error embedLabelDelta(const asmjit::Label& label, const asmjit::Label& base, size_t size) override;
+  // A bound label's offset in the code.
+  uint64_t label_offset(const asmjit::Label& l) const;
+  // Forward jumps and table entries whose label is not bound yet
+  // (Masm::mark/rewind count them with asmjit's unresolved links; code with
+  // any left is not installed).
   size_t pending_fixups() const { return pending_fixups_; }
 
  protected:
@@ -168,7 +194,25 @@ class FastAssembler : public asmjit::x86::Assembler {
   // {short_op}: the rel8 form's opcode (EB, 7x; 0 for none), {long_op}:
   // the rel32 form's (E9, 0F 8x, E8), in one or two bytes.
   bool branch(uint8_t short_op, uint16_t long_op, const asmjit::Label& l);
-  std::vector<int32_t> fixup_head_;  // per label id: its last pending rel32 field, or -1
+  // Room for an instruction that cannot go to asmjit instead (a jump to an
+  // own label): grows the buffer.
+  bool reserve() { return remainingSpace() >= x64enc::kMaxBytes || grow(); }
+  [[gnu::noinline, gnu::cold]] bool grow();
+  struct OwnLabel {
+    int64_t offset = -1;  // bound at, or -1
+    int32_t jumps = -1;   // the last pending rel32 field, chained through the fields
+    int32_t deltas = -1;  // the last pending table entry (deltas_), chained by next
+  };
+  struct Delta {
+    int32_t field, base, next;
+  };
+  OwnLabel* own(const asmjit::Label& l) {
+    const uint32_t i = l.id() ^ kOwnLabel;  // kInvalidId has the bit set too
+    return i < own_.size() ? &own_[i] : nullptr;
+  }
+  std::vector<OwnLabel> own_;
+  std::vector<Delta> deltas_;
+  std::vector<int32_t> fixup_head_;  // per asmjit label id: its last pending rel32 field, or -1
   size_t pending_fixups_ = 0;
   bool extend(const Gp& d, const Mem& m, uint16_t opcode);
   bool sse(const Xmm& x, const Mem& m, bool f64, bool store);
@@ -177,7 +221,10 @@ class FastAssembler : public asmjit::x86::Assembler {
   bool alu(x64enc::Alu op, const Gp& d, const Imm& imm);
 };
 
-// For Masm::mark/rewind and emit_to (masm_core.h has the generic one).
+// For Masm::mark/rewind and emit_to (masm_core.h has the generic ones).
 inline size_t own_links(const FastAssembler& a) { return a.pending_fixups(); }
+inline uint64_t label_offset(const FastAssembler& a, const asmjit::CodeHolder&, const asmjit::Label& l) {
+  return a.label_offset(l);
+}
 
 }  // namespace brisk::jit

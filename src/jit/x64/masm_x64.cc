@@ -191,9 +191,7 @@ struct Masm::Impl : MasmCore<FastAssembler> {
           a.mov(dst.r64(), Imm(s.imm));
         }
         break;
-      case Opnd::Kind::Slot:
-        w == W::W64 ? a.mov(dst.r64(), slot(s.slot)) : a.mov(dst.r32(), x86::dword_ptr(kFp, s.slot));
-        break;
+      case Opnd::Kind::Slot: a.load_slot(w == W::W64, uint8_t(dst.id()), s.slot); break;
     }
   }
   // An x86 source operand for 2-operand instructions (imm must fit in 32
@@ -595,7 +593,7 @@ void Masm::br_fcmp(FCond c, FW w, Reg ra, Reg rb, Label l, bool neg) {
 void Masm::br_table(Reg index, const std::vector<Label>& targets) {
   auto& a = impl_->a;
   const uint32_t n = uint32_t(targets.size());
-  asmjit::Label table = a.newLabel();
+  asmjit::Label table = a.asmjit_label();  // named by a memory operand
   // Out of range: a branch to the default, not a clamp of the index (a
   // cmov would put the compare on the path to the table load; the branch
   // is predicted). The i32 index is zero-extended in its register.
@@ -629,15 +627,15 @@ void Masm::fmov(FW w, Reg dst, Opnd src) {
 void Masm::store_slot(int32_t off, Opnd src) {
   auto& a = impl_->a;
   if (src.is_reg()) {
-    a.mov(slot(off), gp64(src.reg));
+    a.store_slot(true, off, src.reg);
   } else if (src.is_imm() && fits_i32(src.imm)) {
     a.mov(slot(off), Imm(int32_t(src.imm)));
   } else if (src.is_imm()) {
     a.mov(kT1, Imm(src.imm));
     a.mov(slot(off), kT1);
   } else {
-    a.mov(kT1, slot(src.slot));
-    a.mov(slot(off), kT1);
+    a.load_slot(true, kT1.id(), src.slot);
+    a.store_slot(true, off, kT1.id());
   }
 }
 void Masm::fstore_slot(int32_t off, Reg src, FW w) {
@@ -650,8 +648,8 @@ void Masm::fstore_slot(int32_t off, Reg src, FW w) {
   }
 }
 void Masm::copy_slot(int32_t dst, int32_t src) {
-  impl_->a.mov(kT1, slot(src));
-  impl_->a.mov(slot(dst), kT1);
+  impl_->a.load_slot(true, kT1.id(), src);
+  impl_->a.store_slot(true, dst, kT1.id());
 }
 void Masm::mov_gp_from_fp(W w, Reg dst, Reg src) {
   w == W::W32 ? impl_->a.movd(gp32(dst), xmm(src)) : impl_->a.movq(gp64(dst), xmm(src));
