@@ -203,6 +203,59 @@ TEST(FastAssembler, MemoryForms) {
   CHECK_FORM(false, "mov [rax], ah", mov(x86::byte_ptr(x86::rax), x86::ah));
 }
 
+// The forms the Masm emits by register number (FastAssembler::load_slot,
+// mov_rr, load, store, lea, alu_*): asmjit's bytes for the same
+// instruction, always on the fast path.
+#define CHECK_DIRECT(what, direct, generic)                                                    \
+  do {                                                                                         \
+    uint64_t n = 0;                                                                            \
+    Bytes got = emit_with<FastAssembler>([&](FastAssembler& a) { a.direct; }, &n);             \
+    Bytes want = emit_with<x86::Assembler>([&](x86::Assembler& a) { a.generic; });             \
+    EXPECT_EQ(hex(got), hex(want)) << what;                                                    \
+    EXPECT_EQ(n, 1u) << "fast path: " << what;                                                 \
+  } while (0)
+
+x64enc::Mem enc_mem(const x86::Mem& m) {
+  return x64enc::Mem{uint8_t(m.baseId()), m.hasIndexReg() ? uint8_t(m.indexId()) : x64enc::kNoIndex,
+                     m.offsetLo32(), uint8_t(m.shift())};
+}
+
+TEST(FastAssembler, DirectForms) {
+  const x64enc::Alu kAlus[] = {x64enc::Alu::Add, x64enc::Alu::Or,  x64enc::Alu::And,
+                               x64enc::Alu::Sub, x64enc::Alu::Xor, x64enc::Alu::Cmp};
+  const asmjit::InstId kIds[] = {x86::Inst::kIdAdd, x86::Inst::kIdOr,  x86::Inst::kIdAnd,
+                                 x86::Inst::kIdSub, x86::Inst::kIdXor, x86::Inst::kIdCmp};
+  for (bool w : {false, true})
+    for (uint8_t d = 0; d < 16; ++d) {
+      const std::string at = " r" + std::to_string(d) + " w64=" + std::to_string(w);
+      for (int32_t off : kDisps) {
+        CHECK_DIRECT("load_slot" << at << " " << off, load_slot(w, d, off), mov(gp(w, d), x86::ptr(x86::r12, off)));
+        CHECK_DIRECT("store_slot" << at << " " << off, store_slot(w, off, d), mov(x86::ptr(x86::r12, off), gp(w, d)));
+      }
+      for (uint8_t r = 0; r < 16; ++r) {
+        CHECK_DIRECT("mov_rr" << at << ", r" << int(r), mov_rr(w, d, r), mov(gp(w, d), gp(w, r)));
+        for (size_t k = 0; k < 6; ++k)
+          CHECK_DIRECT("alu_rr " << k << at << ", r" << int(r), alu_rr(kAlus[k], w, d, r),
+                       emit(kIds[k], gp(w, d), gp(w, r)));
+      }
+      for (int64_t imm : kImms)
+        if (fits_i32(imm))
+          for (size_t k = 0; k < 6; ++k)
+            CHECK_DIRECT("alu_ri " << k << at << ", " << imm, alu_ri(kAlus[k], w, d, int32_t(imm)),
+                         emit(kIds[k], gp(w, d), Imm(imm)));
+      for (const x86::Mem& m : all_mems(w ? 8 : 4)) {
+        if (m.offsetLo32() != 0 && m.offsetLo32() != 8 && m.offsetLo32() != 128 && m.offsetLo32() != INT32_MIN) continue;
+        const x64enc::Mem e = enc_mem(m);
+        const std::string am = at + " " + name(m);
+        CHECK_DIRECT("load" << am, load(w, d, e), mov(gp(w, d), m));
+        CHECK_DIRECT("store" << am, store(w, e, d), mov(m, gp(w, d)));
+        CHECK_DIRECT("lea" << am, lea(w, d, e), lea(gp(w, d), m));
+        CHECK_DIRECT("alu_rm add" << am, alu_rm(x64enc::Alu::Add, w, d, e), add(gp(w, d), m));
+        CHECK_DIRECT("alu_rm cmp" << am, alu_rm(x64enc::Alu::Cmp, w, d, e), cmp(gp(w, d), m));
+      }
+    }
+}
+
 // Backward and forward jumps, conditional jumps and calls to labels over
 // distances around the rel8 limit and beyond, several forward jumps to
 // one label (a fixup chain), and one of asmjit's labels, which asmjit

@@ -61,19 +61,53 @@ bool FastAssembler::put(Enc&& enc) {
   // Near the buffer's end the instruction goes to asmjit, which grows the
   // buffer (onAttach reserves room at the start): no call here keeps the
   // fast paths leaf functions, without register saves.
-  if (instOptions() != asmjit::InstOptions::kNone || hasExtraReg() || inlineComment() ||
-      remainingSpace() < x64enc::kMaxBytes)
-    return false;
-  uint8_t* end = enc(_bufferPtr);
-  _bufferPtr = end;
-  asmjit::CodeBuffer& b = _section->_buffer;
-  b._size = std::max(b._size, size_t(end - _bufferData));
-  ++fast_count;
+  if (!can_put()) return false;
+  commit(enc(_bufferPtr));
   return true;
 }
 
 // ---- moves
 
+static asmjit::InstId alu_inst(x64enc::Alu op) {
+  switch (op) {
+    case x64enc::Alu::Add: return asmjit::x86::Inst::kIdAdd;
+    case x64enc::Alu::Or: return asmjit::x86::Inst::kIdOr;
+    case x64enc::Alu::And: return asmjit::x86::Inst::kIdAnd;
+    case x64enc::Alu::Sub: return asmjit::x86::Inst::kIdSub;
+    case x64enc::Alu::Xor: return asmjit::x86::Inst::kIdXor;
+    case x64enc::Alu::Cmp: return asmjit::x86::Inst::kIdCmp;
+  }
+  return asmjit::x86::Inst::kIdNone;
+}
+
+Mem FastAssembler::asmjit_mem(const x64enc::Mem& m, uint32_t size) {
+  if (m.index == x64enc::kNoIndex) return Mem(asmjit::x86::gpq(m.base), m.disp, size);
+  return Mem(asmjit::x86::gpq(m.base), asmjit::x86::gpq(m.index), m.scale, m.disp, size);
+}
+void FastAssembler::mov_rr(bool w64, uint8_t dst, uint8_t src) {
+  if (!put([&](uint8_t* p) { return x64enc::mov_rr(p, w64, dst, src); })) Base::mov(gp(w64, dst), gp(w64, src));
+}
+void FastAssembler::load(bool w64, uint8_t dst, const x64enc::Mem& m) {
+  if (!put([&](uint8_t* p) { return x64enc::load(p, w64, dst, m); })) Base::mov(gp(w64, dst), asmjit_mem(m, w64 ? 8 : 4));
+}
+void FastAssembler::store(bool w64, const x64enc::Mem& m, uint8_t src) {
+  if (!put([&](uint8_t* p) { return x64enc::store(p, w64, m, src); })) Base::mov(asmjit_mem(m, w64 ? 8 : 4), gp(w64, src));
+}
+void FastAssembler::lea(bool w64, uint8_t dst, const x64enc::Mem& m) {
+  if (!put([&](uint8_t* p) { return x64enc::lea(p, w64, dst, m); })) Base::lea(gp(w64, dst), asmjit_mem(m, 0));
+}
+void FastAssembler::alu_rr(x64enc::Alu op, bool w64, uint8_t dst, uint8_t src) {
+  if (!put([&](uint8_t* p) { return x64enc::alu_rr(p, op, w64, dst, src); }))
+    Base::emit(alu_inst(op), gp(w64, dst), gp(w64, src));
+}
+void FastAssembler::alu_ri(x64enc::Alu op, bool w64, uint8_t dst, int32_t imm) {
+  if (!put([&](uint8_t* p) { return x64enc::alu_ri(p, op, w64, dst, imm); }))
+    Base::emit(alu_inst(op), gp(w64, dst), Imm(imm));
+}
+void FastAssembler::alu_rm(x64enc::Alu op, bool w64, uint8_t dst, const x64enc::Mem& m) {
+  if (!put([&](uint8_t* p) { return x64enc::alu_rm(p, op, w64, dst, m); }))
+    Base::emit(alu_inst(op), gp(w64, dst), asmjit_mem(m, w64 ? 8 : 4));
+}
 void FastAssembler::load_slot(bool w64, uint8_t dst, int32_t off) {
   if (put([&](uint8_t* p) { return x64enc::load(p, w64, dst, x64enc::slot(off)); })) return;
   Base::mov(gp(w64, dst), Mem(asmjit::x86::r12, off, w64 ? 8 : 4));

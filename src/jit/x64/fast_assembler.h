@@ -89,10 +89,20 @@ class FastAssembler : public asmjit::x86::Assembler {
   // The buffer room reserved when attached (most functions fit).
   static constexpr size_t kInitialBuffer = 4096;
 
-  // Frame-slot moves, [r12 + off], by register number: the instructions
-  // the JIT emits most, with no asmjit operands to build and take apart.
+  // By register number and x64enc::Mem: the forms the Masm emits most,
+  // with no asmjit operands to build and take apart (some 60 instructions
+  // of each); a 32- or 64-bit operation by {w64}. Frame slots, [r12 + off],
+  // have their own. x64enc::Mem has no rsp index (asmjit_mem converts).
   void load_slot(bool w64, uint8_t dst, int32_t off);
   void store_slot(bool w64, int32_t off, uint8_t src);
+  void mov_rr(bool w64, uint8_t dst, uint8_t src);
+  void load(bool w64, uint8_t dst, const x64enc::Mem& m);
+  void store(bool w64, const x64enc::Mem& m, uint8_t src);
+  void lea(bool w64, uint8_t dst, const x64enc::Mem& m);
+  void alu_rr(x64enc::Alu op, bool w64, uint8_t dst, uint8_t src);
+  void alu_ri(x64enc::Alu op, bool w64, uint8_t dst, int32_t imm);
+  void alu_rm(x64enc::Alu op, bool w64, uint8_t dst, const x64enc::Mem& m);
+  static Mem asmjit_mem(const x64enc::Mem& m, uint32_t size);
 
   // Moves, lea, extending loads (movzx/movsx from a byte or word in
   // memory, movsxd from a dword).
@@ -191,6 +201,19 @@ class FastAssembler : public asmjit::x86::Assembler {
  private:
   template <typename Enc>
   bool put(Enc&& enc);
+  // No prefix or comment pending, and room for an instruction.
+  bool can_put() const {
+    return instOptions() == asmjit::InstOptions::kNone && !hasExtraReg() && !inlineComment() &&
+           remainingSpace() >= x64enc::kMaxBytes;
+  }
+  // The instruction written at _bufferPtr ends at {end}.
+  void commit(uint8_t* end) {
+    _bufferPtr = end;
+    asmjit::CodeBuffer& b = _section->_buffer;
+    const size_t size = size_t(end - _bufferData);
+    if (b._size < size) b._size = size;
+    ++fast_count;
+  }
   // {short_op}: the rel8 form's opcode (EB, 7x; 0 for none), {long_op}:
   // the rel32 form's (E9, 0F 8x, E8), in one or two bytes.
   bool branch(uint8_t short_op, uint16_t long_op, const asmjit::Label& l);

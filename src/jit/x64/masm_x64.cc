@@ -178,7 +178,7 @@ struct Masm::Impl : MasmCore<FastAssembler> {
   void load(W w, const x86::Gp& dst, Opnd s) {
     switch (s.kind) {
       case Opnd::Kind::Reg:
-        if (s.reg != dst.id()) w == W::W64 ? a.mov(dst.r64(), gp64(s.reg)) : a.mov(dst.r32(), gp32(s.reg));
+        if (s.reg != dst.id()) a.mov_rr(w == W::W64, uint8_t(dst.id()), s.reg);
         break;
       case Opnd::Kind::Imm:
         if (s.imm == 0) {
@@ -210,10 +210,23 @@ struct Masm::Impl : MasmCore<FastAssembler> {
       emit(gpn(w, kT1.id()));
     }
   }
-  // cmp ra, b
-  void cmp(W w, Reg ra, Opnd b) {
-    with_rhs(w, b, [&](const auto& rhs) { a.cmp(gpn(w, ra), rhs); });
+  // dst = dst op rhs (add, or, and, sub, xor; cmp sets the flags only):
+  // by register number, as with_rhs would emit it.
+  void alu_opnd(x64enc::Alu op, W w, Reg dst, Opnd rhs) {
+    const bool w64 = w == W::W64;
+    if (rhs.is_reg()) {
+      a.alu_rr(op, w64, dst, rhs.reg);
+    } else if (rhs.is_slot()) {
+      a.alu_rm(op, w64, dst, x64enc::slot(rhs.slot));
+    } else if (!w64 || fits_i32(rhs.imm)) {
+      a.alu_ri(op, w64, dst, w64 ? int32_t(rhs.imm) : int32_t(uint32_t(rhs.imm)));
+    } else {
+      a.mov(kT1, Imm(rhs.imm));
+      a.alu_rr(op, w64, dst, uint8_t(kT1.id()));
+    }
   }
+  // cmp ra, b
+  void cmp(W w, Reg ra, Opnd b) { alu_opnd(x64enc::Alu::Cmp, w, ra, b); }
   void fconst(const x86::Xmm& dst, FW w, uint64_t bits) {
     if (bits == 0) {
       a.xorps(dst, dst);
@@ -234,6 +247,9 @@ struct Masm::Impl : MasmCore<FastAssembler> {
   }
   // Effective address of a linear-memory access; checks bounds in explicit mode.
   x86::Mem heap(Reg addr, uint32_t offset, uint32_t size, Label oob, Masm* m) {
+    return FastAssembler::asmjit_mem(heap_mem(addr, offset, size, oob, m), 0);
+  }
+  x64enc::Mem heap_mem(Reg addr, uint32_t offset, uint32_t size, Label oob, Masm* m) {
     // A guard-page fault longjmps out of the code: the context must hold
     // the fuel charged so far (explicit checks trap through a stub, which
     // stores it).
@@ -244,24 +260,24 @@ struct Masm::Impl : MasmCore<FastAssembler> {
       // constant part fits in a displacement.
       const uint64_t end = uint64_t(offset) + size;
       if (end <= uint64_t(INT32_MAX)) {
-        a.lea(kT1, x86::qword_ptr(gp64(addr), int32_t(end)));
+        a.lea(true, uint8_t(kT1.id()), x64enc::Mem{addr, x64enc::kNoIndex, int32_t(end)});
       } else {
         a.mov(kT1.r32(), Imm(offset));
         a.add(kT1, gp64(addr));
         a.add(kT1, Imm(size));
       }
-      a.cmp(kT1, kMemSize);
+      a.alu_rr(x64enc::Alu::Cmp, true, uint8_t(kT1.id()), uint8_t(kMemSize.id()));
       a.ja(L(oob));
       if (offset > INT32_MAX) {  // kT1 is addr + offset + size: take the size back
         a.sub(kT1, Imm(size));
-        return x86::ptr(kMem, kT1);
+        return x64enc::Mem{uint8_t(kMem.id()), uint8_t(kT1.id()), 0};
       }
     }
-    if (offset <= INT32_MAX) return x86::ptr(kMem, gp64(addr), 0, int32_t(offset));
+    if (offset <= INT32_MAX) return x64enc::Mem{uint8_t(kMem.id()), addr, int32_t(offset)};
     // The one scratch register holds the address; callers use no other.
     a.mov(kT1.r32(), Imm(offset));
     a.add(kT1, gp64(addr));
-    return x86::ptr(kMem, kT1);
+    return x64enc::Mem{uint8_t(kMem.id()), uint8_t(kT1.id()), 0};
   }
 
   // 16-byte constants of inline SIMD code (masm_x64_simd.inc), emitted
@@ -674,17 +690,16 @@ void Masm::alu(AluOp op, W w, Reg dst, Opnd rhs) {
     a.imul(d, kT1);
     return;
   }
-  impl_->with_rhs(w, rhs, [&](const auto& r) {
-    switch (op) {
-      case AluOp::Add: a.add(d, r); break;
-      case AluOp::Sub: a.sub(d, r); break;
-      case AluOp::Mul: a.imul(d, r); break;
-      case AluOp::And: a.and_(d, r); break;
-      case AluOp::Or: a.or_(d, r); break;
-      case AluOp::Xor: a.xor_(d, r); break;
-    }
-  });
-  if (op != AluOp::Mul) impl_->set_flags(dst, w);
+  if (op == AluOp::Mul) {
+    impl_->with_rhs(w, rhs, [&](const auto& r) { a.imul(d, r); });
+    return;
+  }
+  constexpr x64enc::Alu kCode[] = {x64enc::Alu::Add, x64enc::Alu::Sub, x64enc::Alu::Add /* Mul */,
+                                   x64enc::Alu::And, x64enc::Alu::Or,  x64enc::Alu::Xor};
+  static_assert(int(AluOp::Add) == 0 && int(AluOp::Sub) == 1 && int(AluOp::Mul) == 2 && int(AluOp::And) == 3 &&
+                int(AluOp::Or) == 4 && int(AluOp::Xor) == 5);
+  impl_->alu_opnd(kCode[int(op)], w, dst, rhs);
+  impl_->set_flags(dst, w);
 }
 void Masm::alu3(AluOp op, W w, Reg dst, Reg lhs, Opnd rhs) {
   auto& a = impl_->a;
@@ -694,11 +709,15 @@ void Masm::alu3(AluOp op, W w, Reg dst, Reg lhs, Opnd rhs) {
     const bool imm32 = rhs.is_imm() && (w == W::W32 || fits_i32(rhs.imm));
     const int64_t k = !rhs.is_imm() ? 0 : w == W::W32 ? int64_t(int32_t(uint32_t(rhs.imm))) : rhs.imm;
     if ((op == AluOp::Add || op == AluOp::Sub) && imm32 && (op == AluOp::Add || k != INT32_MIN)) {
-      a.lea(gpn(w, dst), x86::ptr(gp64(lhs), int32_t(op == AluOp::Add ? k : -k)));
+      a.lea(w == W::W64, dst, x64enc::Mem{lhs, x64enc::kNoIndex, int32_t(op == AluOp::Add ? k : -k)});
       return;
     }
     if (op == AluOp::Add && rhs.is_reg()) {
-      a.lea(gpn(w, dst), x86::ptr(gp64(lhs), gp64(rhs.reg)));
+      // x64enc::Mem takes no rsp index; asmjit would swap base and index.
+      if (rhs.reg != x64enc::kRsp)
+        a.lea(w == W::W64, dst, x64enc::Mem{lhs, rhs.reg, 0});
+      else
+        a.lea(gpn(w, dst), x86::ptr(gp64(lhs), gp64(rhs.reg)));
       return;
     }
     if (op == AluOp::Mul && imm32) {
@@ -1085,7 +1104,14 @@ void Masm::convert(Op op, Reg dst, Reg src, Label invalid, Label overflow) {
 
 void Masm::load(Op op, Reg dst, Reg addr, uint32_t offset, Label oob) {
   auto& a = impl_->a;
-  x86::Mem m = impl_->heap(addr, offset, op_info(op).access_bytes, oob, this);
+  const x64enc::Mem hm = impl_->heap_mem(addr, offset, op_info(op).access_bytes, oob, this);
+  switch (op) {  // the most frequent by register number
+    case Op::i32_load:
+    case Op::i64_load32_u: a.load(false, dst, hm); return;
+    case Op::i64_load: a.load(true, dst, hm); return;
+    default: break;
+  }
+  x86::Mem m = FastAssembler::asmjit_mem(hm, 0);
   switch (op) {
     case Op::i32_load: m.setSize(4); a.mov(gp32(dst), m); break;
     case Op::i64_load: m.setSize(8); a.mov(gp64(dst), m); break;
@@ -1110,8 +1136,12 @@ void Masm::load(Op op, Reg dst, Reg addr, uint32_t offset, Label oob) {
 void Masm::store(Op op, Reg addr, Opnd value, uint32_t offset, Label oob) {
   auto& a = impl_->a;
   const uint32_t size = op_info(op).access_bytes;
-  x86::Mem m = impl_->heap(addr, offset, size, oob, this);
-  m.setSize(size);
+  const x64enc::Mem hm = impl_->heap_mem(addr, offset, size, oob, this);
+  if (value.is_reg() && !is_fp(value.reg) && size >= 4) {  // the most frequent by register number
+    a.store(size == 8, hm, value.reg);
+    return;
+  }
+  x86::Mem m = FastAssembler::asmjit_mem(hm, size);
   if (op == Op::f32_store || op == Op::f64_store) {
     if (value.is_reg() && is_fp(value.reg)) {
       op == Op::f32_store ? a.movss(m, xmm(value.reg)) : a.movsd(m, xmm(value.reg));
@@ -1210,7 +1240,7 @@ void Masm::call_wasm(Function* callee, int32_t argbase, bool fast, bool self) {
     reload_memory();
     return;
   }
-  if (argbase) a.lea(kFp, slot(argbase));
+  if (argbase) a.lea(true, x64enc::kR12, x64enc::slot(argbase));
   // rdx = the callee, rcx = this function (the caller, for its frame
   // record); a self call needs no rdx (self entry, set_cur_func).
   if (self) {
@@ -1223,7 +1253,7 @@ void Masm::call_wasm(Function* callee, int32_t argbase, bool fast, bool self) {
     a.mov(x86::rcx, x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, cur_func))));
     a.call(x86::qword_ptr(x86::rdx, int32_t(offsetof(Function, fast_entry))));
   }
-  if (argbase) a.lea(kFp, slot(-argbase));
+  if (argbase) a.lea(true, x64enc::kR12, x64enc::slot(-argbase));
   call_and_check(*impl_);
   reload_memory();
   // The callee shares the fuel register (the fuel adapter, call_adapter,
@@ -1256,10 +1286,10 @@ void Masm::call_indirect(Table* table, uint32_t sig_id, Reg index, int32_t argba
     a.mov(x86::rax, x86::qword_ptr(x86::rdx, int32_t(offsetof(Function, fast_entry))));
     a.test(x86::rax, x86::rax);
     a.jz(slow);
-    if (argbase) a.lea(kFp, slot(argbase));
+    if (argbase) a.lea(true, x64enc::kR12, x64enc::slot(argbase));
     a.mov(x86::rcx, x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, cur_func))));  // this function
     a.call(x86::rax);
-    if (argbase) a.lea(kFp, slot(-argbase));
+    if (argbase) a.lea(true, x64enc::kR12, x64enc::slot(-argbase));
     a.jmp(done);
   }
   a.bind(slow);
