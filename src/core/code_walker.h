@@ -99,8 +99,10 @@ struct NullVisitor {
 // needs to walk safely (the control stack, the operand types visitors are
 // told, the bounds of the indices it looks up) and skips the type checks
 // and the facts the decoder already recorded (FuncBody::max_stack,
-// uses_simd).
-enum class WalkMode : uint8_t { Validate, Validated };
+// uses_simd). A visitor that keeps its own operand stack (the JIT) walks
+// ValidatedUntyped: no operand types at all, and the types drop and select
+// are told come from the visitor's operand_type(depth from the top).
+enum class WalkMode : uint8_t { Validate, Validated, ValidatedUntyped };
 
 // Module-level facts the walker needs (the module being decoded may still
 // be incomplete: later sections are not needed by code validation).
@@ -148,6 +150,7 @@ struct WalkerBuffers {
 template <typename Visitor, WalkMode kMode = WalkMode::Validate>
 class CodeWalker {
   static constexpr bool kValidate = kMode == WalkMode::Validate;
+  static constexpr bool kTypes = kMode != WalkMode::ValidatedUntyped;  // the operand type stack
 
  public:
   CodeWalker(const WalkerEnv& env, uint32_t func_index, const uint8_t* code, const uint8_t* end,
@@ -184,8 +187,6 @@ class CodeWalker {
   const std::vector<ValType>& locals() const { return locals_; }
   size_t control_depth() const { return ctl_.size(); }
   const ControlFrame& frame(uint32_t depth) const { return ctl_[ctl_.size() - 1 - depth]; }
-  uint32_t stack_height() const { return uint32_t(stack_.size()); }
-  ValType stack_type(uint32_t from_top) const { return stack_[stack_.size() - 1 - from_top]; }
 
  private:
   bool fail(const std::string& msg) {
@@ -195,6 +196,7 @@ class CodeWalker {
   // Out of line: push and pop are inlined into every case of step().
   [[gnu::noinline, gnu::cold]] void type_mismatch() { fail("type mismatch"); }
   [[gnu::always_inline]] void push(ValType t) {
+    if constexpr (!kTypes) return;
     if constexpr (kValidate) {
       if (t == ValType::V128) uses_simd_ = true;
     }
@@ -205,6 +207,7 @@ class CodeWalker {
   }
   // Pops one operand, checking it against {expect} (Bottom = any type).
   [[gnu::always_inline]] ValType pop(ValType expect = ValType::Bottom) {
+    if constexpr (!kTypes) return expect;
     ControlFrame& f = ctl_.back();
     if (stack_.size() == f.height) {  // polymorphic (or, unvalidated, an error)
       if (kValidate && !f.unreachable) type_mismatch();
@@ -223,7 +226,7 @@ class CodeWalker {
   }
   void set_unreachable() {
     ControlFrame& f = ctl_.back();
-    stack_.shrink_to(f.height);
+    if constexpr (kTypes) stack_.shrink_to(f.height);
     f.unreachable = true;
   }
   // Visitors see code only where the frame is live: opened in live code and
@@ -632,6 +635,7 @@ bool CodeWalker<Visitor, kMode>::step() {
     case Op::drop: {
       ValType t = pop();
       if (!r_.ok()) return false;
+      if constexpr (!kTypes) t = live ? v_.operand_type(0) : ValType::Bottom;
       if (live) v_.on_drop(t);
       return true;
     }
@@ -647,6 +651,7 @@ bool CodeWalker<Visitor, kMode>::step() {
         if (t1 != t2 && t1 != ValType::Bottom && t2 != ValType::Bottom) return fail("type mismatch");
       }
       ValType t = t1 == ValType::Bottom ? t2 : t1;
+      if constexpr (!kTypes) t = live ? v_.operand_type(1) : ValType::Bottom;  // above: the condition
       push(t);
       if (live) v_.on_select(t);
       return true;

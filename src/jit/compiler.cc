@@ -434,6 +434,8 @@ class Compiler : public NullVisitor {
     m_.global_set(g, v, is_float(vs_[k].type), fwidth(vs_[k].type));
     pop();
   }
+  // The walk keeps no operand types (WalkMode::ValidatedUntyped): vs_ has them.
+  ValType operand_type(uint32_t from_top) const { return vs_[vs_.size() - 1 - from_top].type; }
   void on_drop(ValType) {
     flush_cond();
     pop();
@@ -1835,7 +1837,7 @@ bool compile_code(Function* f, CompiledCode* out) {
   c.begin();
   WalkerEnv env{&mod, nullptr};
   env.count_fuel = cfg.consume_fuel;
-  CodeWalker<Compiler, WalkMode::Validated> w(env, f->index, mod.bytes.data() + body.code_offset, mod.bytes.data() + body.code_end,
+  CodeWalker<Compiler, WalkMode::ValidatedUntyped> w(env, f->index, mod.bytes.data() + body.code_offset, mod.bytes.data() + body.code_end,
                          body.code_offset, c, &t_walker_buffers);
   auto fail = [&] {
     arena.add_stats([](JitStats& s) { s.failures++; });
