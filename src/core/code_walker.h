@@ -190,7 +190,8 @@ class CodeWalker {
 
  private:
   bool fail(const std::string& msg) {
-    r_.fail_at(op_offset_, msg);
+    // A validated body does not fail; its walk keeps no instruction offsets.
+    r_.fail_at(kValidate ? op_offset_ : r_.offset(), msg);
     return false;
   }
   // Out of line: push and pop are inlined into every case of step().
@@ -302,7 +303,8 @@ class CodeWalker {
   uint32_t func_index_;
   Reader r_;
   Visitor& v_;
-  uint64_t op_offset_ = 0;
+  uint64_t op_offset_ = 0;  // of the instruction being walked (Validate walks)
+  const bool count_fuel_ = env_.count_fuel;  // a copy: read per instruction
   std::vector<ValType> locals_;
   TypeStack stack_;
   std::vector<ValType> saved_;  // br_table's check of each target
@@ -470,30 +472,34 @@ bool CodeWalker<Visitor, kMode>::step_simd(Op op) {
 
 template <typename Visitor, WalkMode kMode>
 bool CodeWalker<Visitor, kMode>::step() {
-  op_offset_ = r_.offset();
+  if constexpr (kValidate) op_offset_ = r_.offset();
   uint8_t byte = r_.u8();
-  uint16_t code;
-  if (byte == 0xfc) {
-    uint32_t sub = r_.u32();
-    if (!r_.ok()) return false;
-    code = sub < kFcOpCount ? kFcOps[sub] : kInvalidOp;
-  } else if (byte == 0xfd) {
-    uint32_t sub = r_.u32();
-    if (!r_.ok()) return false;
-    uses_simd_ = true;
-    code = sub < kFdOpCount ? kFdOps[sub] : kInvalidOp;
-    if (code == kInvalidOp) {
-      if (auto f = simd_prefix_feature(sub)) return fail(unsupported_feature(*f));
-      return fail("illegal opcode");
+  // The prefixes are holes of the one-byte table: one lookup and compare
+  // for nearly every instruction.
+  uint16_t code = kSingleByteOps[byte];
+  bool simd = false;
+  if (__builtin_expect(code == kInvalidOp, 0)) {
+    if (byte == 0xfc) {
+      uint32_t sub = r_.u32();
+      if (!r_.ok()) return false;
+      code = sub < kFcOpCount ? kFcOps[sub] : kInvalidOp;
+    } else if (byte == 0xfd) {
+      uint32_t sub = r_.u32();
+      if (!r_.ok()) return false;
+      uses_simd_ = true;
+      simd = true;  // every op of the 0xFD table, and only those, is_simd_op
+      code = sub < kFdOpCount ? kFdOps[sub] : kInvalidOp;
+      if (code == kInvalidOp) {
+        if (auto f = simd_prefix_feature(sub)) return fail(unsupported_feature(*f));
+        return fail("illegal opcode");
+      }
     }
-  } else {
-    code = kSingleByteOps[byte];
+    if (code == kInvalidOp) return fail_unsupported_opcode(byte);
   }
-  if (code == kInvalidOp) return fail_unsupported_opcode(byte);
   Op op = Op(code);
-  if (env_.count_fuel && reachable()) count_fuel(op);
+  if (count_fuel_ && reachable()) count_fuel(op);
   if (is_simple_op(op)) return step_simple(op);
-  if (is_simd_op(op)) return step_simd(op);
+  if (simd) return step_simd(op);
 
   const bool live = reachable();
   switch (op) {

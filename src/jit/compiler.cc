@@ -98,7 +98,7 @@ void weighted_local_uses(const uint8_t* p, const uint8_t* end, uint32_t num_loca
   tail_block = -1;
   int32_t top_blocks = 0;  // blocks opened directly in the body so far
   auto leb = [&]() -> uint64_t {
-    if (p < end && *p < 0x80) return *p++;
+    if (*p < 0x80) return *p++;  // as skip_leb
     uint64_t v = 0;
     for (int shift = 0; p < end && shift < 64; shift += 7) {
       uint8_t c = *p++;
@@ -107,8 +107,9 @@ void weighted_local_uses(const uint8_t* p, const uint8_t* end, uint32_t num_loca
     }
     return v;
   };
+  // No bound check: in a valid body every LEB ends before the final `end`.
   auto skip_leb = [&] {
-    while (p < end && (*p++ & 0x80)) {
+    while (*p++ & 0x80) {
     }
   };
   auto skip = [&](size_t n) { p = size_t(end - p) < n ? end : p + n; };
