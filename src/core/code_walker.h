@@ -229,10 +229,13 @@ class CodeWalker {
     ControlFrame& f = ctl_.back();
     if constexpr (kTypes) stack_.shrink_to(f.height);
     f.unreachable = true;
+    live_ = false;
   }
   // Visitors see code only where the frame is live: opened in live code and
   // not after an unconditional branch.
-  bool reachable() const { return ctl_.back().visited && !ctl_.back().unreachable; }
+  bool reachable() const { return live_; }
+  // What reachable() says of the innermost frame, after it changed.
+  void update_live() { live_ = !ctl_.empty() && ctl_.back().visited && !ctl_.back().unreachable; }
 
   bool read_block_sig(BlockSig* sig);
   bool read_memarg(Op op, MemArg* m);
@@ -304,6 +307,7 @@ class CodeWalker {
   Reader r_;
   Visitor& v_;
   uint64_t op_offset_ = 0;  // of the instruction being walked (Validate walks)
+  bool live_ = false;       // reachable(): the innermost frame is visited and not unreachable
   const bool count_fuel_ = env_.count_fuel;  // a copy: read per instruction
   std::vector<ValType> locals_;
   TypeStack stack_;
@@ -334,6 +338,7 @@ Result<void> CodeWalker<Visitor, kMode>::walk(const std::vector<ValType>& declar
   fn.height = 0;
   fn.visited = true;
   ctl_.push_back(fn);
+  live_ = true;
 
   while (!ctl_.empty()) {
     if (r_.at_end()) {
@@ -525,6 +530,7 @@ bool CodeWalker<Visitor, kMode>::step() {
       f.visited = live;
       push_n(sig.params, sig.num_params);
       ctl_.push_back(f);
+      live_ = live;
       if (live) v_.on_block(op, sig);
       return true;
     }
@@ -537,6 +543,7 @@ bool CodeWalker<Visitor, kMode>::step() {
       bool then_reachable = !f.unreachable;
       f.kind = Op::else_;
       f.unreachable = false;
+      live_ = f.visited;
       push_n(f.sig.params, f.sig.num_params);
       if (f.visited) v_.on_else(then_reachable);
       return true;
@@ -554,6 +561,7 @@ bool CodeWalker<Visitor, kMode>::step() {
       if (!r_.ok()) return false;
       ControlFrame done = f;
       ctl_.pop_back();
+      update_live();
       push_n(done.sig.results, done.sig.num_results);
       if (done.visited) v_.on_end(!done.unreachable, ctl_.empty());
       return true;
