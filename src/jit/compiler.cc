@@ -123,15 +123,16 @@ void weighted_local_uses(const uint8_t* p, const uint8_t* end, uint32_t num_loca
       for (unsigned n = unsigned(act); n > 0; --n) skip_leb();
       continue;
     }
+    if (act == ScanAction::LocalUse) {  // half of all instructions
+      uint64_t idx = leb();
+      if (idx < num_locals) uses[idx] += weight;
+      continue;
+    }
     switch (act) {
       case ScanAction::None:
       case ScanAction::Leb:
-      case ScanAction::TwoLeb: break;
-      case ScanAction::LocalUse: {
-        uint64_t idx = leb();
-        if (idx < num_locals) uses[idx] += weight;
-        break;
-      }
+      case ScanAction::TwoLeb:
+      case ScanAction::LocalUse: break;  // above
       case ScanAction::Open:
       case ScanAction::OpenLoop: {
         const bool loop = act == ScanAction::OpenLoop;
