@@ -204,7 +204,8 @@ TEST(FastAssembler, MemoryForms) {
 }
 
 // The forms the Masm emits by register number (FastAssembler::load_slot,
-// mov_rr, load, store, lea, alu_*): asmjit's bytes for the same
+// mov_rr, load, store, lea, alu_*, setcc, movzx_r8, cmov_rr, cmp8_mi):
+// asmjit's bytes for the same
 // instruction, always on the fast path.
 #define CHECK_DIRECT(what, direct, generic)                                                    \
   do {                                                                                         \
@@ -232,8 +233,24 @@ TEST(FastAssembler, DirectForms) {
         CHECK_DIRECT("load_slot" << at << " " << off, load_slot(w, d, off), mov(gp(w, d), x86::ptr(x86::r12, off)));
         CHECK_DIRECT("store_slot" << at << " " << off, store_slot(w, off, d), mov(x86::ptr(x86::r12, off), gp(w, d)));
       }
+      if (!w) {
+        for (uint8_t c = 0; c < 16; ++c) {
+          const auto cc = x86::CondCode(c);
+          CHECK_DIRECT("setcc " << int(c) << at, setcc(cc, d), set(cc, x86::gpb(d)));
+        }
+        for (int32_t off : kDisps)
+          for (int8_t k : {int8_t(0), int8_t(-1), int8_t(127)})
+            CHECK_DIRECT("cmp8_mi [r" << int(d) << " + " << off << "], " << int(k),
+                         cmp8_mi(x64enc::Mem{d, x64enc::kNoIndex, off}, k),
+                         cmp(x86::byte_ptr(x86::gpq(d), off), Imm(k)));
+      }
       for (uint8_t r = 0; r < 16; ++r) {
         CHECK_DIRECT("mov_rr" << at << ", r" << int(r), mov_rr(w, d, r), mov(gp(w, d), gp(w, r)));
+        if (!w) CHECK_DIRECT("movzx_r8 r" << int(d) << ", r" << int(r) << "b", movzx_r8(d, r), movzx(x86::gpd(d), x86::gpb(r)));
+        for (uint8_t c = 0; c < 16; ++c) {
+          const auto cc = x86::CondCode(c);
+          CHECK_DIRECT("cmov " << int(c) << at << ", r" << int(r), cmov_rr(cc, w, d, r), cmov(cc, gp(w, d), gp(w, r)));
+        }
         for (size_t k = 0; k < 6; ++k)
           CHECK_DIRECT("alu_rr " << k << at << ", r" << int(r), alu_rr(kAlus[k], w, d, r),
                        emit(kIds[k], gp(w, d), gp(w, r)));

@@ -207,6 +207,33 @@ inline uint8_t* shift_cl(uint8_t* p, Shift op, bool w64, uint8_t r) { return op_
 // movaps dst, src
 inline uint8_t* movaps(uint8_t* p, uint8_t dst, uint8_t src) { return op_rr(p, 0, false, 0x0F28, dst, src); }
 
+// setcc dst8 (0F 90+cc; spl..dil need a REX)
+inline uint8_t* setcc(uint8_t* p, uint8_t cc, uint8_t dst) {
+  p = rex(p, false, 0, kNoIndex, dst, dst >= 4 && dst < 8);
+  *p++ = 0x0F;
+  *p++ = uint8_t(0x90 | (cc & 15));
+  *p++ = uint8_t(0xC0 | (dst & 7));
+  return p;
+}
+// movzx dst32, src8 (0F B6 /r)
+inline uint8_t* movzx_r8(uint8_t* p, uint8_t dst, uint8_t src) {
+  p = rex(p, false, dst, kNoIndex, src, src >= 4 && src < 8);
+  *p++ = 0x0F;
+  *p++ = 0xB6;
+  *p++ = uint8_t(0xC0 | ((dst & 7) << 3) | (src & 7));
+  return p;
+}
+// cmovcc dst, src (0F 40+cc /r)
+inline uint8_t* cmov_rr(uint8_t* p, uint8_t cc, bool w64, uint8_t dst, uint8_t src) {
+  return op_rr(p, 0, w64, uint16_t(0x0F40 | (cc & 15)), dst, src);
+}
+// cmp byte [m], imm8 (80 /7 ib)
+inline uint8_t* cmp8_mi(uint8_t* p, const Mem& m, int8_t imm) {
+  p = op_rm(p, 0, false, 0x80, 7, m);
+  *p++ = uint8_t(imm);
+  return p;
+}
+
 // xor dst32, dst32
 inline uint8_t* zero32(uint8_t* p, uint8_t dst) { return alu_rr(p, Alu::Xor, false, dst, dst); }
 

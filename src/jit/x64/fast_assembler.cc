@@ -108,6 +108,20 @@ void FastAssembler::alu_rm(x64enc::Alu op, bool w64, uint8_t dst, const x64enc::
   if (!put([&](uint8_t* p) { return x64enc::alu_rm(p, op, w64, dst, m); }))
     Base::emit(alu_inst(op), gp(w64, dst), asmjit_mem(m, w64 ? 8 : 4));
 }
+void FastAssembler::setcc(asmjit::x86::CondCode cc, uint8_t dst8) {
+  if (!put([&](uint8_t* p) { return x64enc::setcc(p, uint8_t(cc), dst8); })) Base::set(cc, asmjit::x86::gpb(dst8));
+}
+void FastAssembler::movzx_r8(uint8_t dst32, uint8_t src8) {
+  if (!put([&](uint8_t* p) { return x64enc::movzx_r8(p, dst32, src8); }))
+    Base::movzx(asmjit::x86::gpd(dst32), asmjit::x86::gpb(src8));
+}
+void FastAssembler::cmov_rr(asmjit::x86::CondCode cc, bool w64, uint8_t dst, uint8_t src) {
+  if (!put([&](uint8_t* p) { return x64enc::cmov_rr(p, uint8_t(cc), w64, dst, src); }))
+    Base::cmov(cc, gp(w64, dst), gp(w64, src));
+}
+void FastAssembler::cmp8_mi(const x64enc::Mem& m, int8_t imm) {
+  if (!put([&](uint8_t* p) { return x64enc::cmp8_mi(p, m, imm); })) Base::cmp(asmjit_mem(m, 1), Imm(imm));
+}
 void FastAssembler::load_slot(bool w64, uint8_t dst, int32_t off) {
   if (put([&](uint8_t* p) { return x64enc::load(p, w64, dst, x64enc::slot(off)); })) return;
   Base::mov(gp(w64, dst), Mem(asmjit::x86::r12, off, w64 ? 8 : 4));

@@ -6,11 +6,12 @@
 // write their bytes directly where asmjit would (its buffer pointer and
 // section size advance alike, so labels, Masm::mark/rewind and relocation
 // see no difference). Every other form and an instruction with a prefix
-// pending (rep, ...) go to asmjit. Jumps and calls to labels are fast too:
-// a backward one is encoded at once (rel8 when it reaches, as asmjit
-// does), a forward one as rel32 whose field chains to the label's previous
-// pending fixup, all patched when the label is bound (bind, an override of
-// asmjit's), with no asmjit link records. The methods are out of line
+// pending (rep, ...) go to asmjit. Labels are this class's own (see
+// newLabel), and jumps and calls to labels are fast too: a backward one is
+// encoded at once (rel8 when it reaches, as asmjit does), a forward one as
+// rel32 whose field chains to the label's previous pending fixup, all
+// patched when the label is bound (bind, an override of asmjit's), with no
+// asmjit link records. The methods are out of line
 // (fast_assembler.cc): inlined at every Masm call site they cost more in
 // binary size than they save. The bytes are asmjit's own:
 // tests/x64/fast_assembler_test.cc emits every form both ways over every
@@ -102,6 +103,10 @@ class FastAssembler : public asmjit::x86::Assembler {
   void alu_rr(x64enc::Alu op, bool w64, uint8_t dst, uint8_t src);
   void alu_ri(x64enc::Alu op, bool w64, uint8_t dst, int32_t imm);
   void alu_rm(x64enc::Alu op, bool w64, uint8_t dst, const x64enc::Mem& m);
+  void setcc(asmjit::x86::CondCode cc, uint8_t dst8);
+  void movzx_r8(uint8_t dst32, uint8_t src8);
+  void cmov_rr(asmjit::x86::CondCode cc, bool w64, uint8_t dst, uint8_t src);
+  void cmp8_mi(const x64enc::Mem& m, int8_t imm);
   static Mem asmjit_mem(const x64enc::Mem& m, uint32_t size);
 
   // Moves, lea, extending loads (movzx/movsx from a byte or word in

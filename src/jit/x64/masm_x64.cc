@@ -492,7 +492,7 @@ void Masm::finish() {
   a.bind(impl_->entry_slow);
   a.cmp(x86::rsp, x86::qword_ptr(kCtx, int32_t(offsetof(ExecContext, native_stack_limit))));
   a.jb(native_exhausted);
-  a.cmp(x86::byte_ptr(kCtx, int32_t(offsetof(ExecContext, interrupt))), Imm(0));
+  a.cmp8_mi(x64enc::Mem{uint8_t(kCtx.id()), x64enc::kNoIndex, int32_t(offsetof(ExecContext, interrupt))}, 0);
   a.je(impl_->entry_resume);
   impl_->store_fuel(true);  // a self call does not store it
   // The arguments already in their homes survive the C call on the stack
@@ -550,7 +550,7 @@ void Masm::finish() {
 void Masm::jmp(Label l) { impl_->a.jmp(impl_->L(l)); }
 void Masm::br_attention(Label l) {
   auto& a = impl_->a;
-  a.cmp(x86::byte_ptr(kCtx, int32_t(offsetof(ExecContext, interrupt))), Imm(0));
+  a.cmp8_mi(x64enc::Mem{uint8_t(kCtx.id()), x64enc::kNoIndex, int32_t(offsetof(ExecContext, interrupt))}, 0);
   a.jne(impl_->L(l));
 }
 bool Masm::fuel_register_available(BoundsMode bounds) { return bounds != BoundsMode::Explicit; }
@@ -808,14 +808,14 @@ void Masm::popcnt(W w, Reg dst, Reg src) { impl_->a.popcnt(gpn(w, dst), gpn(w, s
 void Masm::eqz(W w, Reg dst, Reg src) {
   auto& a = impl_->a;
   a.test(gpn(w, src), gpn(w, src));
-  a.sete(gp8(dst));
-  a.movzx(gp32(dst), gp8(dst));
+  a.setcc(x86::CondCode::kE, dst);
+  a.movzx_r8(dst, dst);
 }
 void Masm::set_cmp(Cond c, W w, Reg dst, Reg ra, Opnd b) {
   auto& a = impl_->a;
   impl_->cmp(w, ra, b);
-  a.set(cc(c), gp8(dst));
-  a.movzx(gp32(dst), gp8(dst));
+  a.setcc(cc(c), dst);
+  a.movzx_r8(dst, dst);
 }
 void Masm::sign_extend(uint8_t from, W to, Reg dst, Reg src) {
   auto& a = impl_->a;
@@ -851,11 +851,11 @@ void Masm::select_cmp(Cond c, W cw, Reg ca, Opnd cb, W w, Reg dst, Opnd b) {
     impl_->cmp(cw, ca, cb);
   const x86::CondCode take_b = cc(negate(c));
   if (b.is_reg())
-    a.cmov(take_b, gpn(w, dst), gpn(w, b.reg));
+    a.cmov_rr(take_b, w == W::W64, dst, b.reg);
   else if (b.is_slot())
     a.cmov(take_b, gpn(w, dst), w == W::W64 ? slot(b.slot) : x86::dword_ptr(kFp, b.slot));
   else
-    a.cmov(take_b, gpn(w, dst), gpn(w, kT1.id()));
+    a.cmov_rr(take_b, w == W::W64, dst, uint8_t(kT1.id()));
 }
 void Masm::fselect(FW w, Reg dst, Reg b, Reg cond) {
   auto& a = impl_->a;
