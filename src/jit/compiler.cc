@@ -91,41 +91,53 @@ const std::array<ScanAction, 256>& scan_actions() {
 // the ordinal (0, 1, ... in order of appearance) of the block, loop or if
 // directly in the function body whose `end` is the body's last instruction
 // but one (the function's own `end` follows), or -1.
+// The scan's readers take and return the position (lambdas capturing it by
+// reference kept it in memory, a store and a load per instruction). In a
+// valid body every LEB ends before the final `end`: no bound checks.
+inline const uint8_t* skip_leb(const uint8_t* p) {
+  while (*p++ & 0x80) {
+  }
+  return p;
+}
+inline const uint8_t* read_leb(const uint8_t* p, const uint8_t* end, uint64_t* out) {
+  if (*p < 0x80) {
+    *out = *p;
+    return p + 1;
+  }
+  uint64_t v = 0;
+  for (int shift = 0; p < end && shift < 64; shift += 7) {
+    uint8_t c = *p++;
+    v |= uint64_t(c & 0x7f) << shift;
+    if (!(c & 0x80)) break;
+  }
+  *out = v;
+  return p;
+}
+inline const uint8_t* skip_bytes(const uint8_t* p, const uint8_t* end, size_t n) {
+  return size_t(end - p) < n ? end : p + n;
+}
+
 void weighted_local_uses(const uint8_t* p, const uint8_t* end, uint32_t num_locals, std::vector<uint64_t>& uses,
                          std::vector<uint8_t>& is_loop, int32_t& tail_block) {
   uses.assign(num_locals, 0);
+  uint64_t* const use = uses.data();
   is_loop.clear();
   tail_block = -1;
   int32_t top_blocks = 0;  // blocks opened directly in the body so far
-  auto leb = [&]() -> uint64_t {
-    if (*p < 0x80) return *p++;  // as skip_leb
-    uint64_t v = 0;
-    for (int shift = 0; p < end && shift < 64; shift += 7) {
-      uint8_t c = *p++;
-      v |= uint64_t(c & 0x7f) << shift;
-      if (!(c & 0x80)) break;
-    }
-    return v;
-  };
-  // No bound check: in a valid body every LEB ends before the final `end`.
-  auto skip_leb = [&] {
-    while (*p++ & 0x80) {
-    }
-  };
-  auto skip = [&](size_t n) { p = size_t(end - p) < n ? end : p + n; };
   const auto& actions = scan_actions();
   unsigned loops = 0;  // is_loop: per open block, is it a loop
   uint64_t weight = 1;  // of a use here: 8 per enclosing loop, up to 5 loops
   auto set_weight = [&] { weight = uint64_t(1) << (3 * std::min(loops, 5u)); };
+  uint64_t v;
   while (p < end) {
     const ScanAction act = actions[*p++];
     if (act <= ScanAction::TwoLeb) {
-      for (unsigned n = unsigned(act); n > 0; --n) skip_leb();
+      for (unsigned n = unsigned(act); n > 0; --n) p = skip_leb(p);
       continue;
     }
     if (act == ScanAction::LocalUse) {  // half of all instructions
-      uint64_t idx = leb();
-      if (idx < num_locals) uses[idx] += weight;
+      p = read_leb(p, end, &v);
+      if (v < num_locals) use[v] += weight;
       continue;
     }
     switch (act) {
@@ -136,7 +148,7 @@ void weighted_local_uses(const uint8_t* p, const uint8_t* end, uint32_t num_loca
       case ScanAction::Open:
       case ScanAction::OpenLoop: {
         const bool loop = act == ScanAction::OpenLoop;
-        skip_leb();  // block type
+        p = skip_leb(p);  // block type
         if (is_loop.empty()) ++top_blocks;
         is_loop.push_back(loop);
         loops += loop;
@@ -152,34 +164,38 @@ void weighted_local_uses(const uint8_t* p, const uint8_t* end, uint32_t num_loca
         }
         break;
       case ScanAction::BrTable:
-        for (uint64_t n = leb() + 1; n > 0 && p < end; --n) leb();
+        p = read_leb(p, end, &v);
+        for (uint64_t n = v + 1; n > 0 && p < end; --n) p = read_leb(p, end, &v);
         break;
-      case ScanAction::SelectT: skip(size_t(leb())); break;
-      case ScanAction::Skip4: skip(4); break;
-      case ScanAction::Skip8: skip(8); break;
+      case ScanAction::SelectT:
+        p = read_leb(p, end, &v);
+        p = skip_bytes(p, end, size_t(v));
+        break;
+      case ScanAction::Skip4: p = skip_bytes(p, end, 4); break;
+      case ScanAction::Skip8: p = skip_bytes(p, end, 8); break;
       case ScanAction::SimdPrefix: {  // 0xFD: skip the immediates (16 raw bytes may look like opcodes)
-        uint64_t sub = leb();
-        if (sub >= kFdOpCount || kFdOps[sub] == kInvalidOp) return;
-        switch (op_info(Op(kFdOps[sub])).imm) {
-          case ImmKind::Memarg: leb(); leb(); break;
-          case ImmKind::MemLane: leb(); leb(); skip(1); break;
-          case ImmKind::Lane: skip(1); break;
+        p = read_leb(p, end, &v);
+        if (v >= kFdOpCount || kFdOps[v] == kInvalidOp) return;
+        switch (op_info(Op(kFdOps[v])).imm) {
+          case ImmKind::Memarg: p = skip_leb(skip_leb(p)); break;
+          case ImmKind::MemLane: p = skip_bytes(skip_leb(skip_leb(p)), end, 1); break;
+          case ImmKind::Lane: p = skip_bytes(p, end, 1); break;
           case ImmKind::V128:
-          case ImmKind::Shuffle: skip(16); break;
+          case ImmKind::Shuffle: p = skip_bytes(p, end, 16); break;
           default: break;
         }
         break;
       }
       case ScanAction::Prefix: {  // 0xFC: bulk memory, table ops, trunc_sat
-        uint64_t sub = leb();
-        if (sub >= kFcOpCount || kFcOps[sub] == kInvalidOp) return;
-        switch (op_info(Op(kFcOps[sub])).imm) {
-          case ImmKind::MemCopy: skip(2); break;
+        p = read_leb(p, end, &v);
+        if (v >= kFcOpCount || kFcOps[v] == kInvalidOp) return;
+        switch (op_info(Op(kFcOps[v])).imm) {
+          case ImmKind::MemCopy: p = skip_bytes(p, end, 2); break;
           case ImmKind::MemInit:
           case ImmKind::TableInit:
-          case ImmKind::TableCopy: leb(); leb(); break;
+          case ImmKind::TableCopy: p = skip_leb(skip_leb(p)); break;
           case ImmKind::None: break;
-          default: leb(); break;
+          default: p = skip_leb(p); break;
         }
         break;
       }
