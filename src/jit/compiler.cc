@@ -420,11 +420,7 @@ class Compiler : public NullVisitor {
 
   void on_local_get(uint32_t i) {
     flush_cond();
-    Val v;
-    v.kind = Val::Local;
-    v.type = local_types_[i];
-    v.local = i;
-    push_val(v);
+    push_new(Val::Local, local_types_[i]).local = i;
   }
   void on_local_set(uint32_t i) {
     flush_cond();
@@ -757,7 +753,7 @@ class Compiler : public NullVisitor {
     Opnd::Kind rhs_kind = Opnd::Kind::Imm;
     Reg rhs_reg = kNoReg;
     uint32_t local = 0;
-    uint32_t pos = 0;  // first slot, counted from the operand stack base (set by push_val)
+    uint32_t pos = 0;  // first slot, counted from the operand stack base (set by push_new)
     uint64_t c = 0;  // Const: the value; Cond_: the rhs immediate or slot
     Opnd rhs() const {
       switch (rhs_kind) {
@@ -802,9 +798,15 @@ class Compiler : public NullVisitor {
   uint32_t pos_of(size_t k) const { return k < vs_.size() ? vs_[k].pos : end_pos(); }
   // The byte offset of entry k's own slot (pair).
   int32_t own(size_t k) const { return int32_t((local_slots_ + pos_of(k)) * 8); }
-  void push_val(Val v) {
-    v.pos = end_pos();
-    vs_.push_back(v);
+  // A new top entry, built in place: a Val assembled on the stack from byte
+  // stores and copied in with wide loads stalled store forwarding.
+  Val& push_new(Val::Kind kind, ValType t) {
+    const uint32_t pos = end_pos();
+    Val& v = vs_.emplace_back();
+    v.kind = kind;
+    v.type = t;
+    v.pos = pos;
+    return v;
   }
   // Copies a value of type {t} between slots (two for a v128).
   void copy_val(ValType t, int32_t dst, int32_t src) {
@@ -814,27 +816,12 @@ class Compiler : public NullVisitor {
   size_t top() const { return vs_.size() - 1; }
   uint32_t label_arity(const Ctl& t) const { return t.kind == Op::loop ? t.nparams : t.nresults; }
 
-  void push_const(ValType t, uint64_t bits) {
-    Val v;
-    v.kind = Val::Const;
-    v.type = t;
-    v.c = bits;
-    push_val(v);
-  }
+  void push_const(ValType t, uint64_t bits) { push_new(Val::Const, t).c = bits; }
   void push_reg(ValType t, Reg r) {
-    Val v;
-    v.kind = Val::Reg_;
-    v.type = t;
-    v.reg = r;
     owner_[r] = int(vs_.size());
-    push_val(v);
+    push_new(Val::Reg_, t).reg = r;
   }
-  void push_stack(ValType t) {
-    Val v;
-    v.kind = Val::Stack;
-    v.type = t;
-    push_val(v);
-  }
+  void push_stack(ValType t) { push_new(Val::Stack, t); }
   void release(Reg r) {
     if (r != kNoReg) owner_[r] = -1;
   }
@@ -1206,37 +1193,44 @@ class Compiler : public NullVisitor {
     // `x = x op b` and (commutative ops) `x = b op x` on a local x with a
     // home compute in the home when a local.set/tee x follows (store_local
     // rewrites this code; see InPlaceAlu).
-    InPlaceAlu cand;
+    // The candidate is written into in_place_ field by field once
+    // established: a whole record built on the stack and copied in wide
+    // stalled store forwarding.
+    uint32_t local = UINT32_MAX;
+    Opnd rhs = b;
+    bool same_local_only = false;
     const Val& va = vs_[ka];
-    if (va.kind == Val::Local && home_[va.local] != kNoReg) {
-      cand.local = va.local;
-      cand.rhs = b;
-    }
+    if (va.kind == Val::Local && home_[va.local] != kNoReg) local = va.local;
     const bool commutative = op == AluOp::Add || op == AluOp::Mul || op == AluOp::And || op == AluOp::Or ||
                              op == AluOp::Xor;
     Reg a;
-    if (cand.local != UINT32_MAX) {  // take_reg without spills after the mark
+    Masm::CodeMark from;
+    if (local != UINT32_MAX) {  // take_reg without spills after the mark
       a = alloc(false);
-      cand.from = m_.mark();
+      from = m_.mark();
       m_.alu3(op, width(t), a, home_[va.local], b);
     } else {
       a = take_reg(ka);
       if (commutative && b.is_reg() && vs_[kb].kind == Val::Local && home_[vs_[kb].local] == b.reg) {
-        cand.local = vs_[kb].local;
-        cand.rhs = Opnd::r(a);
-        cand.same_local_only = true;
+        local = vs_[kb].local;
+        rhs = Opnd::r(a);
+        same_local_only = true;
       }
-      cand.from = m_.mark();
+      from = m_.mark();
       m_.alu(op, width(t), a, b);
     }
     pop_n(2);
     push_reg(t, a);
-    if (cand.local != UINT32_MAX) {
-      cand.op = op;
-      cand.w = width(t);
-      cand.result = a;
-      cand.now = m_.mark();
-      in_place_ = cand;
+    if (local != UINT32_MAX) {
+      InPlaceAlu& c = reset_in_place();
+      c.local = local;
+      c.rhs = rhs;
+      c.same_local_only = same_local_only;
+      c.op = op;
+      c.w = width(t);
+      c.result = a;
+      c.from = from;
+      c.now = m_.mark();
     }
   }
   // Emits the operation of in_place_ into the home of local {i} instead of
@@ -1363,29 +1357,23 @@ class Compiler : public NullVisitor {
       vs_[kb].reg = kNoReg;
     }
     pop_n(2);
-    Val v;
-    v.kind = Val::Cond_;
-    v.type = ValType::I32;
+    if (!home_lhs) owner_[a] = int(vs_.size());
+    if (b.is_reg()) owner_[b.reg] = int(vs_.size());
+    Val& v = push_new(Val::Cond_, ValType::I32);
     v.reg = a;
     v.cond = kConds[i];
     v.cw = w;
     v.set_rhs(b);
     v.home_lhs = home_lhs;
-    if (!home_lhs) owner_[a] = int(vs_.size());
-    if (b.is_reg()) owner_[b.reg] = int(vs_.size());
-    push_val(v);
   }
   void eqz(W w) {
     Reg a = take_reg(top());
     pop();
-    Val v;
-    v.kind = Val::Cond_;
-    v.type = ValType::I32;
+    owner_[a] = int(vs_.size());
+    Val& v = push_new(Val::Cond_, ValType::I32);
     v.reg = a;
     v.cw = w;
     v.is_test = true;
-    owner_[a] = int(vs_.size());
-    push_val(v);
   }
   // Branches to {l} when the top value (popped) is nonzero == {when}.
   // GCC 12 warns -Wdangling-pointer about {v} below at -O3 and in the ASan build: a false
@@ -1520,8 +1508,7 @@ class Compiler : public NullVisitor {
       ValType t = sig_valtype(info.result);
       Reg addr = read_reg(top());
       Reg d = alloc(is_float(t));
-      InPlaceAlu cand;
-      cand.from = m_.mark();
+      const Masm::CodeMark from = m_.mark();
       m_.load(op, d, addr, ma.offset, oob);
       pop();
       push_reg(t, d);
@@ -1531,15 +1518,16 @@ class Compiler : public NullVisitor {
       // with explicit bounds: the check's branch to the trap stub (bound
       // at the end) keeps Masm::rewind from taking the load back.
       if (t != ValType::V128 && !fuel_ && !explicit_bounds_) {
-        cand.is_load = true;
-        cand.load_op = op;
-        cand.addr = addr;
-        cand.offset = ma.offset;
-        cand.oob = oob;
-        cand.is_fp = is_float(t);
-        cand.result = d;
-        cand.now = m_.mark();
-        in_place_ = cand;
+        InPlaceAlu& c = reset_in_place();
+        c.is_load = true;
+        c.load_op = op;
+        c.addr = addr;
+        c.offset = ma.offset;
+        c.oob = oob;
+        c.is_fp = is_float(t);
+        c.result = d;
+        c.from = from;
+        c.now = m_.mark();
       }
     } else {
       size_t kv = top(), ka = kv - 1;
@@ -1726,6 +1714,11 @@ class Compiler : public NullVisitor {
     Label oob;
   };
   InPlaceAlu in_place_;
+  // in_place_ back to its defaults, stored in place (see alu).
+  InPlaceAlu& reset_in_place() {
+    in_place_ = InPlaceAlu{};
+    return in_place_;
+  }
   std::vector<Reg> gp_home_order_;   // scratch of choose_homes
   Reg saved_regs_[8] = {};           // the callee-saved homes in use (Masm::use_saved_homes)
   uint8_t num_saved_ = 0;

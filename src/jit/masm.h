@@ -33,18 +33,23 @@ enum class W : uint8_t { W32, W64 };
 enum class FW : uint8_t { F32, F64 };
 
 // An operand: a register, an immediate, or a frame slot.
+// 16 bytes, so that it is passed and returned in two registers (a 24-byte
+// one went through memory, built with narrow stores and read back wide: a
+// store-forwarding stall at every call).
 struct Opnd {
-  enum class Kind : uint8_t { Reg, Imm, Slot } kind = Kind::Imm;
-  Reg reg = kNoReg;
+  enum class Kind : uint8_t { Reg, Imm, Slot };
   int64_t imm = 0;
   int32_t slot = 0;
-  static Opnd r(Reg x) { return Opnd{Kind::Reg, x, 0, 0}; }
-  static Opnd i(int64_t v) { return Opnd{Kind::Imm, kNoReg, v, 0}; }
-  static Opnd s(int32_t off) { return Opnd{Kind::Slot, kNoReg, 0, off}; }
+  Kind kind = Kind::Imm;
+  Reg reg = kNoReg;
+  static Opnd r(Reg x) { return Opnd{0, 0, Kind::Reg, x}; }
+  static Opnd i(int64_t v) { return Opnd{v, 0, Kind::Imm, kNoReg}; }
+  static Opnd s(int32_t off) { return Opnd{0, off, Kind::Slot, kNoReg}; }
   bool is_reg() const { return kind == Kind::Reg; }
   bool is_imm() const { return kind == Kind::Imm; }
   bool is_slot() const { return kind == Kind::Slot; }
 };
+static_assert(sizeof(Opnd) == 16);
 
 enum class AluOp : uint8_t { Add, Sub, Mul, And, Or, Xor };
 enum class ShiftOp : uint8_t { Shl, ShrS, ShrU, Rotl, Rotr };

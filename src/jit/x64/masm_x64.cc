@@ -247,9 +247,19 @@ struct Masm::Impl : MasmCore<FastAssembler> {
   }
   // Effective address of a linear-memory access; checks bounds in explicit mode.
   x86::Mem heap(Reg addr, uint32_t offset, uint32_t size, Label oob, Masm* m) {
-    return FastAssembler::asmjit_mem(heap_mem(addr, offset, size, oob, m), 0);
+    x64enc::Mem hm;
+    heap_mem(addr, offset, size, oob, m, &hm);
+    return FastAssembler::asmjit_mem(hm, 0);
   }
-  x64enc::Mem heap_mem(Reg addr, uint32_t offset, uint32_t size, Label oob, Masm* m) {
+  // Into {out}: returned by value, the 12 bytes went through memory, stored
+  // narrow and loaded wide (a store-forwarding stall per access).
+  void heap_mem(Reg addr, uint32_t offset, uint32_t size, Label oob, Masm* m, x64enc::Mem* out) {
+    auto set = [out](uint8_t index, int32_t disp) {
+      out->base = uint8_t(kMem.id());
+      out->index = index;
+      out->disp = disp;
+      out->scale = 0;
+    };
     // A guard-page fault longjmps out of the code: the context must hold
     // the fuel charged so far (explicit checks trap through a stub, which
     // stores it).
@@ -270,14 +280,14 @@ struct Masm::Impl : MasmCore<FastAssembler> {
       a.ja(L(oob));
       if (offset > INT32_MAX) {  // kT1 is addr + offset + size: take the size back
         a.sub(kT1, Imm(size));
-        return x64enc::Mem{uint8_t(kMem.id()), uint8_t(kT1.id()), 0};
+        return set(uint8_t(kT1.id()), 0);
       }
     }
-    if (offset <= INT32_MAX) return x64enc::Mem{uint8_t(kMem.id()), addr, int32_t(offset)};
+    if (offset <= INT32_MAX) return set(addr, int32_t(offset));
     // The one scratch register holds the address; callers use no other.
     a.mov(kT1.r32(), Imm(offset));
     a.add(kT1, gp64(addr));
-    return x64enc::Mem{uint8_t(kMem.id()), uint8_t(kT1.id()), 0};
+    set(uint8_t(kT1.id()), 0);
   }
 
   // 16-byte constants of inline SIMD code (masm_x64_simd.inc), emitted
@@ -1104,7 +1114,8 @@ void Masm::convert(Op op, Reg dst, Reg src, Label invalid, Label overflow) {
 
 void Masm::load(Op op, Reg dst, Reg addr, uint32_t offset, Label oob) {
   auto& a = impl_->a;
-  const x64enc::Mem hm = impl_->heap_mem(addr, offset, op_info(op).access_bytes, oob, this);
+  x64enc::Mem hm;
+  impl_->heap_mem(addr, offset, op_info(op).access_bytes, oob, this, &hm);
   switch (op) {  // the most frequent by register number
     case Op::i32_load:
     case Op::i64_load32_u: a.load(false, dst, hm); return;
@@ -1136,7 +1147,8 @@ void Masm::load(Op op, Reg dst, Reg addr, uint32_t offset, Label oob) {
 void Masm::store(Op op, Reg addr, Opnd value, uint32_t offset, Label oob) {
   auto& a = impl_->a;
   const uint32_t size = op_info(op).access_bytes;
-  const x64enc::Mem hm = impl_->heap_mem(addr, offset, size, oob, this);
+  x64enc::Mem hm;
+  impl_->heap_mem(addr, offset, size, oob, this, &hm);
   if (value.is_reg() && !is_fp(value.reg) && size >= 4) {  // the most frequent by register number
     a.store(size == 8, hm, value.reg);
     return;
