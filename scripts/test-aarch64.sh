@@ -17,4 +17,8 @@ done
 cmake -S . -B build-aarch64 -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_TOOLCHAIN_FILE="$PWD/cmake/aarch64-linux-gnu.cmake" -DBRISK_BENCH=OFF >/dev/null
 ninja -C build-aarch64
-ctest --test-dir build-aarch64 --output-on-failure -j"$jobs"
+# A test that times out under emulation runs once more (ctest prints both
+# runs): spec.core.tiered hung once in about eight runs under qemu here,
+# never natively (ASan/TSan/Release) and not reproducibly - see the open
+# issue on it. A wrong result still fails at once.
+ctest --test-dir build-aarch64 --output-on-failure -j"$jobs" --repeat after-timeout:2
