@@ -344,34 +344,11 @@ uint64_t FastAssembler::label_offset(const asmjit::Label& l) const {
 }
 
 bool FastAssembler::branch(uint8_t short_op, uint16_t long_op, const asmjit::Label& l) {
-  OwnLabel* e = own(l);
-  if (e && can_put()) {  // nearly every jump: written here, without the lambdas below
-    uint8_t* p = _bufferPtr;
-    const int64_t at = int64_t(p - _bufferData);
-    if (e->offset >= 0 && short_op && e->offset - (at + 2) >= -128) {  // backward, rel8 reaches
-      p[0] = short_op;
-      p[1] = uint8_t(int8_t(e->offset - (at + 2)));
-      commit(p + 2);
-      return true;
-    }
-    if (long_op > 0xFF) *p++ = uint8_t(long_op >> 8);
-    *p++ = uint8_t(long_op);
-    const int32_t field = int32_t(p - _bufferData);
-    if (e->offset >= 0) {
-      p = x64enc::imm32(p, int32_t(e->offset - (int64_t(field) + 4)));
-    } else {
-      p = x64enc::imm32(p, e->jumps);  // the chain to the previous fixup
-      e->jumps = field;
-      ++pending_fixups_;
-    }
-    commit(p);
-    return true;
-  }
   // asmjit encodes after a prefix (short_, ...) and reports an invalid label.
   if (instOptions() != asmjit::InstOptions::kNone || !_code || !reserve()) return false;
   int64_t target = -1;
   int32_t* chain;
-  if (e) {
+  if (OwnLabel* e = own(l)) {
     target = e->offset;
     chain = &e->jumps;
   } else {
