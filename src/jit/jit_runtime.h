@@ -83,6 +83,11 @@ class CodeArena {
   };
   Usage usage();
 
+  // Chunks of dropped arenas kept mapped for the next one (jit_runtime.cc:
+  // a fresh chunk faults in page by page), at most kMaxCachedChunks.
+  static size_t cached_chunks();
+  static constexpr size_t kMaxCachedChunks = 32;
+
   // Written under the lock (add_stats); read directly only when no
   // background compile can run (after CompileQueue::drain, or in a store
   // without compile threads); otherwise through snapshot().
