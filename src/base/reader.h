@@ -35,7 +35,7 @@ class Reader {
   // The common cases (a byte left; a one-byte LEB128) are inline fast
   // paths: the walkers read several immediates per instruction, and the
   // general decoders with their error messages are too big to inline.
-  uint8_t u8() {
+  [[gnu::always_inline]] uint8_t u8() {
     if (__builtin_expect(p_ < end_, 1)) return *p_++;
     return u8_at_end();
   }
@@ -61,7 +61,7 @@ class Reader {
     return v;
   }
 
-  uint32_t u32() { return one_byte() ? *p_++ : uint32_t(uleb(32)); }
+  [[gnu::always_inline]] uint32_t u32() { return one_byte() ? *p_++ : uint32_t(uleb(32)); }
   uint64_t u64() { return one_byte() ? *p_++ : uleb(64); }
   int32_t s32() { return one_byte() ? int32_t(sext7(*p_++)) : int32_t(sleb(32)); }
   int64_t s64() { return one_byte() ? sext7(*p_++) : sleb(64); }
