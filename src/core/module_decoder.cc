@@ -586,6 +586,7 @@ bool ModuleDecoder::code_section(Reader& r) {
   saw_code_ = true;
   m_->bodies.resize(n);
   WalkerEnv env{m_.get(), &declared_refs_};
+  WalkerBuffers buffers;  // one set of working vectors for every body
   for (uint32_t i = 0; i < n; ++i) {
     uint32_t size = r.u32();
     if (!r.ok()) return false;
@@ -611,7 +612,7 @@ bool ModuleDecoder::code_section(Reader& r) {
     body.code_end = uint32_t(body_off + size);
     NullVisitor nv;
     const uint32_t func_index = m_->num_imported_funcs + i;
-    CodeWalker<NullVisitor> w(env, func_index, br.pos(), br.end(), br.offset(), nv);
+    CodeWalker<NullVisitor> w(env, func_index, br.pos(), br.end(), br.offset(), nv, &buffers);
     Result<void> res = w.walk(body.locals);
     if (!res.ok()) {
       const Error& e = res.error();
