@@ -145,6 +145,7 @@ struct WalkerBuffers {
   TypeStack stack;
   std::vector<ControlFrame> ctl;
   std::vector<uint32_t> br_targets;
+  std::vector<uint64_t> local_uses;
 };
 
 template <typename Visitor, WalkMode kMode = WalkMode::Validate>
@@ -161,6 +162,7 @@ class CodeWalker {
       stack_ = std::move(reuse_->stack);
       ctl_ = std::move(reuse_->ctl);
       br_targets_ = std::move(reuse_->br_targets);
+      local_uses_ = std::move(reuse_->local_uses);
       locals_.clear();
       stack_.clear();
       ctl_.clear();
@@ -172,6 +174,7 @@ class CodeWalker {
     reuse_->stack = std::move(stack_);
     reuse_->ctl = std::move(ctl_);
     reuse_->br_targets = std::move(br_targets_);
+    reuse_->local_uses = std::move(local_uses_);
   }
   CodeWalker(const CodeWalker&) = delete;
   CodeWalker& operator=(const CodeWalker&) = delete;
@@ -184,6 +187,10 @@ class CodeWalker {
   // The body has a v128 local or operand, or a SIMD instruction (even in
   // dead code): tiers without SIMD leave such functions to the interpreter.
   bool uses_simd() const { return uses_simd_; }
+  // Also from a Validate walk: appends the body's hot locals to {out}
+  // (FuncBody::hot_begin) and returns how many; and FuncBody::tail_block.
+  uint32_t hot_locals(std::vector<HotLocal>& out) const;
+  int32_t tail_block() const { return tail_block_; }
   const std::vector<ValType>& locals() const { return locals_; }
   size_t control_depth() const { return ctl_.size(); }
   const ControlFrame& frame(uint32_t depth) const { return ctl_[ctl_.size() - 1 - depth]; }
@@ -318,6 +325,15 @@ class CodeWalker {
   uint32_t max_stack_ = 0;
   uint32_t fuel_run_ = 0;  // instructions since the last fuel charge
   bool uses_simd_ = false;
+  // Validate walks: the weighted uses of each local (hot_locals), the
+  // weight of a use here (8 per enclosing loop, up to 5), the loops open,
+  // the blocks opened directly in the body so far, and tail_block().
+  std::vector<uint64_t> local_uses_;
+  uint64_t use_weight_ = 1;
+  uint32_t loops_ = 0;
+  int32_t top_blocks_ = 0;
+  int32_t tail_block_ = -1;
+  void set_use_weight() { use_weight_ = uint64_t(1) << (3 * std::min(loops_, 5u)); }
 };
 
 template <typename Visitor, WalkMode kMode>
@@ -329,6 +345,7 @@ Result<void> CodeWalker<Visitor, kMode>::walk(const std::vector<ValType>& declar
   if constexpr (kValidate) {
     for (ValType t : locals_) uses_simd_ |= t == ValType::V128;
     for (ValType t : ft.results) uses_simd_ |= t == ValType::V128;
+    local_uses_.assign(locals_.size(), 0);
   }
 
   ControlFrame fn;
@@ -351,6 +368,38 @@ Result<void> CodeWalker<Visitor, kMode>::walk(const std::vector<ValType>& declar
   if (!r_.ok()) return r_.take_error();
   if (!r_.at_end()) return make_error(r_.offset(), "section size mismatch");
   return {};
+}
+
+template <typename Visitor, WalkMode kMode>
+uint32_t CodeWalker<Visitor, kMode>::hot_locals(std::vector<HotLocal>& out) const {
+  // The most used of each class, in order (a local used later with the same
+  // count ranks after the earlier one).
+  struct Top {
+    HotLocal e[kHotLocalsPerClass];
+    size_t n = 0;
+    void offer(uint32_t local, uint32_t uses) {
+      if (n == kHotLocalsPerClass && uses <= e[n - 1].uses) return;
+      size_t k = n < kHotLocalsPerClass ? n++ : n - 1;
+      for (; k > 0 && e[k - 1].uses < uses; --k) e[k] = e[k - 1];
+      e[k] = {local, uses};
+    }
+  } top[3];
+  for (uint32_t i = 0; i < local_uses_.size(); ++i) {
+    const uint32_t uses = uint32_t(std::min<uint64_t>(local_uses_[i], UINT32_MAX));
+    if (uses <= 1) continue;
+    switch (locals_[i]) {
+      case ValType::I32: case ValType::I64: top[0].offer(i, uses); break;
+      case ValType::F32: case ValType::F64: top[1].offer(i, uses); break;
+      case ValType::V128: top[2].offer(i, uses); break;
+      default: break;  // references never live in registers
+    }
+  }
+  const size_t begin = out.size();
+  for (const Top& t : top) out.insert(out.end(), t.e, t.e + t.n);
+  std::sort(out.begin() + begin, out.end(), [](const HotLocal& a, const HotLocal& b) {
+    return a.uses != b.uses ? a.uses > b.uses : a.local < b.local;
+  });
+  return uint32_t(out.size() - begin);
 }
 
 template <typename Visitor, WalkMode kMode>
@@ -529,6 +578,13 @@ bool CodeWalker<Visitor, kMode>::step() {
       f.unreachable = false;  // a block's own stack is never polymorphic at entry
       f.visited = live;
       push_n(sig.params, sig.num_params);
+      if constexpr (kValidate) {
+        if (ctl_.size() == 1) ++top_blocks_;
+        if (op == Op::loop) {
+          ++loops_;
+          set_use_weight();
+        }
+      }
       ctl_.push_back(f);
       live_ = live;
       if (live) v_.on_block(op, sig);
@@ -562,6 +618,13 @@ bool CodeWalker<Visitor, kMode>::step() {
       ControlFrame done = f;
       ctl_.pop_back();
       update_live();
+      if constexpr (kValidate) {
+        if (done.kind == Op::loop) {
+          --loops_;
+          set_use_weight();
+        }
+        if (ctl_.size() == 1 && r_.remaining() == 1 && r_.peek_u8() == 0x0b) tail_block_ = top_blocks_ - 1;
+      }
       push_n(done.sig.results, done.sig.num_results);
       if (done.visited) v_.on_end(!done.unreachable, ctl_.empty());
       return true;
@@ -690,6 +753,7 @@ bool CodeWalker<Visitor, kMode>::step() {
       uint32_t i = r_.u32();
       if (!r_.ok()) return false;
       if (i >= locals_.size()) return fail("unknown local");
+      if constexpr (kValidate) local_uses_[i] += use_weight_;
       ValType t = locals_[i];
       if (op == Op::local_get) {
         push(t);

@@ -62,11 +62,32 @@ struct DataSegment {
   uint32_t size = 0;
 };
 
+// A local worth a register (the JIT's register homes): how much it is used.
+// Every local.get/set/tee counts, weighted by 8 per enclosing loop (up to 5
+// loops), so that the locals of inner loops win over straight-line code.
+struct HotLocal {
+  uint32_t local = 0;
+  uint32_t uses = 0;  // saturated (a body of ~130K uses of one local in 5 nested loops)
+};
+// Per class of local (i32/i64, f32/f64, v128) validation keeps at most this
+// many, the most used: more than any architecture has registers for homes.
+constexpr size_t kHotLocalsPerClass = 16;
+
 struct FuncBody {
   std::vector<ValType> locals;  // declared locals, params excluded
   uint32_t code_offset = 0;     // first instruction, into Module::bytes
   uint32_t code_end = 0;        // one past the final `end`
   uint32_t max_stack = 0;       // max operand stack height, from validation
+  // From validation too (the JIT chooses homes without a scan of its own):
+  // the locals used more than once, most used first (ties: lower index
+  // first), at most kHotLocalsPerClass of each class, in
+  // Module::hot_locals[hot_begin, hot_begin + hot_count).
+  uint32_t hot_begin = 0;
+  uint32_t hot_count = 0;
+  // The ordinal (0, 1, ... in order of appearance) of the block, loop or if
+  // directly in the body whose `end` is the body's last instruction but one
+  // (the function's own `end` follows), or -1.
+  int32_t tail_block = -1;
   bool uses_simd = false;       // v128 values or SIMD instructions (CodeWalker::uses_simd)
 };
 
@@ -89,6 +110,7 @@ struct Module {
 
   std::vector<uint32_t> func_types;  // type index of every function, imports first
   std::vector<FuncBody> bodies;      // defined functions only
+  std::vector<HotLocal> hot_locals;  // of every body (FuncBody::hot_begin)
   std::vector<TableType> tables;     // imports first
   std::vector<MemoryType> memories;  // imports first
   std::vector<GlobalDecl> globals;   // imports first

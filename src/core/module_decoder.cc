@@ -620,6 +620,9 @@ bool ModuleDecoder::code_section(Reader& r) {
     }
     body.max_stack = w.max_stack();
     body.uses_simd = w.uses_simd();
+    body.hot_begin = uint32_t(m_->hot_locals.size());
+    body.hot_count = w.hot_locals(m_->hot_locals);
+    body.tail_block = w.tail_block();
   }
   return true;
 }

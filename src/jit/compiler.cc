@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cassert>
 #include <ctime>
 #include <cstdio>
 #include <cstdlib>
@@ -48,160 +49,6 @@ bool simd_inline_on() {
 bool in_fp(ValType t) { return is_float(t) || t == ValType::V128; }
 W width(ValType t) { return t == ValType::I32 ? W::W32 : W::W64; }
 FW fwidth(ValType t) { return t == ValType::F32 ? FW::F32 : FW::F64; }
-
-// How much each local is used, for choosing register homes: every
-// local.get/set/tee counts, weighted by 8 per enclosing loop (capped), so
-// that the locals of inner loops win over those of straight-line code. The
-// body is valid (it was validated at decode), so immediates are skipped by
-// their kind, read from the opcode table once into a per-byte action table
-// (this scan runs for every compiled function).
-// The first three are the immediate-free and one- or two-LEB instructions
-// (nearly all), skipped without decoding their numbers.
-enum class ScanAction : uint8_t { None, Leb, TwoLeb, LocalUse, Open, OpenLoop, End, BrTable, SelectT, Skip4, Skip8, Prefix, SimdPrefix };
-
-const std::array<ScanAction, 256>& scan_actions() {
-  static const std::array<ScanAction, 256> table = [] {
-    std::array<ScanAction, 256> t;
-    t.fill(ScanAction::None);  // invalid bytes never occur in a valid body
-    for (unsigned b = 0; b < 256; ++b) {
-      if (kSingleByteOps[b] == kInvalidOp) continue;
-      const Op op = Op(kSingleByteOps[b]);
-      switch (op_info(op).imm) {
-        case ImmKind::None: t[b] = op == Op::end ? ScanAction::End : ScanAction::None; break;
-        case ImmKind::Block: t[b] = op == Op::loop ? ScanAction::OpenLoop : ScanAction::Open; break;
-        case ImmKind::Local: t[b] = ScanAction::LocalUse; break;
-        case ImmKind::BrTable: t[b] = ScanAction::BrTable; break;
-        case ImmKind::SelectT: t[b] = ScanAction::SelectT; break;
-        case ImmKind::F32: t[b] = ScanAction::Skip4; break;
-        case ImmKind::F64: t[b] = ScanAction::Skip8; break;
-        case ImmKind::CallIndirect:
-        case ImmKind::Memarg: t[b] = ScanAction::TwoLeb; break;
-        default: t[b] = ScanAction::Leb; break;  // indices, depths, constants, reference types
-      }
-    }
-    t[0xfc] = ScanAction::Prefix;
-    t[0xfd] = ScanAction::SimdPrefix;
-    return t;
-  }();
-  return table;
-}
-
-// Fills {uses} (one count per local); {is_loop} is scratch. Both are the
-// caller's so that their capacity is reused across functions. {tail_block}:
-// the ordinal (0, 1, ... in order of appearance) of the block, loop or if
-// directly in the function body whose `end` is the body's last instruction
-// but one (the function's own `end` follows), or -1.
-// The scan's readers take and return the position (lambdas capturing it by
-// reference kept it in memory, a store and a load per instruction). In a
-// valid body every LEB ends before the final `end`: no bound checks.
-inline const uint8_t* skip_leb(const uint8_t* p) {
-  while (*p++ & 0x80) {
-  }
-  return p;
-}
-inline const uint8_t* read_leb(const uint8_t* p, const uint8_t* end, uint64_t* out) {
-  if (*p < 0x80) {
-    *out = *p;
-    return p + 1;
-  }
-  uint64_t v = 0;
-  for (int shift = 0; p < end && shift < 64; shift += 7) {
-    uint8_t c = *p++;
-    v |= uint64_t(c & 0x7f) << shift;
-    if (!(c & 0x80)) break;
-  }
-  *out = v;
-  return p;
-}
-inline const uint8_t* skip_bytes(const uint8_t* p, const uint8_t* end, size_t n) {
-  return size_t(end - p) < n ? end : p + n;
-}
-
-void weighted_local_uses(const uint8_t* p, const uint8_t* end, uint32_t num_locals, std::vector<uint64_t>& uses,
-                         std::vector<uint8_t>& is_loop, int32_t& tail_block) {
-  uses.assign(num_locals, 0);
-  uint64_t* const use = uses.data();
-  is_loop.clear();
-  tail_block = -1;
-  int32_t top_blocks = 0;  // blocks opened directly in the body so far
-  const auto& actions = scan_actions();
-  unsigned loops = 0;  // is_loop: per open block, is it a loop
-  uint64_t weight = 1;  // of a use here: 8 per enclosing loop, up to 5 loops
-  auto set_weight = [&] { weight = uint64_t(1) << (3 * std::min(loops, 5u)); };
-  uint64_t v;
-  while (p < end) {
-    const ScanAction act = actions[*p++];
-    if (act <= ScanAction::TwoLeb) {
-      for (unsigned n = unsigned(act); n > 0; --n) p = skip_leb(p);
-      continue;
-    }
-    if (act == ScanAction::LocalUse) {  // half of all instructions
-      p = read_leb(p, end, &v);
-      if (v < num_locals) use[v] += weight;
-      continue;
-    }
-    switch (act) {
-      case ScanAction::None:
-      case ScanAction::Leb:
-      case ScanAction::TwoLeb:
-      case ScanAction::LocalUse: break;  // above
-      case ScanAction::Open:
-      case ScanAction::OpenLoop: {
-        const bool loop = act == ScanAction::OpenLoop;
-        p = skip_leb(p);  // block type
-        if (is_loop.empty()) ++top_blocks;
-        is_loop.push_back(loop);
-        loops += loop;
-        set_weight();
-        break;
-      }
-      case ScanAction::End:
-        if (!is_loop.empty()) {
-          loops -= is_loop.back();
-          is_loop.pop_back();
-          set_weight();
-          if (is_loop.empty() && end - p == 1 && *p == 0x0b) tail_block = top_blocks - 1;
-        }
-        break;
-      case ScanAction::BrTable:
-        p = read_leb(p, end, &v);
-        for (uint64_t n = v + 1; n > 0 && p < end; --n) p = read_leb(p, end, &v);
-        break;
-      case ScanAction::SelectT:
-        p = read_leb(p, end, &v);
-        p = skip_bytes(p, end, size_t(v));
-        break;
-      case ScanAction::Skip4: p = skip_bytes(p, end, 4); break;
-      case ScanAction::Skip8: p = skip_bytes(p, end, 8); break;
-      case ScanAction::SimdPrefix: {  // 0xFD: skip the immediates (16 raw bytes may look like opcodes)
-        p = read_leb(p, end, &v);
-        if (v >= kFdOpCount || kFdOps[v] == kInvalidOp) return;
-        switch (op_info(Op(kFdOps[v])).imm) {
-          case ImmKind::Memarg: p = skip_leb(skip_leb(p)); break;
-          case ImmKind::MemLane: p = skip_bytes(skip_leb(skip_leb(p)), end, 1); break;
-          case ImmKind::Lane: p = skip_bytes(p, end, 1); break;
-          case ImmKind::V128:
-          case ImmKind::Shuffle: p = skip_bytes(p, end, 16); break;
-          default: break;
-        }
-        break;
-      }
-      case ScanAction::Prefix: {  // 0xFC: bulk memory, table ops, trunc_sat
-        p = read_leb(p, end, &v);
-        if (v >= kFcOpCount || kFcOps[v] == kInvalidOp) return;
-        switch (op_info(Op(kFcOps[v])).imm) {
-          case ImmKind::MemCopy: p = skip_bytes(p, end, 2); break;
-          case ImmKind::MemInit:
-          case ImmKind::TableInit:
-          case ImmKind::TableCopy: p = skip_leb(skip_leb(p)); break;
-          case ImmKind::None: break;
-          default: p = skip_leb(p); break;
-        }
-        break;
-      }
-    }
-  }
-}
 
 class Compiler : public NullVisitor {
  public:
@@ -1007,7 +854,7 @@ class Compiler : public NullVisitor {
   }
 
   // ------------------------------------------------------------ register homes
-  // The most used locals (by a cheap scan of the body for local.get/set/tee)
+  // The most used locals (counted by validation: FuncBody::hot_begin)
   // live in registers for the whole function. Homes in pool registers are
   // written to their slots around calls, which clobber them; homes in
   // callee-saved registers (RegInfo::gp_saved_homes) survive wasm calls
@@ -1029,10 +876,8 @@ class Compiler : public NullVisitor {
     fp_pool_ = Masm::regs().fp_pool;
     const size_t fp_scalar_homes = Masm::regs().fp_homes.size();
     const std::vector<Reg>& fp_homes = v128_fp_homes(body.uses_simd);  // the fp homes, then pool registers for hot v128 locals
+    tail_block_ = body.tail_block;
     if (num_locals_ == 0) return;
-    std::vector<uint64_t>& uses = local_uses_;
-    weighted_local_uses(mod_.bytes.data() + body.code_offset, mod_.bytes.data() + body.code_end, num_locals_, uses,
-                        is_loop_, tail_block_);
     // The GP home registers in the order they are handed out: the pool
     // homes, then the callee-saved ones (from index {first_saved}).
     std::vector<Reg>& gp_homes = gp_home_order_;
@@ -1045,36 +890,34 @@ class Compiler : public NullVisitor {
     if (inst_->store->config().consume_fuel)  // the fuel register (Masm::use_fuel_register)
       gp_homes.erase(std::remove(gp_homes.begin(), gp_homes.end(), ri.fuel), gp_homes.end());
     if (gp_homes.empty() && fp_homes.empty()) return;
+    assert(gp_homes.size() <= kHotLocalsPerClass && fp_homes.size() <= kHotLocalsPerClass);
     size_t ngp = 0, nfp = 0;
-    // Repeatedly take the most used remaining local (few homes: O(homes * n)).
-    for (;;) {
-      uint32_t best = UINT32_MAX;
-      uint64_t best_uses = 1;
-      for (uint32_t i = 0; i < num_locals_; ++i) {
-        if (uses[i] <= best_uses || home_[i] != kNoReg) continue;
-        ValType t = local_types_[i];
-        // A callee-saved home costs a push and a pop per activation: only
-        // for a local used in a loop (a weight of 8 or more).
-        // v128 locals share the fp homes when SIMD runs inline.
-        const bool fp = is_float(t) || (t == ValType::V128 && simd_inline_on());
-        bool fits = fp ? nfp < fp_scalar_homes || (t == ValType::V128 && nfp < fp_homes.size() && uses[i] >= kV128ExtraHomeUses)
-                                : (t == ValType::I32 || t == ValType::I64) && ngp < gp_homes.size() &&
-                                      (ngp < first_saved || uses[i] >= 8);
-        if (!fits) continue;
-        best = i;
-        best_uses = uses[i];
-      }
-      if (best == UINT32_MAX) break;
-      ValType t = local_types_[best];
+    // Validation ranked the locals (FuncBody::hot_begin): the most used
+    // first. Whether a local fits depends only on how many homes its class
+    // has taken, and once it does not fit it never will again, so one pass
+    // in rank order hands out what taking the most used fitting local again
+    // and again would.
+    const HotLocal* hot = mod_.hot_locals.data() + body.hot_begin;
+    for (const HotLocal* h = hot; h != hot + body.hot_count; ++h) {
+      const uint32_t i = h->local;
+      const ValType t = local_types_[i];
+      // A callee-saved home costs a push and a pop per activation: only
+      // for a local used in a loop (a weight of 8 or more).
+      // v128 locals share the fp homes when SIMD runs inline.
+      const bool fp = is_float(t) || (t == ValType::V128 && simd_inline_on());
+      const bool fits = fp ? nfp < fp_scalar_homes || (t == ValType::V128 && nfp < fp_homes.size() && h->uses >= kV128ExtraHomeUses)
+                           : (t == ValType::I32 || t == ValType::I64) && ngp < gp_homes.size() &&
+                                 (ngp < first_saved || h->uses >= 8);
+      if (!fits) continue;
       const bool saved = !in_fp(t) && ngp >= first_saved;
-      home_[best] = in_fp(t) ? fp_homes[nfp++] : gp_homes[ngp++];
-      homed_.push_back(best);
+      home_[i] = in_fp(t) ? fp_homes[nfp++] : gp_homes[ngp++];
+      homed_.push_back(i);
       if (saved) {
-        saved_home_[best] = 1;
-        saved_regs_[num_saved_++] = home_[best];
+        saved_home_[i] = 1;
+        saved_regs_[num_saved_++] = home_[i];
       }
       auto& pool = in_fp(t) ? fp_pool_ : gp_pool_;
-      pool.erase(std::remove(pool.begin(), pool.end(), home_[best]), pool.end());
+      pool.erase(std::remove(pool.begin(), pool.end(), home_[i]), pool.end());
     }
   }
   // A loop header is reached from back-edges not compiled yet: what the
@@ -1723,11 +1566,8 @@ class Compiler : public NullVisitor {
   Reg saved_regs_[8] = {};           // the callee-saved homes in use (Masm::use_saved_homes)
   uint8_t num_saved_ = 0;
   std::vector<Reg> gp_pool_, fp_pool_;  // allocatable registers minus homes
-  // Scratch of choose_homes and on_br_table.
-  std::vector<uint64_t> local_uses_;
-  std::vector<uint8_t> is_loop_;
   // Tail returns: the ordinal of the block whose end is followed by the
-  // function's end (weighted_local_uses), and how many blocks were opened
+  // function's end (FuncBody::tail_block), and how many blocks were opened
   // directly in the body so far.
   int32_t tail_block_ = -1;
   int32_t top_blocks_ = 0;
@@ -1751,8 +1591,6 @@ class Compiler : public NullVisitor {
     std::vector<uint32_t> homed;
     std::vector<uint8_t> saved_home, home_synced;
     std::vector<Reg> gp_home_order;
-    std::vector<uint64_t> local_uses;
-    std::vector<uint8_t> is_loop;
     std::vector<Label> br_targets, br_stub_of_depth;
     std::vector<uint32_t> br_stub_depths;
   };
@@ -1766,7 +1604,7 @@ class Compiler : public NullVisitor {
   Buffers* reuse_ = nullptr;
 #define BRISK_COMPILER_BUFFERS(X)                                                                         \
   X(local_types) X(results) X(loc_off) X(vs) X(ctl) X(osr_labels) X(osr_stubs) X(attention_stubs) X(home) X(gp_pool) \
-  X(fp_pool) X(homed) X(saved_home) X(home_synced) X(gp_home_order) X(local_uses) X(is_loop) X(br_targets) X(br_stub_of_depth) X(br_stub_depths)
+  X(fp_pool) X(homed) X(saved_home) X(home_synced) X(gp_home_order) X(br_targets) X(br_stub_of_depth) X(br_stub_depths)
   void take_buffers() { BRISK_COMPILER_BUFFERS(BRISK_TAKE_BUFFER) }
   void give_buffers() { BRISK_COMPILER_BUFFERS(BRISK_GIVE_BUFFER) }
 #undef BRISK_COMPILER_BUFFERS

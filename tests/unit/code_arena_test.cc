@@ -48,7 +48,9 @@ TEST(CodeArena, DroppedChunkServesTheNextArena) {
   CodeArena::Block second;
   auto b = arena_with_block(&second);
   EXPECT_EQ(CodeArena::cached_chunks(), 0u);
-  if (kCaches) EXPECT_EQ(second.exec, first.exec);  // the same chunk, from its start
+  if (kCaches) {
+    EXPECT_EQ(second.exec, first.exec);  // the same chunk, from its start
+  }
   // The reused chunk is writable and executable-mapped as before.
   b->begin_write(second, sizeof code);
   second.write[1] = 0xcc;

@@ -506,3 +506,68 @@ TEST(Validator, MiscRules) {
 
 }  // namespace
 }  // namespace brisk::test
+
+// ------------------------------------------------------------ hot locals
+
+namespace brisk::test {
+namespace {
+
+std::vector<std::pair<uint32_t, uint32_t>> hot_of(const Module& m, uint32_t body) {
+  const FuncBody& b = m.bodies[body];
+  std::vector<std::pair<uint32_t, uint32_t>> out;
+  for (uint32_t k = 0; k < b.hot_count; ++k) out.push_back({m.hot_locals[b.hot_begin + k].local, m.hot_locals[b.hot_begin + k].uses});
+  return out;
+}
+
+// Validation ranks the locals for the JIT's register homes: uses weighted
+// by 8 per enclosing loop, most used first, ties by index, locals used once
+// left out, reference locals never.
+TEST(Validator, HotLocalsRankedByWeightedUses) {
+  using P = std::pair<uint32_t, uint32_t>;
+  // Params: 0 i32 (used once), 1 f64 (twice); locals: 2 i64 (3 uses), 3 i32
+  // (2 in one loop: 16), 4 i32 (2 in two loops: 128), 5 funcref (4 uses), 6 i32 (3 uses).
+  Code c;
+  c.local_get(0).drop().local_get(1).local_get(1).drop().drop();
+  c.local_get(2).local_get(2).local_set(2).drop();
+  c.loop().local_get(3).local_set(3).loop().local_get(4).local_tee(4).drop().end().end();
+  c.local_get(5).local_set(5).local_get(5).local_set(5);
+  c.local_get(6).local_get(6).local_set(6).drop();
+  auto r = check({{T::i32, T::f64}, {}, c, {T::i64, T::i32, T::i32, T::funcref, T::i32}});
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  EXPECT_EQ(hot_of(*r.value(), 0), (std::vector<P>{{4, 128}, {3, 16}, {2, 3}, {6, 3}, {1, 2}}));
+}
+
+// At most kHotLocalsPerClass of a class, the most used: 20 i32 locals used
+// 2..21 times keep the 16 most used; the f32 local is a class of its own.
+TEST(Validator, HotLocalsKeepTheMostUsedOfEachClass) {
+  Code c;
+  std::vector<T> locals(20, T::i32);
+  locals.push_back(T::f32);
+  for (uint32_t i = 0; i < 20; ++i)
+    for (uint32_t n = 0; n < i + 2; ++n) c.local_get(i).drop();
+  c.local_get(20).local_set(20);
+  auto r = check({{}, {}, c, locals});
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  auto hot = hot_of(*r.value(), 0);
+  ASSERT_EQ(hot.size(), kHotLocalsPerClass + 1);
+  EXPECT_EQ(hot.front(), (std::pair<uint32_t, uint32_t>{19, 21}));
+  EXPECT_EQ(hot[kHotLocalsPerClass - 1], (std::pair<uint32_t, uint32_t>{4, 6}));
+  EXPECT_EQ(hot.back(), (std::pair<uint32_t, uint32_t>{20, 2}));
+}
+
+// FuncBody::tail_block: the top-level block whose end comes right before
+// the function's own end, by order of appearance.
+TEST(Validator, TailBlock) {
+  auto tail = [](Code c) {
+    auto r = check({{}, {}, c});
+    EXPECT_TRUE(r.ok());
+    return r.ok() ? r.value()->bodies[0].tail_block : -2;
+  };
+  EXPECT_EQ(tail(Code().block().end().block().block().end().end()), 1);
+  EXPECT_EQ(tail(Code().loop().end().i32_const(0).if_().end()), 1);
+  EXPECT_EQ(tail(Code().block().end().nop()), -1);
+  EXPECT_EQ(tail(Code().nop()), -1);
+}
+
+}  // namespace
+}  // namespace brisk::test
