@@ -9,7 +9,6 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <cassert>
 #include <ctime>
 #include <cstdio>
 #include <cstdlib>
@@ -890,7 +889,8 @@ class Compiler : public NullVisitor {
     if (inst_->store->config().consume_fuel)  // the fuel register (Masm::use_fuel_register)
       gp_homes.erase(std::remove(gp_homes.begin(), gp_homes.end(), ri.fuel), gp_homes.end());
     if (gp_homes.empty() && fp_homes.empty()) return;
-    assert(gp_homes.size() <= kHotLocalsPerClass && fp_homes.size() <= kHotLocalsPerClass);
+    // (No class has more homes than validation ranks candidates for:
+    // tests/unit/home_capacity_test.cc.)
     size_t ngp = 0, nfp = 0;
     // Validation ranked the locals (FuncBody::hot_begin): the most used
     // first. Whether a local fits depends only on how many homes its class

@@ -55,10 +55,10 @@ constexpr bool kReuseReleasedCode = true;
 // Chunks of stores that are gone, kept mapped for the next store of the
 // process. A fresh chunk costs a page fault per page on first write (about
 // 2 us each on the machines measured: the kernel allocates, clears and maps
-// a shmem page), as much as compiling the code written into it takes in
-// its last tenth; an embedder that creates a store per run (an editor
-// running a plugin, a test harness, BM_JitCompileReal) pays it once. The
-// pages keep the old code until it is overwritten, which nothing runs.
+// a shmem page), about a tenth of the compile time of a large module; an
+// embedder that creates a store per run (an editor running a plugin, a test
+// harness, BM_JitCompileReal) pays it once per process instead. The pages
+// keep the old code until it is overwritten, which nothing runs.
 // Bounded: at most kMaxCachedChunks standard-size (1 MiB) chunks stay mapped.
 namespace {
 struct CachedChunk {
